@@ -138,16 +138,19 @@ class [[nodiscard]] StatusOr {
 #define CLEVER_STATUS_CONCAT_INNER(a, b) a##b
 #define CLEVER_STATUS_CONCAT(a, b) CLEVER_STATUS_CONCAT_INNER(a, b)
 
-// Returns the Status from the enclosing function when `expr` is not OK.
-#define CLEVER_RETURN_IF_ERROR(expr)                         \
-  do {                                                       \
-    ::clever::Status clever_status_tmp_ = (expr);            \
-    if (!clever_status_tmp_.ok()) return clever_status_tmp_; \
+// Returns the Status from the enclosing function when `expr` is not OK. (__COUNTER__ keeps the
+// temporary unique when the macro nests, e.g. inside a lambda passed to Transaction.)
+#define CLEVER_RETURN_IF_ERROR(expr) \
+  CLEVER_RETURN_IF_ERROR_IMPL(CLEVER_STATUS_CONCAT(clever_status_, __COUNTER__), expr)
+#define CLEVER_RETURN_IF_ERROR_IMPL(tmp, expr) \
+  do {                                         \
+    ::clever::Status tmp = (expr);             \
+    if (!tmp.ok()) return tmp;                 \
   } while (false)
 
 // CLEVER_ASSIGN_OR_RETURN(auto x, Fetch()); declares/assigns x or returns the error.
 #define CLEVER_ASSIGN_OR_RETURN(lhs, expr) \
-  CLEVER_ASSIGN_OR_RETURN_IMPL(CLEVER_STATUS_CONCAT(clever_statusor_, __LINE__), lhs, expr)
+  CLEVER_ASSIGN_OR_RETURN_IMPL(CLEVER_STATUS_CONCAT(clever_statusor_, __COUNTER__), lhs, expr)
 #define CLEVER_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                 \
   if (!tmp.ok()) return tmp.status();                \

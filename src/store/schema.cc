@@ -1,0 +1,507 @@
+#include "store/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace clever::store {
+namespace {
+
+// {{ID}} becomes an auto-increment primary key in each dialect. Types are chosen to mean the same
+// on SQLite and PostgreSQL: BIGINT for ids, counts and money; TEXT for dates; DOUBLE PRECISION only
+// for rates that are not money.
+constexpr const char* kMigration1 = R"sql(
+-- Accounts (the hub): a merchant (business) has team members; sessions belong to a member.
+CREATE TABLE merchants (
+  id {{ID}},
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE users (
+  id {{ID}},
+  merchant_id BIGINT NOT NULL REFERENCES merchants(id) ON DELETE CASCADE,
+  email TEXT NOT NULL UNIQUE,          -- lower-cased
+  display_name TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,         -- argon2id string from libsodium crypto_pwhash_str
+  role TEXT NOT NULL DEFAULT 'member', -- owner | member
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,         -- SHA-256 of the cookie value; the cookie itself is never stored
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+
+-- Connectors: one per WooCommerce store. connectors.id is the store_id of every data table.
+-- store_domain (lower-case host[:port] + sub-directory path) is unique in the whole system.
+CREATE TABLE connectors (
+  id {{ID}},
+  merchant_id BIGINT NOT NULL DEFAULT 0, -- 0 = the CLI's local merchant
+  name TEXT NOT NULL,
+  store_url TEXT NOT NULL,             -- canonical: scheme://host[:port][/path], no trailing slash
+  store_domain TEXT NOT NULL UNIQUE,
+  auth_mode TEXT NOT NULL,             -- basic | query | oauth1
+  key_hint TEXT NOT NULL,              -- "ck_...abcd": the only part of a credential ever shown
+  credentials_sealed TEXT NOT NULL,    -- base64 of the vault's AEAD box (nonce + ciphertext)
+  key_scope TEXT NOT NULL DEFAULT 'unknown', -- read | read_write | write | unknown
+  ca_file TEXT NOT NULL DEFAULT '',
+  enabled BIGINT NOT NULL DEFAULT 1,   -- whether conversations use this store
+  created_at TEXT NOT NULL,
+  last_checked_at TEXT,
+  UNIQUE (merchant_id, name)
+);
+
+-- What the store told us about itself (discovery + settings/general), refreshed every sync.
+CREATE TABLE store_info (
+  store_id BIGINT PRIMARY KEY,
+  site_name TEXT NOT NULL DEFAULT '',
+  home_url TEXT NOT NULL DEFAULT '',
+  timezone_string TEXT NOT NULL DEFAULT '',
+  gmt_offset DOUBLE PRECISION NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT '',
+  price_decimals BIGINT NOT NULL DEFAULT 2,
+  wc_version TEXT NOT NULL DEFAULT '',
+  has_woopayments BIGINT NOT NULL DEFAULT 0,
+  has_refunds_route BIGINT NOT NULL DEFAULT 0,
+  supports_modified_after BIGINT NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL DEFAULT ''
+);
+
+-- Sync state per store and category (customers, orders, products, coupons, refunds, payments,
+-- payouts, disputes, reports). The cursor is written in the same transaction as the rows it covers.
+CREATE TABLE sync_state (
+  store_id BIGINT NOT NULL,
+  category TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending', -- pending | syncing | ok | not_available | failed
+  records_done BIGINT NOT NULL DEFAULT 0,
+  records_total BIGINT NOT NULL DEFAULT 0,
+  cursor TEXT NOT NULL DEFAULT '',      -- opaque to everyone but sync/
+  last_success_at TEXT,                 -- UTC ISO time of the last complete sync of this category
+  last_attempt_at TEXT,
+  error_reason TEXT NOT NULL DEFAULT '', -- merchant-facing reason when failed / not_available
+  error_hint TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (store_id, category)
+);
+
+-- ---------------------------------------------------------------- customers (registered accounts)
+CREATE TABLE customers (
+  store_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  date_created TEXT,
+  date_created_gmt TEXT,
+  date_modified_gmt TEXT,
+  role TEXT NOT NULL DEFAULT '',
+  is_paying_customer BIGINT NOT NULL DEFAULT 0,
+  first_name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  billing_first_name TEXT NOT NULL DEFAULT '',
+  billing_last_name TEXT NOT NULL DEFAULT '',
+  billing_company TEXT NOT NULL DEFAULT '',
+  billing_email TEXT NOT NULL DEFAULT '',
+  billing_phone TEXT NOT NULL DEFAULT '',
+  billing_city TEXT NOT NULL DEFAULT '',
+  billing_state TEXT NOT NULL DEFAULT '',
+  billing_postcode TEXT NOT NULL DEFAULT '',
+  billing_country TEXT NOT NULL DEFAULT '',
+  shipping_city TEXT NOT NULL DEFAULT '',
+  shipping_state TEXT NOT NULL DEFAULT '',
+  shipping_postcode TEXT NOT NULL DEFAULT '',
+  shipping_country TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (store_id, id)
+);
+
+-- ---------------------------------------------------------------- orders and their lines
+CREATE TABLE orders (
+  store_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  parent_id BIGINT NOT NULL DEFAULT 0,
+  number TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  currency TEXT NOT NULL DEFAULT '',
+  created_via TEXT NOT NULL DEFAULT '',
+  date_created TEXT NOT NULL,           -- store-local
+  date_created_gmt TEXT,
+  date_modified TEXT,
+  date_modified_gmt TEXT,
+  date_paid TEXT,
+  date_paid_gmt TEXT,
+  date_completed TEXT,
+  date_completed_gmt TEXT,
+  customer_id BIGINT NOT NULL DEFAULT 0, -- 0 = guest
+  prices_include_tax BIGINT NOT NULL DEFAULT 0,
+  discount_total_minor BIGINT NOT NULL DEFAULT 0,
+  discount_tax_minor BIGINT NOT NULL DEFAULT 0,
+  shipping_total_minor BIGINT NOT NULL DEFAULT 0,
+  shipping_tax_minor BIGINT NOT NULL DEFAULT 0,
+  cart_tax_minor BIGINT NOT NULL DEFAULT 0,
+  total_minor BIGINT NOT NULL DEFAULT 0,
+  total_tax_minor BIGINT NOT NULL DEFAULT 0,
+  payment_method TEXT NOT NULL DEFAULT '',
+  payment_method_title TEXT NOT NULL DEFAULT '',
+  transaction_id TEXT NOT NULL DEFAULT '',
+  billing_first_name TEXT NOT NULL DEFAULT '',
+  billing_last_name TEXT NOT NULL DEFAULT '',
+  billing_company TEXT NOT NULL DEFAULT '',
+  billing_email TEXT NOT NULL DEFAULT '',
+  billing_phone TEXT NOT NULL DEFAULT '',
+  billing_city TEXT NOT NULL DEFAULT '',
+  billing_state TEXT NOT NULL DEFAULT '',
+  billing_postcode TEXT NOT NULL DEFAULT '',
+  billing_country TEXT NOT NULL DEFAULT '',
+  shipping_city TEXT NOT NULL DEFAULT '',
+  shipping_state TEXT NOT NULL DEFAULT '',
+  shipping_postcode TEXT NOT NULL DEFAULT '',
+  shipping_country TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (store_id, id)
+);
+CREATE INDEX orders_by_date ON orders (store_id, date_created);
+CREATE INDEX orders_by_customer ON orders (store_id, customer_id);
+
+CREATE TABLE order_line_items (
+  store_id BIGINT NOT NULL,
+  order_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  product_id BIGINT NOT NULL DEFAULT 0,
+  variation_id BIGINT NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  parent_name TEXT NOT NULL DEFAULT '',
+  sku TEXT NOT NULL DEFAULT '',
+  quantity BIGINT NOT NULL DEFAULT 0,
+  subtotal_minor BIGINT NOT NULL DEFAULT 0,
+  total_minor BIGINT NOT NULL DEFAULT 0,
+  total_tax_minor BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, order_id, id)
+);
+CREATE INDEX line_items_by_product ON order_line_items (store_id, product_id);
+
+CREATE TABLE order_tax_lines (
+  store_id BIGINT NOT NULL,
+  order_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  rate_code TEXT NOT NULL DEFAULT '',
+  label TEXT NOT NULL DEFAULT '',
+  tax_total_minor BIGINT NOT NULL DEFAULT 0,
+  shipping_tax_total_minor BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, order_id, id)
+);
+
+CREATE TABLE order_shipping_lines (
+  store_id BIGINT NOT NULL,
+  order_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  method_id TEXT NOT NULL DEFAULT '',
+  method_title TEXT NOT NULL DEFAULT '',
+  total_minor BIGINT NOT NULL DEFAULT 0,
+  total_tax_minor BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, order_id, id)
+);
+
+CREATE TABLE order_fee_lines (
+  store_id BIGINT NOT NULL,
+  order_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  total_minor BIGINT NOT NULL DEFAULT 0,
+  total_tax_minor BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, order_id, id)
+);
+
+CREATE TABLE order_coupon_lines (
+  store_id BIGINT NOT NULL,
+  order_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  code TEXT NOT NULL DEFAULT '',       -- lower-cased
+  discount_minor BIGINT NOT NULL DEFAULT 0,
+  discount_tax_minor BIGINT NOT NULL DEFAULT 0,
+  discount_type TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (store_id, order_id, id)
+);
+CREATE INDEX coupon_lines_by_code ON order_coupon_lines (store_id, code);
+
+-- ---------------------------------------------------------------- products, variations, inventory
+CREATE TABLE products (
+  store_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  slug TEXT NOT NULL DEFAULT '',
+  type TEXT NOT NULL DEFAULT '',        -- simple | variable | grouped | external | ...
+  status TEXT NOT NULL DEFAULT '',      -- publish | draft | pending | private
+  sku TEXT NOT NULL DEFAULT '',
+  price_minor BIGINT,                   -- NULL when the store sends ""
+  regular_price_minor BIGINT,
+  sale_price_minor BIGINT,
+  on_sale BIGINT NOT NULL DEFAULT 0,
+  total_sales BIGINT NOT NULL DEFAULT 0,
+  manage_stock BIGINT NOT NULL DEFAULT 0,
+  stock_quantity BIGINT,
+  stock_status TEXT NOT NULL DEFAULT '',
+  backorders TEXT NOT NULL DEFAULT '',
+  low_stock_amount BIGINT,
+  parent_id BIGINT NOT NULL DEFAULT 0,
+  date_created TEXT,
+  date_created_gmt TEXT,
+  date_modified_gmt TEXT,
+  PRIMARY KEY (store_id, id)
+);
+
+CREATE TABLE product_categories (      -- assignment of a product to a category, as the product lists it
+  store_id BIGINT NOT NULL,
+  product_id BIGINT NOT NULL,
+  category_id BIGINT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  slug TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (store_id, product_id, category_id)
+);
+
+CREATE TABLE categories (              -- /products/categories
+  store_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  slug TEXT NOT NULL DEFAULT '',
+  parent BIGINT NOT NULL DEFAULT 0,
+  count BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, id)
+);
+
+CREATE TABLE product_tags (
+  store_id BIGINT NOT NULL,
+  product_id BIGINT NOT NULL,
+  tag_id BIGINT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (store_id, product_id, tag_id)
+);
+
+CREATE TABLE variations (
+  store_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  parent_id BIGINT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  sku TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '',
+  price_minor BIGINT,
+  regular_price_minor BIGINT,
+  sale_price_minor BIGINT,
+  on_sale BIGINT NOT NULL DEFAULT 0,
+  manage_stock BIGINT NOT NULL DEFAULT 0, -- 0 false, 1 true, 2 "parent" (stock kept on the parent)
+  stock_quantity BIGINT,
+  stock_status TEXT NOT NULL DEFAULT '',
+  date_created_gmt TEXT,
+  date_modified_gmt TEXT,
+  PRIMARY KEY (store_id, id)
+);
+CREATE INDEX variations_by_parent ON variations (store_id, parent_id);
+
+CREATE TABLE variation_attributes (    -- in the order the variation lists them
+  store_id BIGINT NOT NULL,
+  variation_id BIGINT NOT NULL,
+  position BIGINT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  option TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (store_id, variation_id, position)
+);
+
+-- ---------------------------------------------------------------- coupons
+CREATE TABLE coupons (
+  store_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  code TEXT NOT NULL DEFAULT '',        -- lower-cased
+  status TEXT NOT NULL DEFAULT '',
+  discount_type TEXT NOT NULL DEFAULT '',
+  amount TEXT NOT NULL DEFAULT '',      -- a percent or a money value, as the store sends it
+  usage_count BIGINT NOT NULL DEFAULT 0,
+  usage_limit BIGINT,
+  usage_limit_per_user BIGINT,
+  date_expires TEXT,
+  date_expires_gmt TEXT,
+  free_shipping BIGINT NOT NULL DEFAULT 0,
+  minimum_amount_minor BIGINT,
+  maximum_amount_minor BIGINT,
+  individual_use BIGINT NOT NULL DEFAULT 0,
+  exclude_sale_items BIGINT NOT NULL DEFAULT 0,
+  date_created TEXT,
+  date_created_gmt TEXT,
+  date_modified_gmt TEXT,
+  PRIMARY KEY (store_id, id)
+);
+
+-- ---------------------------------------------------------------- refunds
+CREATE TABLE refunds (
+  store_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  order_id BIGINT NOT NULL,
+  date_created TEXT NOT NULL,           -- store-local
+  date_created_gmt TEXT,
+  amount_minor BIGINT NOT NULL DEFAULT 0, -- positive
+  reason TEXT NOT NULL DEFAULT '',
+  refunded_payment BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, id)
+);
+CREATE INDEX refunds_by_order ON refunds (store_id, order_id);
+
+CREATE TABLE refund_line_items (
+  store_id BIGINT NOT NULL,
+  refund_id BIGINT NOT NULL,
+  id BIGINT NOT NULL,
+  product_id BIGINT NOT NULL DEFAULT 0,
+  variation_id BIGINT NOT NULL DEFAULT 0,
+  quantity BIGINT NOT NULL DEFAULT 0,   -- negative, as WooCommerce returns it
+  total_minor BIGINT NOT NULL DEFAULT 0, -- negative
+  total_tax_minor BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, refund_id, id)
+);
+
+-- ---------------------------------------------------------------- payments
+-- The payment record of each order is read from orders (payment_method, payment_method_title,
+-- transaction_id, date_paid, total_minor, status) through this view.
+CREATE VIEW payments AS
+  SELECT store_id, id AS order_id, number, status, payment_method, payment_method_title,
+         transaction_id, date_paid, date_paid_gmt, total_minor AS amount_minor, currency
+  FROM orders;
+
+CREATE TABLE payment_gateways (        -- `settings` is never requested
+  store_id BIGINT NOT NULL,
+  id TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  enabled BIGINT NOT NULL DEFAULT 0,
+  method_title TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (store_id, id)
+);
+
+CREATE TABLE payment_transactions (    -- WooPayments ledger; amounts in minor units as sent
+  store_id BIGINT NOT NULL,
+  transaction_id TEXT NOT NULL,
+  date TEXT,                            -- UTC "YYYY-MM-DD HH:MM:SS"
+  type TEXT NOT NULL DEFAULT '',
+  channel TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  amount_minor BIGINT NOT NULL DEFAULT 0,
+  fees_minor BIGINT NOT NULL DEFAULT 0,
+  net_minor BIGINT NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT '',
+  order_id BIGINT NOT NULL DEFAULT 0,
+  deposit_id TEXT NOT NULL DEFAULT '',
+  deposit_status TEXT NOT NULL DEFAULT '',
+  available_on TEXT,
+  risk_level BIGINT,
+  PRIMARY KEY (store_id, transaction_id)
+);
+
+-- ---------------------------------------------------------------- payouts (WooPayments deposits)
+CREATE TABLE payouts (
+  store_id BIGINT NOT NULL,
+  id TEXT NOT NULL,                     -- po_...
+  date_ms BIGINT,                       -- arrival date, unix milliseconds (midnight UTC)
+  created BIGINT,                       -- unix seconds
+  type TEXT NOT NULL DEFAULT 'deposit', -- deposit | withdrawal
+  amount_minor BIGINT NOT NULL DEFAULT 0,
+  fee_minor BIGINT NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT '',
+  currency TEXT NOT NULL DEFAULT '',    -- lower-case as sent
+  automatic BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, id)
+);
+
+-- ---------------------------------------------------------------- disputes (WooPayments)
+CREATE TABLE disputes (
+  store_id BIGINT NOT NULL,
+  dispute_id TEXT NOT NULL,             -- dp_...
+  charge_id TEXT NOT NULL DEFAULT '',
+  order_number TEXT NOT NULL DEFAULT '',
+  amount_minor BIGINT NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '',
+  created TEXT,                         -- UTC "YYYY-MM-DD HH:MM:SS"
+  due_by TEXT,                          -- UTC
+  source TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (store_id, dispute_id)
+);
+
+-- ---------------------------------------------------------------- reports (the store's own figures)
+CREATE TABLE report_totals (           -- /reports/{orders,products,customers,coupons,reviews}/totals
+  store_id BIGINT NOT NULL,
+  report TEXT NOT NULL,                 -- orders | products | customers | coupons | reviews
+  slug TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  total BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, report, slug)
+);
+CREATE TABLE report_sales (            -- /reports/sales?period=... summaries
+  store_id BIGINT NOT NULL,
+  period TEXT NOT NULL,                 -- week | month | last_month | year | YYYY-MM-DD..YYYY-MM-DD
+  total_sales_minor BIGINT NOT NULL DEFAULT 0,
+  net_sales_minor BIGINT NOT NULL DEFAULT 0,
+  total_orders BIGINT NOT NULL DEFAULT 0,
+  total_items BIGINT NOT NULL DEFAULT 0,
+  total_tax_minor BIGINT NOT NULL DEFAULT 0,
+  total_shipping_minor BIGINT NOT NULL DEFAULT 0,
+  total_refunds_minor BIGINT NOT NULL DEFAULT 0,
+  total_discount_minor BIGINT NOT NULL DEFAULT 0,
+  total_customers BIGINT NOT NULL DEFAULT 0,
+  fetched_at TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (store_id, period)
+);
+
+-- ---------------------------------------------------------------- conversations (assistant)
+CREATE TABLE conversations (
+  id {{ID}},
+  merchant_id BIGINT NOT NULL DEFAULT 0,
+  user_id BIGINT NOT NULL DEFAULT 0,
+  title TEXT NOT NULL DEFAULT '',
+  context TEXT NOT NULL DEFAULT '',    -- the previous question's intent, serialised by query/
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE messages (
+  id {{ID}},
+  conversation_id BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,                  -- user | assistant
+  content TEXT NOT NULL,               -- the question, or the answer object as JSON
+  created_at TEXT NOT NULL
+);
+CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
+)sql";
+
+std::string ForDialect(std::string sql, Dialect dialect) {
+  const std::string id = dialect == Dialect::kSqlite
+                             ? "INTEGER PRIMARY KEY"
+                             : "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+  for (size_t pos = sql.find("{{ID}}"); pos != std::string::npos; pos = sql.find("{{ID}}", pos)) {
+    sql.replace(pos, 6, id);
+  }
+  return sql;
+}
+
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {kMigration1};
+  return kMigrations;
+}
+
+}  // namespace
+
+int CurrentSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Status Migrate(Database& db) {
+  CLEVER_RETURN_IF_ERROR(
+      db.ExecuteScript("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"));
+  CLEVER_ASSIGN_OR_RETURN(ResultSet rs, db.Query("SELECT max(version) FROM schema_version"));
+  int64_t applied = rs.rows.empty() ? 0 : AsInt(rs.rows[0][0], 0);
+  if (applied > CurrentSchemaVersion()) {
+    return FailedPreconditionError("the database was written by a newer Clever (schema " +
+                                   std::to_string(applied) + "); upgrade Clever");
+  }
+  for (int64_t version = applied + 1; version <= CurrentSchemaVersion(); ++version) {
+    CLEVER_RETURN_IF_ERROR(
+        db.Transaction([&]() -> Status {
+            CLEVER_RETURN_IF_ERROR(db.ExecuteScript(
+                ForDialect(Migrations()[static_cast<size_t>(version - 1)], db.dialect())));
+            return db.Execute("INSERT INTO schema_version (version) VALUES (?)", {Value{version}})
+                .status();
+          }).WithContext("applying schema migration " + std::to_string(version)));
+  }
+  return OkStatus();
+}
+
+}  // namespace clever::store
