@@ -14,7 +14,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -121,6 +124,25 @@ std::string WithSearchPath(const std::string& conninfo, const std::string& schem
   return conninfo + " options='-csearch_path=" + schema + "'";
 }
 
+// Removes what test processes killed before their clean-up left in /tmp (their servers died with
+// them): directories with no live postmaster, untouched for 10 minutes (so a concurrent test still
+// inside initdb is left alone).
+void RemoveStaleServerDirs() {
+  std::error_code ec;
+  const auto cutoff = fs::file_time_type::clock::now() - std::chrono::minutes(10);
+  for (const auto& entry : fs::directory_iterator("/tmp", ec)) {
+    if (entry.path().filename().string().rfind("clever-pg-", 0) != 0) continue;
+    std::error_code time_ec;
+    if (fs::last_write_time(entry.path(), time_ec) > cutoff || time_ec) continue;
+    std::ifstream pid_file(entry.path() / "data" / "postmaster.pid");
+    long pid = 0;
+    if (pid_file >> pid && pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) {
+      continue;  // a server still runs there
+    }
+    fs::remove_all(entry.path(), time_ec);
+  }
+}
+
 }  // namespace
 
 StatusOr<std::string> PgTestServer::FindBinDir() {
@@ -187,6 +209,7 @@ Status PgTestServer::Start() {
     }
     who = {true, pw->pw_uid, pw->pw_gid};
   }
+  RemoveStaleServerDirs();
   char tmpl[] = "/tmp/clever-pg-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) return InternalError("mkdtemp failed");
   dir_ = tmpl;
@@ -276,21 +299,22 @@ void PgTestServer::Stop() {
 }
 
 PgTestServer::~PgTestServer() {
-  if (!external_url_.empty() && !created_schemas_.empty()) {
-    if (auto db = store::OpenPostgres(conninfo_); db.ok()) {
-      for (const std::string& schema : created_schemas_) {
-        (void)(*db)->ExecuteScript("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
+  if (!external_url_.empty() && admin_ != nullptr) {
+    for (const std::string& schema : created_schemas_) {
+      (void)admin_->ExecuteScript("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
   }
+  admin_.reset();
   Stop();
 }
 
 StatusOr<std::string> PgTestServer::CreateSchema() {
   const std::string schema =
       "clever_test_" + std::to_string(::getpid()) + "_" + std::to_string(++schemas_);
-  CLEVER_ASSIGN_OR_RETURN(auto db, store::OpenPostgres(conninfo_));
-  CLEVER_RETURN_IF_ERROR(db->ExecuteScript("CREATE SCHEMA " + schema));
+  if (admin_ == nullptr) {
+    CLEVER_ASSIGN_OR_RETURN(admin_, store::OpenPostgres(conninfo_));
+  }
+  CLEVER_RETURN_IF_ERROR(admin_->ExecuteScript("CREATE SCHEMA " + schema));
   created_schemas_.push_back(schema);
   return schema;
 }
@@ -302,14 +326,35 @@ StatusOr<std::string> PgTestServer::FreshSchema() {
 
 StatusOr<std::string> PgTestServer::FreshSchemaUrl() {
   CLEVER_ASSIGN_OR_RETURN(std::string schema, CreateSchema());
-  if (!external_url_.empty()) {
-    if (!IsUrl(external_url_)) {
-      return FailedPreconditionError("CLEVER_TEST_POSTGRES_URL is not a postgresql:// URL");
-    }
-    return WithSearchPath(external_url_, schema);
+  if (IsUrl(conninfo_)) return WithSearchPath(conninfo_, schema);
+  // Keyword form -> "postgresql://?host=...&port=...": libpq takes any keyword as a URL option.
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo_.c_str(), &error);
+  if (options == nullptr) {
+    PQfreemem(error);
+    return InternalError("cannot parse " + conninfo_);
   }
-  return WithSearchPath("postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres",
-                        schema);
+  std::string url = "postgresql://";
+  char sep = '?';
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    url += sep;
+    url += o->keyword;
+    url += '=';
+    for (const char* c = o->val; *c != '\0'; ++c) {
+      const auto u = static_cast<unsigned char>(*c);
+      if (std::isalnum(u) || *c == '.' || *c == '-' || *c == '_' || *c == '/') {
+        url += *c;
+      } else {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", u);
+        url += hex;
+      }
+    }
+    sep = '&';
+  }
+  PQconninfoFree(options);
+  return WithSearchPath(url, schema);
 }
 
 }  // namespace clever::testing

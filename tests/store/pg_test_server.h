@@ -14,10 +14,12 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "store/database.h"
 
 namespace clever::testing {
 
@@ -42,7 +44,7 @@ class PgTestServer {
   // Creates a new empty schema and returns a connection string whose search_path is that schema,
   // so tests (and Migrate()) never see each other's tables.
   StatusOr<std::string> FreshSchema();
-  // The same as a postgresql:// URL (for OpenDatabase); only for the server started here.
+  // The same as a postgresql:// URL (for OpenDatabase).
   StatusOr<std::string> FreshSchemaUrl();
 
  private:
@@ -58,6 +60,7 @@ class PgTestServer {
   pid_t postmaster_ = -1;
   int schemas_ = 0;
   std::vector<std::string> created_schemas_;
+  std::unique_ptr<store::Database> admin_;  // creates the schemas
 };
 
 }  // namespace clever::testing
