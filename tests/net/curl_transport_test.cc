@@ -194,7 +194,7 @@ TEST(CurlTransportTest, SsrfGuardRefusesLoopbackBeforeConnecting) {
   o.allow_private_network = false;
   auto created = CurlTransport::Create(o);
   ASSERT_TRUE(created.ok());
-  for (const std::string host : {"127.0.0.1", "localhost"}) {
+  for (const std::string& host : std::vector<std::string>{"127.0.0.1", "localhost"}) {
     StatusOr<HttpResponse> r = (*created)->Send(Get(s.url("/x", host)));
     ASSERT_FALSE(r.ok()) << host;
     EXPECT_TRUE(IsBlockedAddress(r.status())) << r.status();
@@ -208,7 +208,7 @@ TEST(CurlTransportTest, SsrfGuardRefusesLoopbackBeforeConnecting) {
 
 TEST(CurlTransportTest, RefusesNonHttpSchemesAndMalformedUrls) {
   auto t = MakeTransport();
-  for (const std::string url : {"file:///etc/passwd", "gopher://127.0.0.1/", "not a url", "",
+  for (const std::string& url : std::vector<std::string>{"file:///etc/passwd", "gopher://127.0.0.1/", "not a url", "",
                                 "ftp://127.0.0.1/"}) {
     StatusOr<HttpResponse> r = t->Send(Get(url));
     ASSERT_FALSE(r.ok()) << url;
