@@ -23,7 +23,7 @@ void BackendTest::SetUp() {
                   .string();
   } else {
 #ifdef CLEVER_TEST_POSTGRES
-    auto server = testing::PgTestServer::Shared();
+    auto server = test::PgTestServer::Shared();
     ASSERT_TRUE(server.ok()) << "no PostgreSQL server for the test: " << server.status();
     auto conninfo = (*server)->FreshSchema();
     ASSERT_TRUE(conninfo.ok()) << conninfo.status();

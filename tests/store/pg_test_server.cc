@@ -27,7 +27,7 @@
 
 #include "store/database.h"
 
-namespace clever::testing {
+namespace clever::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -357,4 +357,4 @@ StatusOr<std::string> PgTestServer::FreshSchemaUrl() {
   return WithSearchPath(url, schema);
 }
 
-}  // namespace clever::testing
+}  // namespace clever::test

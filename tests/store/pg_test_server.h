@@ -6,7 +6,7 @@
 // Runs as root too (CI does): initdb and postgres refuse root, so they run as the `postgres`
 // user, which then owns the temporary directory.
 //
-//   auto server = testing::PgTestServer::Shared();
+//   auto server = test::PgTestServer::Shared();
 //   ASSERT_TRUE(server.ok()) << server.status();   // binaries missing = a failing test, not a skip
 //   auto conninfo = (*server)->FreshSchema();      // every test its own empty schema
 //   auto db = store::OpenPostgres(*conninfo);
@@ -21,7 +21,7 @@
 #include "common/status.h"
 #include "store/database.h"
 
-namespace clever::testing {
+namespace clever::test {
 
 class PgTestServer {
  public:
@@ -63,4 +63,4 @@ class PgTestServer {
   std::unique_ptr<store::Database> admin_;  // creates the schemas
 };
 
-}  // namespace clever::testing
+}  // namespace clever::test

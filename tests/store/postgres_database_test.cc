@@ -24,7 +24,7 @@ namespace {
 class PostgresTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto server = testing::PgTestServer::Shared();
+    auto server = test::PgTestServer::Shared();
     ASSERT_TRUE(server.ok()) << "no PostgreSQL server for the test: " << server.status();
     server_ = *server;
     auto conninfo = server_->FreshSchema();
@@ -55,7 +55,7 @@ class PostgresTest : public ::testing::Test {
     FAIL() << "backend " << pid << " did not exit";
   }
 
-  testing::PgTestServer* server_ = nullptr;
+  test::PgTestServer* server_ = nullptr;
   std::string conninfo_;
   std::unique_ptr<Database> db_;
 };
@@ -305,12 +305,12 @@ TEST_F(PostgresTest, SchemaHasTheSameColumnsAsOnSqlite) {
 
 TEST(PgTestServerTest, MissingBinariesAreAClearError) {
   ::setenv("CLEVER_PG_BINDIR", "/nonexistent/postgres/bin", 1);
-  auto dir = testing::PgTestServer::FindBinDir();
+  auto dir = test::PgTestServer::FindBinDir();
   ::unsetenv("CLEVER_PG_BINDIR");
   ASSERT_FALSE(dir.ok());
   EXPECT_EQ(dir.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(dir.status().message().find("initdb"), std::string::npos);
-  EXPECT_TRUE(testing::PgTestServer::FindBinDir().ok());
+  EXPECT_TRUE(test::PgTestServer::FindBinDir().ok());
 }
 
 }  // namespace
