@@ -62,7 +62,7 @@ const std::map<std::string, std::string>& NumberWords() {
 }
 
 std::string CorrectWord(const std::string& w) {
-  if (w.size() < 4 || Vocabulary().count(w)) return w;
+  if (w.size() < 5 || Vocabulary().count(w)) return w;
   if (std::any_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '@' || c == '_'; })) {
     return w;
   }
@@ -71,6 +71,7 @@ std::string CorrectWord(const std::string& w) {
   int best_d = allowed + 1;
   for (const std::string& v : Vocabulary()) {
     if (std::abs(static_cast<int>(v.size()) - static_cast<int>(w.size())) > allowed) continue;
+    if (v[0] != w[0]) continue;
     int d = EditDistance(w, v, allowed);
     if (d < best_d) {
       best_d = d;
@@ -522,16 +523,20 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "website|web site|homepage|landing|email list|exchange rate|stock market|stock price|"
       "share price|interest rate|lottery|horoscope|recipe|capital of|president) ");
   static const std::regex action(
-      "^ (please )?(send|create|make|cancel|delete|remove|add|update|change|set|email|e-mail|"
-      "refund|issue|publish|mark|post|reply|ship|print|apply|increase|decrease|raise|lower|"
-      "restock|reorder|order|write|call|text|notify|disable|enable|archive|approve|contact|"
-      "generate a coupon|give) ");
+      "^ (please |can you |could you |pls )?(send|create|make (a|an|new|me a)|cancel|delete|remove|update|email|e-mail|"
+      "refund (order|the|this|that|my|customer|#|\\d)|issue (a|an)|publish|mark|post|reply|ship|print|apply|restock|"
+      "reorder|order more|write|call|text|notify|disable|enable|archive|approve|contact|set up (a|an)|"
+      "set (the|my|a)|change (the|my)|increase (the|my)|decrease (the|my)|raise (the|my)|lower (the|my)|"
+      "add (a|an|new)|generate (a|an)|schedule|book|block|ban|reset|edit|rename|duplicate|import|export) ");
   static const std::regex cost_words(" (cost of goods|cost|costs|spend on|spent on|spending on) ");
   static const std::regex future(" (next (week|month|quarter|year)|tomorrow|will we|going to|expected to|will i) ");
   std::string oos_topic;
   std::smatch om;
-  if (std::regex_search(t.s, om, oos)) oos_topic = Trim(om.str(1));
-  if (oos_topic.empty() && std::regex_search(t.s, om, action)) oos_topic = "a request to change the store";
+  const std::string plain = " " + Join(tokens, " ") + " ";
+  if (std::regex_search(t.s, om, oos) || std::regex_search(plain, om, oos)) oos_topic = Trim(om.str(1));
+  if (oos_topic.empty() && (std::regex_search(t.s, om, action) || std::regex_search(plain, om, action))) {
+    oos_topic = "a request to change the store";
+  }
   if (oos_topic.empty() && std::regex_search(t.s, om, cost_words) &&
       !t.Any({"shipping", "discount", "discounts", "coupon", "coupons", "customers", "customer"})) {
     oos_topic = "costs and expenses";
@@ -551,7 +556,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   static const std::regex n_noun(" (\\d+) (?:best|top|most|biggest|largest|highest|worst|least|products|product|items|customers|clients|buyers|countries|categories|coupons|codes|coupon|days|dates|months|methods|reasons|skus|variants|variations|sizes) ");
   std::optional<int> n = FirstNumber(t.s, top_n);
   if (!n) n = FirstNumber(t.s, n_noun);
-  const bool ascending = t.Any({"least", "worst", "fewest", "lowest", "bottom", "slowest", "smallest", "cheapest", "least expensive", "weakest", "quietest", "slowest selling"});
+  Text no_at_least{t.s};
+  for (size_t pos; (pos = no_at_least.s.find(" at least ")) != std::string::npos;) no_at_least.s.replace(pos, 10, " ");
+  const bool ascending = no_at_least.Any({"least", "worst", "fewest", "lowest", "bottom", "slowest", "smallest", "cheapest", "least expensive", "weakest", "quietest", "slowest selling"});
   const bool ranking = ascending || n.has_value() ||
                        t.Any({"top", "best", "most", "highest", "biggest", "largest", "leading",
                               "popular", "bestseller", "bestsellers", "best selling", "best-selling",
@@ -639,17 +646,19 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   // ---------------------------------------------------------------- topic rules
   const bool payouts = t.Any({"payout", "payouts", "deposit", "deposits", "paid out", "transfers to my bank", "transfer to my bank", "bank transfers", "to my bank", "to the bank", "bank account", "settlements", "settlement"});
   const bool disputes = t.Any({"dispute", "disputes", "disputed", "chargeback", "chargebacks", "charge back", "charge backs"});
-  const bool refunds = t.Any({"refund", "refunds", "refunded amount", "money back", "reimbursed", "returns", "returned"}) ||
+  const bool net_words = t.Any({"net sales", "net revenue", "after refunds", "minus refunds", "less refunds", "excluding refunds", "net of refunds", "net takings", "net income", "net turnover"});
+  const bool refunds = !net_words && (t.Any({"refund", "refunds", "refunded amount", "money back", "reimbursed", "returns", "returned"}) ||
                        (t.Has("refunded") && !orders_words) ||
-                       (t.Has("refunded") && t.Any({"how much", "total", "amount", "value", "money"}));
+                       (t.Has("refunded") && t.Any({"how much", "total", "amount", "value", "money"})));
   const bool coupons = coupon || t.Any({"coupon", "coupons", "promo", "promos", "promo code", "promo codes", "voucher", "vouchers", "discount code", "discount codes", "discount", "discounts", "discounted", "codes"});
   const bool stock = t.Any({"stock", "inventory", "sold out", "in stock", "out of stock", "low on", "running low", "left in stock", "units left", "restock", "on hand", "warehouse", "stockout", "stockouts"}) ||
                      (t.Has("left") && t.Any({"units", "items", "only"}));
   const bool unpaid = t.Any({"unpaid", "awaiting payment", "not been paid", "not paid", "haven't paid", "havent paid", "have not paid", "outstanding", "owed", "owe", "waiting for payment", "waiting on payment", "yet to pay", "yet to be paid", "payment pending"});
   const bool payments = method != nullptr || unpaid ||
                         t.Any({"payment method", "payment methods", "paid with", "paid by", "paid via", "paid using", "pay with", "pay by", "pay via", "payment", "payments", "gateway", "gateways", "paid through", "checkout option"});
-  const bool people = customer != nullptr ||
-                      t.Any({"customer", "customers", "client", "clients", "buyer", "buyers", "shopper", "shoppers", "people", "account", "accounts", "signups", "signup", "sign ups", "sign up", "signed up", "registered", "registrations", "members", "who", "ltv", "clv", "lifetime value"});
+  const bool order_metric = net_words || t.Any({"shipping", "postage", "delivery fees", "delivery charges", "tax", "taxes", "vat", "gst", "average order value", "aov", "items per order", "basket size", "average basket"});
+  const bool people = !(order_metric && customer == nullptr) && (customer != nullptr ||
+                      t.Any({"customer", "customers", "client", "clients", "buyer", "buyers", "shopper", "shoppers", "people", "account", "accounts", "signups", "signup", "sign ups", "sign up", "signed up", "registered", "registrations", "members", "who", "ltv", "clv", "lifetime value"}));
 
   std::string metric;
 
@@ -750,7 +759,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     }
   } else if (coupons) {
     metric = "discount_total";
-  } else if (payments && !(people && customer)) {
+  } else if (payments && !(people && customer) && !(order_metric && !unpaid && !method)) {
     if (unpaid) metric = (how_much && !how_many) ? "unpaid_value" : "unpaid_orders";
     else if (t.Any({"enabled", "accept", "accepted", "offer", "offered", "available", "set up", "configured", "active", "turned on", "support"}) && !ranking && !method) metric = "enabled_gateways";
     else if (t.Any({"payments received", "received payments", "payments came in", "payments did we receive", "payments were received", "payments have we received", "payments we received", "got paid", "paid orders", "payments did we get", "payments were made", "payments came"}) && !method) {

@@ -166,6 +166,11 @@ PhraseMatch FindPhrase(const std::vector<std::string>& tokens,
         ok = false;
         break;
       }
+      // Typos rarely hit the first letter; requiring it keeps "nothing" from being "clothing".
+      if (t.empty() || t[0] != p[0]) {
+        ok = false;
+        break;
+      }
       int dist = EditDistance(t, p, allowed);
       if (dist > allowed) {
         ok = false;
