@@ -57,12 +57,25 @@ const std::map<std::string, std::string>& NumberWords() {
       {"six", "6"},     {"seven", "7"},    {"eight", "8"},     {"nine", "9"},
       {"ten", "10"},    {"eleven", "11"},  {"twelve", "12"},   {"fifteen", "15"},
       {"twenty", "20"}, {"thirty", "30"},  {"fourteen", "14"}, {"sixty", "60"},
-      {"ninety", "90"}, {"hundred", "100"}, {"single", "1"}};
+      {"ninety", "90"}, {"hundred", "100"}, {"single", "1"}, {"yr", "year"}, {"yrs", "years"},
+      {"mth", "month"}, {"mnth", "month"}, {"mths", "months"}, {"wk", "week"}, {"wks", "weeks"},
+      {"qtr", "quarter"}, {"yday", "yesterday"}, {"tdy", "today"}, {"rev", "revenue"},
+      {"custs", "customers"}, {"cust", "customer"}, {"qty", "quantity"}, {"prods", "products"},
+      {"avg", "average"}, {"pct", "percent"}, {"thru", "through"}, {"vs.", "vs"}};
   return k;
 }
 
 std::string CorrectWord(const std::string& w) {
-  if (w.size() < 5 || Vocabulary().count(w)) return w;
+  if (w.size() < 4 || Vocabulary().count(w)) return w;
+  if (w.size() == 4) {  // only a swap or a wrong letter in a key 4-letter word ("yaer")
+    for (const char* v : {"year", "week", "last", "this", "days", "sale", "sold", "paid", "rate", "item", "unit", "most", "best", "code", "date", "much", "many"}) {
+      std::string a = w, b = v;
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      if (w[0] == v[0] && a == b && EditDistance(w, v, 1) == 1) return v;
+    }
+    return w;
+  }
   if (std::any_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '@' || c == '_'; })) {
     return w;
   }
@@ -318,7 +331,8 @@ std::string ShiftBack(const std::string& spec, const std::string& unit) {
     if (spec == "this_quarter") return "last_quarter";
   }
   if (spec.rfind("last_days:", 0) == 0) return "prev_days:" + spec.substr(10);
-  if (unit == "year" && spec == "last_year") return "";
+  if ((unit == "year" || unit.empty()) && spec == "last_year") return "years_ago:2";
+  if (spec.rfind("years_ago:", 0) == 0) return "years_ago:" + std::to_string(after("years_ago:") + 1);
   if (unit == "year" && spec == "last_month") return "month_last_year";
   return DefaultBasePeriod(spec);
 }
@@ -566,7 +580,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                               "rank", "ranking", "ranked", "which", "who"});
   const bool how_many = t.Any({"how many", "number of", "count", "count of", "how often", "no of", "#"});
   const bool how_much = t.Any({"how much", "total", "amount", "value", "sum", "worth", "dollars", "$"});
-  const bool money_words = t.Any({"sales", "revenue", "revenues", "takings", "turnover", "income", "made",
+  const bool money_words = t.Any({"take", "took", "taken", "sales", "revenue", "revenues", "takings", "turnover", "income", "made",
                                   "make", "earn", "earned", "earnings", "brought", "bring", "gross",
                                   "money", "dollars", "spent", "spend", "spending", "value", "worth",
                                   "sold for", "generated", "generate"});
@@ -649,13 +663,15 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   const bool net_words = t.Any({"net sales", "net revenue", "after refunds", "minus refunds", "less refunds", "excluding refunds", "net of refunds", "net takings", "net income", "net turnover"});
   const bool refunds = !net_words && (t.Any({"refund", "refunds", "refunded amount", "money back", "reimbursed", "returns", "returned"}) ||
                        (t.Has("refunded") && !orders_words) ||
+                       (t.Has("refunded") && percent_words) ||
                        (t.Has("refunded") && t.Any({"how much", "total", "amount", "value", "money"})));
   const bool coupons = coupon || t.Any({"coupon", "coupons", "promo", "promos", "promo code", "promo codes", "voucher", "vouchers", "discount code", "discount codes", "discount", "discounts", "discounted", "codes"});
   const bool stock = t.Any({"stock", "inventory", "sold out", "in stock", "out of stock", "low on", "running low", "left in stock", "units left", "restock", "on hand", "warehouse", "stockout", "stockouts"}) ||
                      (t.Has("left") && t.Any({"units", "items", "only"}));
-  const bool unpaid = t.Any({"unpaid", "awaiting payment", "not been paid", "not paid", "haven't paid", "havent paid", "have not paid", "outstanding", "owed", "owe", "waiting for payment", "waiting on payment", "yet to pay", "yet to be paid", "payment pending"});
-  const bool payments = method != nullptr || unpaid ||
-                        t.Any({"payment method", "payment methods", "paid with", "paid by", "paid via", "paid using", "pay with", "pay by", "pay via", "payment", "payments", "gateway", "gateways", "paid through", "checkout option"});
+  const bool unpaid = t.Any({"unpaid", "awaiting payment", "not been paid", "not paid", "haven't paid", "havent paid", "have not paid", "outstanding", "owed", "owe", "waiting for payment", "waiting on payment", "yet to pay", "yet to be paid"});
+  const bool pending_status = t.Any({"pending payment", "payment pending"}) && !unpaid;
+  const bool payments = method != nullptr || unpaid || (
+                        t.Any({"payment method", "payment methods", "paid with", "paid by", "paid via", "paid using", "pay with", "pay by", "pay via", "payment", "payments", "gateway", "gateways", "paid through", "checkout option"}) && !pending_status);
   const bool order_metric = net_words || t.Any({"shipping", "postage", "delivery fees", "delivery charges", "tax", "taxes", "vat", "gst", "average order value", "aov", "items per order", "basket size", "average basket"});
   const bool people = !(order_metric && customer == nullptr) && (customer != nullptr ||
                       t.Any({"customer", "customers", "client", "clients", "buyer", "buyers", "shopper", "shoppers", "people", "account", "accounts", "signups", "signup", "sign ups", "sign up", "signed up", "registered", "registrations", "members", "who", "ltv", "clv", "lifetime value"}));
@@ -684,7 +700,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       if (t.Any({"reason", "reasons", "why", "cause"})) set_rank("reason");
       else if (dim == "reason" || dim == "status" || dim == "month") in.dimension = dim;
     }
-  } else if (refunds && !t.Any({"fully refunded orders", "orders marked refunded", "orders are refunded", "orders were refunded", "refunded status", "status refunded"})) {
+  } else if (refunds && (percent_words || !t.Any({"fully refunded orders", "orders marked refunded", "orders are refunded", "orders were refunded", "refunded status", "status refunded"}))) {
     if (percent_words || t.Any({"rate", "how often"})) metric = "refund_rate";
     else if (t.Any({"reason", "reasons", "why", "cause", "causes"})) {
       metric = "refund_count";
@@ -903,6 +919,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     else if (t.Any({"guest", "guests", "without an account", "without account", "not logged in"})) m2 = percent_words ? "guest_share" : "guest_orders";
     else if (t.Any({"largest order", "biggest order", "highest order", "largest single order", "biggest single order", "biggest sale", "largest sale", "largest purchase", "biggest purchase", "most expensive order", "highest value order", "largest transaction", "biggest transaction"})) m2 = "largest_order";
     else if (t.Any({"items", "units", "pieces", "quantity", "how many sold", "sold units", "products sold", "things"}) && !t.Any({"revenue", "sales", "money", "value"})) m2 = "items_sold";
+    else if (how_many && orders_words) m2 = "order_count";
     else if (money_words || (t.Any({"sold", "sell"}) && how_much)) m2 = "gross_sales";
     else if (orders_words || t.Any({"sales count", "how many sales", "number of sales", "how many sold"})) m2 = "order_count";
     else if (t.Any({"sold", "sell", "selling", "seller", "sellers", "bestseller", "bestsellers", "popular"})) m2 = (product || category || ranking) ? "items_sold" : "gross_sales";
@@ -987,6 +1004,15 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     in.compare = t.Any({"difference", "how much more", "how many more", "how much less", "how many fewer", "change in dollars", "absolute"}) && !t.Any({"percent", "percentage", "%"}) ? "change" : "growth";
     if (explicit_two) in.base_period = periods.found[1].second;
     if (in.period.empty()) in.period = "this_month";
+    static const std::regex before_unit(" (?:the |that )?(year|month|week|day|quarter) before ");
+    std::smatch bm;
+    if (std::regex_search(t.s, bm, before_unit) && (!explicit_two || in.base_period == in.period)) {
+      in.base_period = ShiftBack(in.period, bm[1]);
+    }
+    if (in.base_period == in.period && !in.period.empty()) {
+      std::string unit = in.period.find("year") != std::string::npos ? "year" : in.period.find("week") != std::string::npos ? "week" : in.period.find("month") != std::string::npos ? "month" : "";
+      in.base_period = ShiftBack(in.period, unit);
+    }
     if (in.base_period.empty()) {
       in.base_period = DefaultBasePeriod(in.period);
       if (!in.base_period.empty()) in.notes.push_back("compared with the previous period of the same length");

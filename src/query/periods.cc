@@ -119,6 +119,11 @@ StatusOr<DateRange> ResolvePeriod(std::string_view spec, CivilDate d) {
   } else if (head == "last_year") {
     r.start = CivilDate{d.year - 1, 1, 1};
     r.end = CivilDate{d.year - 1, 12, 31};
+  } else if (head == "years_ago") {
+    int k = arg(1).value_or(-1);
+    if (k < 0 || k > 1000) return InvalidArgumentError("bad period");
+    r.start = CivilDate{d.year - k, 1, 1};
+    r.end = CivilDate{d.year - k, 12, 31};
   } else if (head == "ytd_last_year") {
     r.start = CivilDate{d.year - 1, 1, 1};
     r.end = CivilDate{d.year - 1, d.month, std::min(d.day, DaysInMonth(d.year - 1, d.month))};
@@ -205,7 +210,7 @@ std::string DefaultBasePeriod(std::string_view spec) {
   }
   if (head == "this_quarter") return "last_quarter";
   if (head == "this_year") return "last_year";
-  if (head == "last_year") return "";
+  if (head == "last_year") return "years_ago:2";
   if (head == "last_days" && p.size() > 1) return "prev_days:" + std::string(p[1]);
   return "";
 }
@@ -236,7 +241,7 @@ std::string DescribePeriod(std::string_view spec, const DateRange& r) {
   if (head == "this_quarter") return "so far this quarter (" + span + ")";
   if (head == "last_quarter") return "last quarter (" + span + ")";
   if (head == "this_year") return "so far this year (" + span + ")";
-  if (head == "last_year" || head == "year") return "in " + std::to_string(r.start ? r.start->year : r.end.year);
+  if (head == "last_year" || head == "year" || head == "years_ago") return "in " + std::to_string(r.start ? r.start->year : r.end.year);
   if (head == "last_days" && p.size() > 1) return "in the last " + std::string(p[1]) + " days (" + span + ")";
   if (head == "black_friday") return "on Black Friday (" + span + ")";
   return "in " + span;
