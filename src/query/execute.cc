@@ -450,7 +450,7 @@ StatusOr<Result> Execute(store::Database& db, const QueryPlan& plan, const Store
     }
   }
   if (out.rows.empty()) {
-    if (ranking) {
+    if (plan.single) {
       out.defined = false;
       out.undefined_reason = "there is nothing to rank in this period";
     }

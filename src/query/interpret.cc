@@ -61,7 +61,9 @@ const std::map<std::string, std::string>& NumberWords() {
       {"mth", "month"}, {"mnth", "month"}, {"mths", "months"}, {"wk", "week"}, {"wks", "weeks"},
       {"qtr", "quarter"}, {"yday", "yesterday"}, {"tdy", "today"}, {"rev", "revenue"},
       {"custs", "customers"}, {"cust", "customer"}, {"qty", "quantity"}, {"prods", "products"},
-      {"avg", "average"}, {"pct", "percent"}, {"thru", "through"}, {"vs.", "vs"}};
+      {"avg", "average"}, {"pct", "percent"}, {"thru", "through"}, {"vs.", "vs"},
+      {"stok", "stock"}, {"ordr", "order"}, {"ordrs", "orders"}, {"sals", "sales"}, {"cupon", "coupon"},
+      {"refnd", "refund"}, {"mnth", "month"}, {"todays", "today"}, {"yesterdays", "yesterday"}};
   return k;
 }
 
@@ -86,7 +88,7 @@ std::string CorrectWord(const std::string& w) {
     if (std::abs(static_cast<int>(v.size()) - static_cast<int>(w.size())) > allowed) continue;
     if (v[0] != w[0]) continue;
     int d = EditDistance(w, v, allowed);
-    if (d < best_d) {
+    if (d < best_d || (d == best_d && v.size() == w.size() && best.size() != w.size())) {
       best_d = d;
       best = v;
     }
@@ -531,7 +533,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "mailing|subscribers|marketing|reviews?|ratings?|stars|competitors?|competition|amazon|ebay|"
       "etsy|walmart|cogs|profits?|profitable|margins?|markup|rent|expenses?|salary|salaries|"
       "payroll|wages|staff|employees?|rota|shifts?|scheduled|schedule|tickets?|helpdesk|zendesk|"
-      "tracking|track|shipments?|dhl|ups|fedex|usps|carriers?|labels?|weather|temperature|rain|"
+      "tracking|track|shipments?|dhl|fedex|usps|carriers?|labels?|weather|temperature|rain|"
       "forecast|forecasts|predict|prediction|projected|projection|suppliers?|vendors?|wholesale|"
       "inflation|gdp|unemployment|bitcoin|crypto|nasdaq|seo|google analytics|analytics|"
       "website|web site|homepage|landing|email list|exchange rate|stock market|stock price|"
@@ -548,6 +550,13 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   std::smatch om;
   const std::string plain = " " + Join(tokens, " ") + " ";
   if (std::regex_search(t.s, om, oos) || std::regex_search(plain, om, oos)) oos_topic = Trim(om.str(1));
+  static const std::regex sql_like(
+      "(\\bselect\\b.*\\bfrom\\b|\\bdrop (table|database)\\b|\\binsert into\\b|\\bdelete from\\b|"
+      "\\bunion( all)? select\\b|\\bupdate \\w+ set\\b|;\\s*--|\\balter table\\b|\\btruncate\\b|"
+      "\\bpragma\\b|\\battach database\\b)",
+      std::regex::icase);
+  if (oos_topic.empty() && std::regex_search(raw, sql_like)) oos_topic = "database commands";
+  if (oos_topic.empty() && raw.find("UPS") != std::string::npos) oos_topic = "carrier tracking";
   if (oos_topic.empty() && (std::regex_search(t.s, om, action) || std::regex_search(plain, om, action))) {
     oos_topic = "a request to change the store";
   }
@@ -568,6 +577,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   // ---------------------------------------------------------------- shared cues
   static const std::regex top_n(" (?:top|best|first|bottom|worst|leading|biggest|largest|highest|lowest) (\\d+) ");
   static const std::regex n_noun(" (\\d+) (?:best|top|most|biggest|largest|highest|worst|least|products|product|items|customers|clients|buyers|countries|categories|coupons|codes|coupon|days|dates|months|methods|reasons|skus|variants|variations|sizes) ");
+  const bool how_many_early = t.Any({"how many", "number of", "count"});
   std::optional<int> n = FirstNumber(t.s, top_n);
   if (!n) n = FirstNumber(t.s, n_noun);
   Text no_at_least{t.s};
@@ -577,7 +587,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                        t.Any({"top", "best", "most", "highest", "biggest", "largest", "leading",
                               "popular", "bestseller", "bestsellers", "best selling", "best-selling",
                               "busiest", "strongest", "favourite", "favorite", "number one",
-                              "rank", "ranking", "ranked", "which", "who"});
+                              "rank", "ranking", "ranked", "which"}) ||
+                       (t.s.rfind(" who ", 0) == 0 && !how_many_early);
   const bool how_many = t.Any({"how many", "number of", "count", "count of", "how often", "no of", "#"});
   const bool how_much = t.Any({"how much", "total", "amount", "value", "sum", "worth", "dollars", "$"});
   const bool money_words = t.Any({"take", "took", "taken", "sales", "revenue", "revenues", "takings", "turnover", "income", "made",
