@@ -241,26 +241,25 @@ class FakeAsk : public AskPort {
     } else {
       bool follow_up =
           !in.context.empty() && (q.find("and ") == 0 || q.find("before") != std::string::npos);
-      a = {{"status", "answered"},
-           {"answer", follow_up ? "In the month before, net sales were $3,100.00."
-                                : "Net sales last month were $4,250.00 from 61 orders."},
-           {"value", follow_up ? 3100.0 : 4250.0},
-           {"table",
-            {{"columns", {"Week", "Net sales"}},
-             {"rows",
-              {{"2025-12-01", 900},
-               {"2025-12-08", 1200},
-               {"2025-12-15", 1100},
-               {"2025-12-22", 1050}}}}},
-           {"chart",
-            {{"type", "line"},
-             {"x", {"2025-12-01", "2025-12-08", "2025-12-15", "2025-12-22"}},
-             {"series", {{{"name", "Net sales"}, {"values", {900, 1200, 1100, 1050}}}}}}},
-           {"categories", {"orders", "refunds"}},
-           {"plan", {{"metric", "net_sales"}, {"period", "last_month"}}},
-           {"definitions", {"Net sales: gross sales minus refunds and discounts."}},
-           {"as_of", "2026-01-01"},
-           {"synced_at", "2026-01-01T00:01:00Z"}};
+      a = {
+          {"status", "answered"},
+          {"answer", follow_up ? "In the month before, net sales were $3,100.00."
+                               : "Net sales last month were $4,250.00 from 61 orders."},
+          {"value", follow_up ? 3100.0 : 4250.0},
+          {"table",
+           {{"columns", {"Week", "Net sales"}},
+            {"rows",
+             json::array({json::array({"2025-12-01", 900}), json::array({"2025-12-08", 1200}),
+                          json::array({"2025-12-15", 1100}), json::array({"2025-12-22", 1050})})}}},
+          {"chart",
+           {{"type", "line"},
+            {"x", {"2025-12-01", "2025-12-08", "2025-12-15", "2025-12-22"}},
+            {"series", {{{"name", "Net sales"}, {"values", {900, 1200, 1100, 1050}}}}}}},
+          {"categories", {"orders", "refunds"}},
+          {"plan", {{"metric", "net_sales"}, {"period", "last_month"}}},
+          {"definitions", {"Net sales: gross sales minus refunds and discounts."}},
+          {"as_of", "2026-01-01"},
+          {"synced_at", "2026-01-01T00:01:00Z"}};
       out.context = "net_sales";
     }
     a["store_ids"] = in.store_ids;
