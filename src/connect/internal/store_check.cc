@@ -35,7 +35,8 @@ Problem UnknownKeyProblem(const StoreCheckInput& input, bool host_mismatch,
   if (host_mismatch) {
     return Problem{"url", "url_mismatch",
                    "The store doesn't know this key, and it says its own address is " + home +
-                       ", not " + input.url.Canonical() + ". The key probably belongs to another "
+                       ", not " + input.url.Canonical() +
+                       ". The key probably belongs to another "
                        "store.",
                    "Check that the URL is the store where you created the key, or create a new "
                    "Read key on this store."};
@@ -84,8 +85,8 @@ Problem ReadProblem(const Status& status, const StoreCheckInput& input, bool hos
                      "Ask your host to enable time synchronisation (NTP) on the server, and check "
                      "this computer's clock."};
     }
-    return Problem{"consumer_key", "auth_failed",
-                   "The store refused the key: " + woo::Excerpt(msg), kKeyHelp};
+    return Problem{"consumer_key", "auth_failed", "The store refused the key: " + woo::Excerpt(msg),
+                   kKeyHelp};
   }
   const bool refused = status.code() == StatusCode::kUnauthenticated ||
                        status.code() == StatusCode::kPermissionDenied;
@@ -122,9 +123,10 @@ Problem ReadProblem(const Status& status, const StoreCheckInput& input, bool hos
                    "Allow requests to /wp-json/wc/v3/ in your firewall or security plugin, or "
                    "ask your host; then try again."};
   }
-  return Problem{"url", "unreachable",
-                 "We couldn't read from the store's REST API: " + woo::Excerpt(status.message(), 200),
-                 "Check that the store is online, then try again in a few minutes."};
+  return Problem{
+      "url", "unreachable",
+      "We couldn't read from the store's REST API: " + woo::Excerpt(status.message(), 200),
+      "Check that the store is online, then try again in a few minutes."};
 }
 
 }  // namespace
@@ -170,8 +172,7 @@ std::optional<Problem> CheckCredentialFormat(const std::string& consumer_key,
                    "The Consumer key and the Consumer secret are swapped.",
                    "The key starts with ck_ and the secret with cs_."};
   }
-  if (consumer_key.rfind("ck_", 0) != 0 || !TokenChars(consumer_key) ||
-      consumer_key.size() > 200) {
+  if (consumer_key.rfind("ck_", 0) != 0 || !TokenChars(consumer_key) || consumer_key.size() > 200) {
     return Problem{"consumer_key", "key_format",
                    "This doesn't look like a WooCommerce Consumer key (it should start with ck_ "
                    "followed by letters and digits).",
@@ -280,11 +281,10 @@ StoreCheckResult CheckStore(const StoreCheckInput& input, net::HttpTransport& tr
           h->path == input.url.path) {
         // Same store under www / apex: use the store's own host so nothing redirects.
         result.url.host = h->host;
-        result.warnings.push_back(Problem{
-            "url", "url_adjusted",
-            "Your store calls itself " + h->Canonical() + "; Clever will use " +
-                result.url.Canonical() + ".",
-            ""});
+        result.warnings.push_back(Problem{"url", "url_adjusted",
+                                          "Your store calls itself " + h->Canonical() +
+                                              "; Clever will use " + result.url.Canonical() + ".",
+                                          ""});
       } else {
         host_mismatch = true;
       }
