@@ -277,16 +277,18 @@ StoreCheckResult CheckStore(const StoreCheckInput& input, net::HttpTransport& tr
     auto home = ParseStoreUrl(home_text, UrlRules{.allow_private_network = true});
     const StoreUrl* h = std::get_if<StoreUrl>(&home);
     if (h != nullptr && h->Domain() != input.url.Domain()) {
-      if (StripWww(h->host) == StripWww(input.url.host) && h->port == input.url.port &&
-          h->path == input.url.path) {
-        // Same store under www / apex: use the store's own host so nothing redirects.
+      const bool same_site =
+          StripWww(h->host) == StripWww(input.url.host) && h->path == input.url.path;
+      if (!same_site) {
+        host_mismatch = true;
+      } else if (h->host != input.url.host) {
+        // Same store under www / apex: use the store's own host so nothing redirects. (A port
+        // difference alone -- e.g. the https port of a store whose Home says http -- is kept.)
         result.url.host = h->host;
         result.warnings.push_back(Problem{"url", "url_adjusted",
                                           "Your store calls itself " + h->Canonical() +
                                               "; Clever will use " + result.url.Canonical() + ".",
                                           ""});
-      } else {
-        host_mismatch = true;
       }
     }
     if (h != nullptr && h->scheme == "https" && input.url.scheme == "http" && !host_mismatch) {
