@@ -28,6 +28,7 @@ struct FakeStore {
   bool strip_auth_header = false;
   bool user_can_view = true;
   bool wordpress = true;
+  std::string folder = "*";  // the WordPress sub-directory ("" = site root); "*" = any
   bool woocommerce = true;
   bool waf_blocks_api = false;
   std::optional<Status> transport_error;
@@ -50,6 +51,9 @@ struct FakeStore {
     const size_t wp = full_path.find("/wp-json");
     const std::string prefix = wp == std::string::npos ? "" : full_path.substr(0, wp);
     const std::string path = full_path.substr(prefix.size());
+    if (folder != "*" && prefix != folder) {
+      return test::Json(404, "<html><body>Page not found</body></html>");
+    }
     if (path == "/wp-json/" || path == "/wp-json") {
       if (!wordpress) return test::Json(404, "<html><body>Not Found</body></html>");
       std::string ns = woocommerce ? R"(["wp/v2","wc/v3","wc-analytics"])" : R"(["wp/v2"])";

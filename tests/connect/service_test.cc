@@ -302,6 +302,25 @@ TEST_F(ServiceTest, WwwVariantIsAdoptedFromTheStoresHomeUrl) {
   EXPECT_TRUE(HasWarning(out, "url_adjusted"));
 }
 
+TEST_F(ServiceTest, PastedShopPageOnRootWordPressFallsBackToTheRoot) {
+  store_.folder = "";
+  NewConnector in = Input();
+  in.url = "https://shop.example/shop/";
+  CheckOutcome out = service_->Add(in);
+  ASSERT_FALSE(out.problem) << out.problem->code << ": " << out.problem->message;
+  EXPECT_EQ(out.connector.store_url, "https://shop.example");
+  EXPECT_TRUE(HasWarning(out, "url_adjusted"));
+  // A real sub-directory install is kept as typed.
+  ASSERT_TRUE(service_->Remove(0, "Shop").ok());
+  store_.folder = "/blog";
+  store_.home = "https://shop.example/blog";
+  in.url = "https://shop.example/blog/wp-admin/";
+  out = service_->Add(in);
+  ASSERT_FALSE(out.problem) << out.problem->code << ": " << out.problem->message;
+  EXPECT_EQ(out.connector.store_url, "https://shop.example/blog");
+  EXPECT_TRUE(out.warnings.empty());
+}
+
 TEST_F(ServiceTest, DifferentHomeWithWorkingKeyIsAWarning) {
   store_.home = "https://other-name.example";
   CheckOutcome out = service_->Add(Input());

@@ -242,6 +242,25 @@ StoreCheckResult CheckStore(const StoreCheckInput& input, net::HttpTransport& tr
   std::unique_ptr<woo::Api> index_api =
       woo::MakeApi(endpoint, input.credentials, transport, clock, api_options);
   StatusOr<woo::StoreIndex> index = woo::Discover(transport, endpoint, index_api.get());
+  if (!index.ok() && index.status().code() == StatusCode::kNotFound && !input.url.path.empty()) {
+    // A pasted shop page ("https://shop.example/shop/") on a WordPress at the site root: try the
+    // root before giving up.
+    StoreUrl root = input.url;
+    root.path.clear();
+    woo::Endpoint at_root = endpoint;
+    at_root.store_url = root.Canonical();
+    StatusOr<woo::StoreIndex> root_index = woo::Discover(transport, at_root, index_api.get());
+    if (root_index.ok()) {
+      result.warnings.push_back(Problem{"url", "url_adjusted",
+                                        "There is no WordPress at " + endpoint.store_url +
+                                            ", but there is one at " + at_root.store_url +
+                                            "; Clever will use that address.",
+                                        ""});
+      result.url = root;
+      endpoint = at_root;
+      index = std::move(root_index);
+    }
+  }
   if (!index.ok()) {
     if (std::optional<Problem> p = TransportProblem(index.status())) {
       result.problem = p;
@@ -276,12 +295,12 @@ StoreCheckResult CheckStore(const StoreCheckInput& input, net::HttpTransport& tr
   if (!home_text.empty()) {
     auto home = ParseStoreUrl(home_text, UrlRules{.allow_private_network = true});
     const StoreUrl* h = std::get_if<StoreUrl>(&home);
-    if (h != nullptr && h->Domain() != input.url.Domain()) {
+    if (h != nullptr && h->Domain() != result.url.Domain()) {
       const bool same_site =
-          StripWww(h->host) == StripWww(input.url.host) && h->path == input.url.path;
+          StripWww(h->host) == StripWww(result.url.host) && h->path == result.url.path;
       if (!same_site) {
         host_mismatch = true;
-      } else if (h->host != input.url.host) {
+      } else if (h->host != result.url.host) {
         // Same store under www / apex: use the store's own host so nothing redirects. (A port
         // difference alone -- e.g. the https port of a store whose Home says http -- is kept.)
         result.url.host = h->host;
@@ -291,7 +310,7 @@ StoreCheckResult CheckStore(const StoreCheckInput& input, net::HttpTransport& tr
                                           ""});
       }
     }
-    if (h != nullptr && h->scheme == "https" && input.url.scheme == "http" && !host_mismatch) {
+    if (h != nullptr && h->scheme == "https" && result.url.scheme == "http" && !host_mismatch) {
       result.warnings.push_back(Problem{
           "url", "https_available",
           "Your store's address uses https, but you entered http. Clever connects over http "
