@@ -28,6 +28,7 @@ std::string ToBase64(const unsigned char* data, size_t size) {
 }
 
 bool FromBase64(std::string_view text, int variant, std::vector<unsigned char>& out) {
+  if (text.empty()) return false;  // libsodium must not get null buffers
   out.assign(text.size(), 0);
   size_t len = 0;
   if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &len, nullptr,
