@@ -1,5 +1,6 @@
-// `clever connector add|list|remove|enable|disable|test`: the CLI face of connect::ConnectorService.
-// Merchant-facing messages and hints go to stderr on failure (exit code 1), never a credential.
+// `clever connector add|list|remove|enable|disable|test`: the CLI face of
+// connect::ConnectorService. Merchant-facing messages and hints go to stderr on failure (exit code
+// 1), never a credential.
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -48,13 +49,13 @@ void WithService(const ConnectorFlags& flags, CliState& state,
     state.exit_code = 1;
     return;
   }
-  connect::ServiceOptions options{.clock = Clock::Real(),
-                                  .transport_factory = connect::CurlTransportFactory(),
-                                  .allow_private_network =
-                                      flags.allow_private_network || PrivateNetworkAllowedByEnv(),
-                                  .check_timeout_ms = 20000,
-                                  .timeout_ms = 60000,
-                                  .api_options = {}};
+  connect::ServiceOptions options{
+      .clock = Clock::Real(),
+      .transport_factory = connect::CurlTransportFactory(),
+      .allow_private_network = flags.allow_private_network || PrivateNetworkAllowedByEnv(),
+      .check_timeout_ms = 20000,
+      .timeout_ms = 60000,
+      .api_options = {}};
   connect::ConnectorService service(**db, *vault, std::move(options));
   body(service);
 }
@@ -86,7 +87,8 @@ nlohmann::json ToJson(const connect::Connector& c) {
 }
 
 void AddCommon(CLI::App* cmd, ConnectorFlags& flags) {
-  cmd->add_option("--home", flags.home, "Clever's home directory (default $CLEVER_HOME or ~/.clever)");
+  cmd->add_option("--home", flags.home,
+                  "Clever's home directory (default $CLEVER_HOME or ~/.clever)");
   cmd->add_flag("--allow-private-network", flags.allow_private_network,
                 "allow stores on private/loopback addresses (also CLEVER_ALLOW_PRIVATE_NETWORK=1)");
 }

@@ -1,9 +1,10 @@
 #include "connect/connectors.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 #include <variant>
 
@@ -98,8 +99,7 @@ Problem Internal(const Status& status) {
 }  // namespace
 
 TransportFactory CurlTransportFactory() {
-  return [](const net::TransportOptions& options)
-             -> StatusOr<std::unique_ptr<net::HttpTransport>> {
+  return [](const net::TransportOptions& options) -> StatusOr<std::unique_ptr<net::HttpTransport>> {
     CLEVER_ASSIGN_OR_RETURN(std::unique_ptr<net::CurlTransport> t,
                             net::CurlTransport::Create(options));
     return std::unique_ptr<net::HttpTransport>(std::move(t));
@@ -123,9 +123,9 @@ CheckOutcome ConnectorService::Add(const NewConnector& input) {
     return out;
   }
   if (name.size() > 100 || !ValidUtf8NoControls(name)) {
-    out.problem = Problem{"name", "name_invalid",
-                          "The name must be at most 100 characters of ordinary text.",
-                          "Use a short name you'll recognise, like your store's name."};
+    out.problem =
+        Problem{"name", "name_invalid", "The name must be at most 100 characters of ordinary text.",
+                "Use a short name you'll recognise, like your store's name."};
     return out;
   }
   auto parsed = ParseStoreUrl(input.url, UrlRules{options_.allow_private_network});
@@ -164,9 +164,9 @@ CheckOutcome ConnectorService::Add(const NewConnector& input) {
     return out;
   }
   if (!named->rows.empty()) {
-    out.problem = Problem{"name", "duplicate_name",
-                          "You already have a connector named \"" + name + "\".",
-                          "Choose another name, or remove the existing connector first."};
+    out.problem =
+        Problem{"name", "duplicate_name", "You already have a connector named \"" + name + "\".",
+                "Choose another name, or remove the existing connector first."};
     return out;
   }
   if (!input.ca_file.empty() && access(input.ca_file.c_str(), R_OK) != 0) {
@@ -210,9 +210,8 @@ CheckOutcome ConnectorService::Add(const NewConnector& input) {
 
   // Seal and save.
   const std::string domain = url.Domain();
-  const nlohmann::json secret = {{"ck", input.consumer_key},
-                                 {"cs", input.consumer_secret},
-                                 {"home", result.home_url}};
+  const nlohmann::json secret = {
+      {"ck", input.consumer_key}, {"cs", input.consumer_secret}, {"home", result.home_url}};
   StatusOr<std::string> sealed = vault_.Seal(secret.dump(), domain);
   if (!sealed.ok()) {
     out.problem = Internal(sealed.status());
@@ -240,11 +239,11 @@ CheckOutcome ConnectorService::Add(const NewConnector& input) {
     if (inserted.status().code() == StatusCode::kAlreadyExists) {
       // Lost a race with another Add for the same domain (or name).
       dup = find_domain(domain);
-      out.problem = dup.ok() && *dup ? **dup
-                                     : Problem{"name", "duplicate_name",
-                                               "You already have a connector named \"" + name +
-                                                   "\".",
-                                               "Choose another name."};
+      out.problem = dup.ok() && *dup
+                        ? **dup
+                        : Problem{"name", "duplicate_name",
+                                  "You already have a connector named \"" + name + "\".",
+                                  "Choose another name."};
       return out;
     }
     out.problem = Internal(inserted.status());
@@ -256,22 +255,20 @@ CheckOutcome ConnectorService::Add(const NewConnector& input) {
 }
 
 StatusOr<std::vector<Connector>> ConnectorService::List(int64_t merchant_id) {
-  CLEVER_ASSIGN_OR_RETURN(
-      store::ResultSet rs,
-      db_.Query(std::string("SELECT ") + kColumns +
-                    " FROM connectors WHERE merchant_id = ? ORDER BY name, id",
-                {merchant_id}));
+  CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs,
+                          db_.Query(std::string("SELECT ") + kColumns +
+                                        " FROM connectors WHERE merchant_id = ? ORDER BY name, id",
+                                    {merchant_id}));
   std::vector<Connector> out;
   for (size_t i = 0; i < rs.rows.size(); ++i) out.push_back(RowToConnector(rs, i));
   return out;
 }
 
 StatusOr<Connector> ConnectorService::Find(int64_t merchant_id, const std::string& name) {
-  CLEVER_ASSIGN_OR_RETURN(
-      store::ResultSet rs,
-      db_.Query(std::string("SELECT ") + kColumns +
-                    " FROM connectors WHERE merchant_id = ? AND name = ?",
-                {merchant_id, Trim(name)}));
+  CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs,
+                          db_.Query(std::string("SELECT ") + kColumns +
+                                        " FROM connectors WHERE merchant_id = ? AND name = ?",
+                                    {merchant_id, Trim(name)}));
   if (rs.rows.empty()) {
     return NotFoundError("There is no connector named \"" + Trim(name) +
                          "\" (see `clever connector list`).");
@@ -280,10 +277,9 @@ StatusOr<Connector> ConnectorService::Find(int64_t merchant_id, const std::strin
 }
 
 StatusOr<Connector> ConnectorService::Get(int64_t connector_id) {
-  CLEVER_ASSIGN_OR_RETURN(
-      store::ResultSet rs,
-      db_.Query(std::string("SELECT ") + kColumns + " FROM connectors WHERE id = ?",
-                {connector_id}));
+  CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs, db_.Query(std::string("SELECT ") + kColumns +
+                                                             " FROM connectors WHERE id = ?",
+                                                         {connector_id}));
   if (rs.rows.empty()) return NotFoundError("no connector with id " + std::to_string(connector_id));
   return RowToConnector(rs, 0);
 }
@@ -317,13 +313,13 @@ Status ConnectorService::Remove(int64_t merchant_id, const std::string& name) {
 
 Status ConnectorService::SetEnabled(int64_t merchant_id, const std::string& name, bool enabled) {
   CLEVER_ASSIGN_OR_RETURN(Connector c, Find(merchant_id, name));
-  return db_.Execute("UPDATE connectors SET enabled = ? WHERE id = ?",
-                     {int64_t{enabled ? 1 : 0}, c.id})
+  return db_
+      .Execute("UPDATE connectors SET enabled = ? WHERE id = ?", {int64_t{enabled ? 1 : 0}, c.id})
       .status();
 }
 
 StatusOr<ConnectorService::Secrets> ConnectorService::LoadSecrets(int64_t connector_id,
-                                                                   Connector* connector) {
+                                                                  Connector* connector) {
   CLEVER_ASSIGN_OR_RETURN(Connector c, Get(connector_id));
   CLEVER_ASSIGN_OR_RETURN(
       store::ResultSet rs,
@@ -376,12 +372,9 @@ CheckOutcome ConnectorService::Test(int64_t merchant_id, const std::string& name
     out.problem = Internal(transport.status());
     return out;
   }
-  internal::StoreCheckInput check{std::get<StoreUrl>(parsed),
-                                  secrets->credentials,
-                                  secrets->ca_file,
-                                  options_.allow_private_network,
-                                  c.key_scope != "unknown",
-                                  true,
+  internal::StoreCheckInput check{std::get<StoreUrl>(parsed), secrets->credentials,
+                                  secrets->ca_file,           options_.allow_private_network,
+                                  c.key_scope != "unknown",   true,
                                   options_.check_timeout_ms};
   internal::StoreCheckResult result = internal::CheckStore(check, **transport, options_.clock);
   out.warnings = result.warnings;
@@ -392,9 +385,10 @@ CheckOutcome ConnectorService::Test(int64_t merchant_id, const std::string& name
     c.auth_mode = internal::AuthModeName(result.auth);
     if (check.scope_probe) c.key_scope = result.key_scope;
     Status updated =
-        db_.Execute("UPDATE connectors SET auth_mode = ?, key_scope = ?, last_checked_at = ? "
-                    "WHERE id = ?",
-                    {c.auth_mode, c.key_scope, now, c.id})
+        db_.Execute(
+               "UPDATE connectors SET auth_mode = ?, key_scope = ?, last_checked_at = ? "
+               "WHERE id = ?",
+               {c.auth_mode, c.key_scope, now, c.id})
             .status();
     if (!updated.ok()) out.problem = Internal(updated);
   }
@@ -421,7 +415,8 @@ namespace {
 class FailedApi final : public woo::Api {
  public:
   explicit FailedApi(Status status) : status_(std::move(status)) {}
-  StatusOr<woo::Response> Get(const std::string& /*route*/, const woo::Params& /*params*/) override {
+  StatusOr<woo::Response> Get(const std::string& /*route*/,
+                              const woo::Params& /*params*/) override {
     return status_;
   }
 
@@ -439,13 +434,13 @@ StatusOr<woo::ApiFactory> ConnectorService::OpenApi(int64_t connector_id) {
   Clock* clock = &options_.clock;
   woo::ApiOptions api_options = options_.api_options;
   woo::Credentials credentials = s.credentials;
-  return woo::ApiFactory([factory, clock, api_options, credentials,
-                          endpoint]() -> std::unique_ptr<woo::Api> {
-    StatusOr<std::unique_ptr<net::HttpTransport>> transport =
-        factory(woo::TransportOptionsFor(endpoint));
-    if (!transport.ok()) return std::make_unique<FailedApi>(transport.status());
-    return woo::MakeApi(endpoint, credentials, *std::move(transport), *clock, api_options);
-  });
+  return woo::ApiFactory(
+      [factory, clock, api_options, credentials, endpoint]() -> std::unique_ptr<woo::Api> {
+        StatusOr<std::unique_ptr<net::HttpTransport>> transport =
+            factory(woo::TransportOptionsFor(endpoint));
+        if (!transport.ok()) return std::make_unique<FailedApi>(transport.status());
+        return woo::MakeApi(endpoint, credentials, *std::move(transport), *clock, api_options);
+      });
 }
 
 }  // namespace clever::connect

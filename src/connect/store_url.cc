@@ -22,7 +22,9 @@ Problem UrlProblem(std::string code, std::string message, std::string hint) {
 constexpr const char* kExampleHint =
     "Enter your store's web address, for example https://mystore.com (or mystore.com).";
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
 
 bool ValidUtf8(std::string_view s) {
   size_t i = 0;
@@ -90,17 +92,16 @@ std::variant<std::string, Problem> NormalizeHost(std::string_view raw) {
   }
   std::string host = Lower(raw);
   while (!host.empty() && host.back() == '.') host.pop_back();  // "shop.com." is "shop.com"
-  const bool ascii = std::all_of(host.begin(), host.end(),
-                                 [](unsigned char c) { return c < 0x80; });
+  const bool ascii =
+      std::all_of(host.begin(), host.end(), [](unsigned char c) { return c < 0x80; });
   if (!ascii) {
 #if CLEVER_HAVE_IDN2
     char* out = nullptr;
-    const int rc =
-        idn2_to_ascii_8z(host.c_str(), &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+    const int rc = idn2_to_ascii_8z(host.c_str(), &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
     if (rc != IDN2_OK || out == nullptr) {
       return UrlProblem("url_idn_invalid",
-                        "The international domain name \"" + host +
-                            "\" is not valid (" + idn2_strerror(rc) + ").",
+                        "The international domain name \"" + host + "\" is not valid (" +
+                            idn2_strerror(rc) + ").",
                         "Check the spelling, or enter the xn-- form your host shows for it.");
     }
     host = Lower(out);
@@ -113,18 +114,15 @@ std::variant<std::string, Problem> NormalizeHost(std::string_view raw) {
 #endif
   }
   if (host.size() > 253) {
-    return UrlProblem("url_bad_host", "The host name is longer than 253 characters.",
-                      kExampleHint);
+    return UrlProblem("url_bad_host", "The host name is longer than 253 characters.", kExampleHint);
   }
   size_t start = 0;
   while (start <= host.size()) {
     const size_t dot = host.find('.', start);
-    const std::string_view label =
-        std::string_view(host).substr(start, dot == std::string::npos ? std::string::npos
-                                                                      : dot - start);
+    const std::string_view label = std::string_view(host).substr(
+        start, dot == std::string::npos ? std::string::npos : dot - start);
     if (!ValidLabel(label)) {
-      return UrlProblem("url_bad_host",
-                        "\"" + host + "\" is not a valid host name.", kExampleHint);
+      return UrlProblem("url_bad_host", "\"" + host + "\" is not a valid host name.", kExampleHint);
     }
     if (dot == std::string::npos) break;
     start = dot + 1;
@@ -170,8 +168,8 @@ std::variant<StoreUrl, Problem> ParseStoreUrl(std::string_view input, const UrlR
     return UrlProblem("url_empty", "The store address is empty.", kExampleHint);
   }
   if (input.size() > kMaxInput) {
-    return UrlProblem("url_too_long",
-                      "The store address is longer than 2,000 characters.", kExampleHint);
+    return UrlProblem("url_too_long", "The store address is longer than 2,000 characters.",
+                      kExampleHint);
   }
   if (!ValidUtf8(input)) {
     return UrlProblem("url_invalid_utf8", "The store address contains invalid characters.",
@@ -187,15 +185,14 @@ std::variant<StoreUrl, Problem> ParseStoreUrl(std::string_view input, const UrlR
   const bool has_space = std::any_of(input.begin(), input.end(), [](char c) { return IsSpace(c); });
   const size_t scheme_sep = input.find("://");
   const size_t first_colon = input.find(':');
-  const bool has_scheme = first_colon != std::string_view::npos &&
-                          LooksLikeScheme(input, first_colon);
+  const bool has_scheme =
+      first_colon != std::string_view::npos && LooksLikeScheme(input, first_colon);
   if (has_space || (!has_scheme && input.find('.') == std::string_view::npos &&
                     input.find('[') == std::string_view::npos &&
                     Lower(input.substr(0, input.find_first_of(":/"))) != "localhost")) {
     return UrlProblem(
         "url_looks_like_name",
-        "\"" + std::string(input.substr(0, 80)) +
-            "\" looks like a store name, not a web address.",
+        "\"" + std::string(input.substr(0, 80)) + "\" looks like a store name, not a web address.",
         "Put the name in the Name field, and your store's web address (like https://mystore.com) "
         "in the URL field.");
   }
@@ -261,7 +258,8 @@ std::variant<StoreUrl, Problem> ParseStoreUrl(std::string_view input, const UrlR
         !std::all_of(port_text.begin(), port_text.end(),
                      [](unsigned char c) { return std::isdigit(c); }) ||
         std::stoi(std::string(port_text)) < 1 || std::stoi(std::string(port_text)) > 65535) {
-      return UrlProblem("url_bad_port", "The port in the store address is not a number from 1 to 65535.",
+      return UrlProblem("url_bad_port",
+                        "The port in the store address is not a number from 1 to 65535.",
                         kExampleHint);
     }
     port = std::stoi(std::string(port_text));
@@ -275,8 +273,7 @@ std::variant<StoreUrl, Problem> ParseStoreUrl(std::string_view input, const UrlR
                         kExampleHint);
     }
     if (!rules.allow_private_network) {
-      return UrlProblem("url_ip_literal",
-                        "Store addresses must be domain names, not IP addresses.",
+      return UrlProblem("url_ip_literal", "Store addresses must be domain names, not IP addresses.",
                         "Use your store's domain name (self-hosters with an intranet store can "
                         "pass --allow-private-network).");
     }
@@ -305,8 +302,8 @@ std::variant<StoreUrl, Problem> ParseStoreUrl(std::string_view input, const UrlR
   size_t pos = 0;
   while (pos < path.size()) {
     const size_t next = path.find('/', pos);
-    std::string_view seg = path.substr(pos, next == std::string_view::npos ? std::string_view::npos
-                                                                           : next - pos);
+    std::string_view seg =
+        path.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos);
     if (!seg.empty()) segments.push_back(seg);
     if (next == std::string_view::npos) break;
     pos = next + 1;
@@ -325,8 +322,9 @@ std::variant<StoreUrl, Problem> ParseStoreUrl(std::string_view input, const UrlR
     }
     if (!std::all_of(seg.begin(), seg.end(),
                      [](unsigned char c) { return c >= 0x80 || IsUnreservedPathChar(c); })) {
-      return UrlProblem("url_bad_path", "The folder part of the store address has characters "
-                                        "that can't be in a web address.",
+      return UrlProblem("url_bad_path",
+                        "The folder part of the store address has characters "
+                        "that can't be in a web address.",
                         kExampleHint);
     }
     canonical_path += "/";

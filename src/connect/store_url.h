@@ -1,11 +1,11 @@
 // Store URL rules: what a merchant may type in the "store URL" field and its canonical form.
 //
 // Accepted (after trimming whitespace): "mystore.com", "https://MyStore.com/", a WordPress admin
-// or REST URL pasted from the browser ("https://mystore.com/wp-admin/...", ".../wp-json/wc/v3/..."),
-// WordPress in a sub-directory ("https://example.com/shop"). Reduced to the canonical URL:
-// scheme (https when none was typed), lower-case host (IDN converted to punycode), port only when
-// not the scheme's default, the sub-directory path, no trailing slash, no query.
-// The store domain (host[:port][/path], no scheme) identifies the store system-wide.
+// or REST URL pasted from the browser ("https://mystore.com/wp-admin/...",
+// ".../wp-json/wc/v3/..."), WordPress in a sub-directory ("https://example.com/shop"). Reduced to
+// the canonical URL: scheme (https when none was typed), lower-case host (IDN converted to
+// punycode), port only when not the scheme's default, the sub-directory path, no trailing slash, no
+// query. The store domain (host[:port][/path], no scheme) identifies the store system-wide.
 //
 // Refused, each with its own Problem code (field "url"): empty, longer than 2,000 bytes, control
 // characters or invalid UTF-8, a store NAME typed into the URL field ("url_looks_like_name"),

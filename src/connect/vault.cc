@@ -28,6 +28,7 @@ std::string ToBase64(const unsigned char* data, size_t size) {
 }
 
 bool FromBase64(std::string_view text, int variant, std::vector<unsigned char>& out) {
+  if (text.empty()) return false;  // libsodium must not get null buffers
   out.assign(text.size(), 0);
   size_t len = 0;
   if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &len, nullptr,
@@ -81,8 +82,8 @@ StatusOr<std::string> ReadOrCreateKeyFile(const std::string& path) {
       return FailedPreconditionError("cannot open the master key file " + path + ": " +
                                      std::strerror(errno));
     }
-    const int created = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                               0600);
+    const int created =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (created < 0) {
       if (errno == EEXIST) continue;  // lost a creation race: read the winner's key
       return FailedPreconditionError("cannot create the master key file " + path + ": " +
@@ -91,9 +92,9 @@ StatusOr<std::string> ReadOrCreateKeyFile(const std::string& path) {
     unsigned char raw[Vault::kKeyBytes];
     randombytes_buf(raw, sizeof(raw));
     const std::string text = ToBase64(raw, sizeof(raw)) + "\n";
-    const bool ok = ::write(created, text.data(), text.size()) ==
-                        static_cast<ssize_t>(text.size()) &&
-                    ::fsync(created) == 0;
+    const bool ok =
+        ::write(created, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+        ::fsync(created) == 0;
     ::close(created);
     std::string key(reinterpret_cast<char*>(raw), sizeof(raw));
     sodium_memzero(raw, sizeof(raw));
@@ -183,7 +184,8 @@ StatusOr<std::string> Vault::Unseal(std::string_view sealed,
   }
   const unsigned char* nonce = bin.data() + kMagic.size();
   const unsigned char* cipher = nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-  const size_t cipher_len = bin.size() - kMagic.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  const size_t cipher_len =
+      bin.size() - kMagic.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   std::string plain(cipher_len - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   unsigned long long plain_len = 0;  // NOLINT(google-runtime-int)
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(

@@ -28,21 +28,21 @@ bool IsPublicV4(uint32_t a) {
     int bits;
   };
   static constexpr std::array<Range, 17> kBlocked = {{
-      {V4(0, 0, 0, 0), 8},         // "this network", incl. 0.0.0.0
-      {V4(10, 0, 0, 0), 8},        // private
-      {V4(100, 64, 0, 0), 10},     // shared address space (CGNAT)
-      {V4(127, 0, 0, 0), 8},       // loopback
-      {V4(169, 254, 0, 0), 16},    // link-local (cloud metadata lives here)
-      {V4(172, 16, 0, 0), 12},     // private
-      {V4(192, 0, 0, 0), 24},      // IETF protocol assignments
-      {V4(192, 0, 2, 0), 24},      // TEST-NET-1
-      {V4(192, 88, 99, 0), 24},    // 6to4 relay anycast
-      {V4(192, 168, 0, 0), 16},    // private
-      {V4(198, 18, 0, 0), 15},     // benchmarking
-      {V4(198, 51, 100, 0), 24},   // TEST-NET-2
-      {V4(203, 0, 113, 0), 24},    // TEST-NET-3
-      {V4(224, 0, 0, 0), 4},       // multicast
-      {V4(240, 0, 0, 0), 4},       // reserved, incl. broadcast
+      {V4(0, 0, 0, 0), 8},        // "this network", incl. 0.0.0.0
+      {V4(10, 0, 0, 0), 8},       // private
+      {V4(100, 64, 0, 0), 10},    // shared address space (CGNAT)
+      {V4(127, 0, 0, 0), 8},      // loopback
+      {V4(169, 254, 0, 0), 16},   // link-local (cloud metadata lives here)
+      {V4(172, 16, 0, 0), 12},    // private
+      {V4(192, 0, 0, 0), 24},     // IETF protocol assignments
+      {V4(192, 0, 2, 0), 24},     // TEST-NET-1
+      {V4(192, 88, 99, 0), 24},   // 6to4 relay anycast
+      {V4(192, 168, 0, 0), 16},   // private
+      {V4(198, 18, 0, 0), 15},    // benchmarking
+      {V4(198, 51, 100, 0), 24},  // TEST-NET-2
+      {V4(203, 0, 113, 0), 24},   // TEST-NET-3
+      {V4(224, 0, 0, 0), 4},      // multicast
+      {V4(240, 0, 0, 0), 4},      // reserved, incl. broadcast
       {V4(255, 255, 255, 255), 32},
       {V4(192, 31, 196, 0), 24},  // AS112
   }};
@@ -151,8 +151,7 @@ StatusOr<std::string> ResolveAllowed(const std::string& host, bool allow_private
   }
   return FailedPreconditionError(std::string(kBlockedAddressMarker) + ": " +
                                  std::string(StripBrackets(host)) + " resolves to " +
-                                 addresses.front() +
-                                 ", which is not a public internet address");
+                                 addresses.front() + ", which is not a public internet address");
 }
 
 }  // namespace clever::net

@@ -36,9 +36,9 @@ class SeededRandom : public Random {
 };
 
 struct BackoffOptions {
-  int max_attempts = 4;                               // first try included; 1 = no retries
-  std::chrono::milliseconds initial{500};             // ceiling of the first delay
-  std::chrono::milliseconds max_delay{30'000};        // ceiling of any computed delay
+  int max_attempts = 4;                                // first try included; 1 = no retries
+  std::chrono::milliseconds initial{500};              // ceiling of the first delay
+  std::chrono::milliseconds max_delay{30'000};         // ceiling of any computed delay
   std::chrono::milliseconds max_retry_after{120'000};  // a longer Retry-After ends the retries
   double multiplier = 2.0;
 };
@@ -49,7 +49,8 @@ class Backoff {
   // Delay before attempt `attempt` + 1 (attempt counts from 1). "Full jitter": uniform in
   // [ceiling/2, ceiling) where ceiling = min(initial * multiplier^(attempt-1), max_delay). A
   // server's Retry-After wins over the computed delay when longer.
-  std::chrono::milliseconds Delay(int attempt, std::optional<std::chrono::milliseconds> retry_after);
+  std::chrono::milliseconds Delay(int attempt,
+                                  std::optional<std::chrono::milliseconds> retry_after);
   [[nodiscard]] const BackoffOptions& options() const { return options_; }
 
  private:

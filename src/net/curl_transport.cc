@@ -165,8 +165,8 @@ StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
       return response;  // another origin: never carry credentials there
     }
     current.url = next;
-    if (response.status == 303 || ((response.status == 301 || response.status == 302) &&
-                                    current.method == "POST")) {
+    if (response.status == 303 ||
+        ((response.status == 301 || response.status == 302) && current.method == "POST")) {
       current.method = "GET";
       current.body.clear();
     }
@@ -267,8 +267,7 @@ StatusOr<HttpResponse> CurlTransport::SendOnce(const HttpRequest& request) {
                                  std::to_string(timeout_ms) + " ms");
   }
   if (IsTlsCode(code)) {
-    return FailedPreconditionError(std::string(kTlsErrorMarker) + " with " + shown + ": " +
-                                   detail);
+    return FailedPreconditionError(std::string(kTlsErrorMarker) + " with " + shown + ": " + detail);
   }
   if (code == CURLE_COULDNT_RESOLVE_HOST) {
     return UnavailableError("could not resolve host " + parts.host + ": " + detail);

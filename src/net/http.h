@@ -29,7 +29,7 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 0;
-  Headers headers;  // names lower-cased, in arrival order (repeated names kept)
+  Headers headers;   // names lower-cased, in arrival order (repeated names kept)
   std::string body;  // content-decoded (gzip/deflate)
   // First value of a header (name compared case-insensitively), or "" when absent.
   [[nodiscard]] std::string Header(std::string_view name) const;

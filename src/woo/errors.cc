@@ -9,8 +9,8 @@ namespace clever::woo {
 namespace {
 
 std::string_view TrimWs(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
-                        s.front() == '\n')) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
     s.remove_prefix(1);
   }
   while (!s.empty() &&
@@ -40,8 +40,8 @@ bool IsPhpDiagnosticLine(std::string_view raw) {
   std::string_view line = TrimWs(stripped);
   if (line.empty()) return true;
   if (line.rfind("PHP ", 0) == 0) line.remove_prefix(4);
-  static constexpr std::array<std::string_view, 4> kPrefixes = {"Notice:", "Warning:",
-                                                               "Deprecated:", "Strict Standards:"};
+  static constexpr std::array<std::string_view, 4> kPrefixes = {
+      "Notice:", "Warning:", "Deprecated:", "Strict Standards:"};
   return std::any_of(kPrefixes.begin(), kPrefixes.end(),
                      [&](std::string_view p) { return line.rfind(p, 0) == 0; });
 }
@@ -128,7 +128,8 @@ Status WithCode(int http_status, std::string message) {
       return NotFoundError(std::move(message));
     default:
       // A redirect we did not follow (another host or scheme) will not go away by retrying.
-      if (http_status >= 300 && http_status < 400) return FailedPreconditionError(std::move(message));
+      if (http_status >= 300 && http_status < 400)
+        return FailedPreconditionError(std::move(message));
       return UnavailableError(std::move(message));
   }
 }
@@ -251,9 +252,9 @@ Status MapErrorResponse(int http_status, std::string_view body, std::string_view
     }
     return WithCode(http_status, sentence + " [" + tail + "]");
   }
-  return WithCode(http_status, Sentence(*error, http_status) + " [WooCommerce: " +
-                                   Excerpt(error->code, 80) + " \"" + Excerpt(error->message) +
-                                   "\", " + tail + "]");
+  return WithCode(http_status, Sentence(*error, http_status) +
+                                   " [WooCommerce: " + Excerpt(error->code, 80) + " \"" +
+                                   Excerpt(error->message) + "\", " + tail + "]");
 }
 
 }  // namespace clever::woo

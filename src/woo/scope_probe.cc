@@ -8,18 +8,16 @@
 
 namespace clever::woo {
 
-StatusOr<ScopeProbeResult> ProbeWriteScope(const Endpoint& endpoint,
-                                           const Credentials& credentials,
+StatusOr<ScopeProbeResult> ProbeWriteScope(const Endpoint& endpoint, const Credentials& credentials,
                                            net::HttpTransport& transport, Clock& clock,
                                            const std::string& random_suffix) {
   std::string suffix = random_suffix.empty() ? RandomNonce().substr(0, 16) : random_suffix;
   std::transform(suffix.begin(), suffix.end(), suffix.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  CLEVER_ASSIGN_OR_RETURN(
-      net::HttpRequest request,
-      internal::BuildSignedRequest("POST", endpoint, credentials,
-                                   "wc/v3/clever-scope-probe-" + suffix, {}, clock, nullptr,
-                                   SignatureMethod::kHmacSha256));
+  CLEVER_ASSIGN_OR_RETURN(net::HttpRequest request,
+                          internal::BuildSignedRequest(
+                              "POST", endpoint, credentials, "wc/v3/clever-scope-probe-" + suffix,
+                              {}, clock, nullptr, SignatureMethod::kHmacSha256));
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   StatusOr<net::HttpResponse> sent = transport.Send(request);  // never retried
   if (!sent.ok()) return internal::MapTransportError(sent.status());

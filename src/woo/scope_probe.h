@@ -32,8 +32,7 @@ struct ScopeProbeResult {
 
 // `random_suffix` ("" = 16 CSPRNG characters) ends the probe route. Transport failures return
 // their Status (kUnavailable, kFailedPrecondition for TLS/SSRF).
-StatusOr<ScopeProbeResult> ProbeWriteScope(const Endpoint& endpoint,
-                                           const Credentials& credentials,
+StatusOr<ScopeProbeResult> ProbeWriteScope(const Endpoint& endpoint, const Credentials& credentials,
                                            net::HttpTransport& transport, Clock& clock,
                                            const std::string& random_suffix = "");
 

@@ -28,6 +28,7 @@ struct FakeStore {
   bool strip_auth_header = false;
   bool user_can_view = true;
   bool wordpress = true;
+  std::string folder = "*";  // the WordPress sub-directory ("" = site root); "*" = any
   bool woocommerce = true;
   bool waf_blocks_api = false;
   std::optional<Status> transport_error;
@@ -50,6 +51,9 @@ struct FakeStore {
     const size_t wp = full_path.find("/wp-json");
     const std::string prefix = wp == std::string::npos ? "" : full_path.substr(0, wp);
     const std::string path = full_path.substr(prefix.size());
+    if (folder != "*" && prefix != folder) {
+      return test::Json(404, "<html><body>Page not found</body></html>");
+    }
     if (path == "/wp-json/" || path == "/wp-json") {
       if (!wordpress) return test::Json(404, "<html><body>Not Found</body></html>");
       std::string ns = woocommerce ? R"(["wp/v2","wc/v3","wc-analytics"])" : R"(["wp/v2"])";
@@ -57,11 +61,15 @@ struct FakeStore {
                                  Home() + "\",\"gmt_offset\":0,\"timezone_string\":\"UTC\"," +
                                  "\"namespaces\":" + ns + "}");
     }
-    if (!wordpress || !woocommerce) return Error(404, "rest_no_route", "No route was found matching the URL and request method.");
+    if (!wordpress || !woocommerce)
+      return Error(404, "rest_no_route", "No route was found matching the URL and request method.");
     if (path == "/wp-json/wc/v3") {
-      return test::Json(200, R"({"namespace":"wc/v3","routes":{"/wc/v3/orders":{"endpoints":[{"methods":["GET"],"args":{"modified_after":{}}}]},"/wc/v3/refunds":{}}})");
+      return test::Json(
+          200,
+          R"({"namespace":"wc/v3","routes":{"/wc/v3/orders":{"endpoints":[{"methods":["GET"],"args":{"modified_after":{}}}]},"/wc/v3/refunds":{}}})");
     }
-    if (waf_blocks_api) return test::Json(403, "<html><body>Access denied by firewall</body></html>");
+    if (waf_blocks_api)
+      return test::Json(403, "<html><body>Access denied by firewall</body></html>");
     // Authentication.
     std::map<std::string, std::string> q;
     for (auto& [k, v] : test::UrlQuery(r.url)) q[k] = v;
@@ -104,7 +112,8 @@ struct FakeStore {
       }
       std::string home_now = Home();
       home_now = scheme + home_now.substr(home_now.find("://"));
-      const std::string base = woo::SignatureBaseString(r.method, home_now + path, rest);  // home includes the folder
+      const std::string base =
+          woo::SignatureBaseString(r.method, home_now + path, rest);  // home includes the folder
       if (woo::OAuth1Signature(woo::SignatureMethod::kHmacSha256, secret, base) !=
           q["oauth_signature"]) {
         return Error(401, "woocommerce_rest_authentication_error",

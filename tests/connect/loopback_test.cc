@@ -29,8 +29,9 @@ constexpr const char* kSecret = "cs_5e7f9a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f";
 class DumpStore {
  public:
   explicit DumpStore(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {"python3", CLEVER_SERVE_DUMP, "--dump", CLEVER_SAMPLE_STORE,
-                                     "--port", "0", "--key", kKey, "--secret", kSecret};
+    std::vector<std::string> argv = {
+        "python3", CLEVER_SERVE_DUMP, "--dump", CLEVER_SAMPLE_STORE, "--port",
+        "0",       "--key",           kKey,     "--secret",          kSecret};
     argv.insert(argv.end(), extra.begin(), extra.end());
     auto child = test::ChildProcess::Start(argv);
     EXPECT_TRUE(child.ok());
@@ -94,9 +95,9 @@ TEST_F(LoopbackTest, OAuthOverHttpIsVerifiedByAnIndependentImplementation) {
   StatusOr<woo::ApiFactory> factory = service.OpenApi(out.connector.id);
   ASSERT_TRUE(factory.ok());
   auto api = (*factory)();
-  StatusOr<woo::Response> page =
-      api->Get("wc/v3/orders", {{"per_page", "5"}, {"page", "2"}, {"status", "completed"},
-                                {"status", "processing"}});
+  StatusOr<woo::Response> page = api->Get(
+      "wc/v3/orders",
+      {{"per_page", "5"}, {"page", "2"}, {"status", "completed"}, {"status", "processing"}});
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_GT(page->total, 5);
   EXPECT_EQ(page->headers.count("link"), 0u);

@@ -23,8 +23,7 @@ class ServiceTest : public ::testing::Test {
   }
   void MakeService(bool allow_private) {
     ServiceOptions options{.clock = clock_,
-                           .transport_factory =
-                               [this](const net::TransportOptions& o)
+                           .transport_factory = [this](const net::TransportOptions& o)
                                -> StatusOr<std::unique_ptr<net::HttpTransport>> {
                              last_options_ = o;
                              return std::unique_ptr<net::HttpTransport>(
@@ -53,9 +52,7 @@ class ServiceTest : public ::testing::Test {
     }
     return false;
   }
-  int64_t Count(const std::string& sql) {
-    return store::AsInt(db_->Query(sql)->rows.at(0).at(0));
-  }
+  int64_t Count(const std::string& sql) { return store::AsInt(db_->Query(sql)->rows.at(0).at(0)); }
 
   FakeStore store_;
   test::FakeTransport transport_;
@@ -172,21 +169,74 @@ TEST_F(ServiceTest, EachCredentialFailureHasItsOwnProblem) {
     std::string code;
   };
   const std::vector<Case> cases = {
-      {"unknown key https", [](FakeStore&, NewConnector& n) { n.consumer_key = "ck_ffffffffffffffffffffffffffffffffffffffff"; }, "wrong_key"},
-      {"unknown key oauth", [](FakeStore& s, NewConnector& n) { s.scheme = "http"; n.url = "http://shop.example"; n.consumer_key = "ck_ffffffffffffffffffffffffffffffffffffffff"; }, "wrong_key"},
-      {"wrong secret basic", [](FakeStore&, NewConnector& n) { n.consumer_secret = "cs_ffffffffffffffffffffffffffffffffffffffff"; }, "wrong_secret"},
-      {"wrong secret oauth", [](FakeStore& s, NewConnector& n) { s.scheme = "http"; n.url = "http://shop.example"; n.consumer_secret = "cs_ffffffffffffffffffffffffffffffffffffffff"; }, "wrong_secret"},
-      {"wrong secret, header stripped", [](FakeStore& s, NewConnector& n) { s.strip_auth_header = true; n.consumer_secret = "cs_ffffffffffffffffffffffffffffffffffffffff"; }, "wrong_secret"},
-      {"write-only key", [](FakeStore& s, NewConnector&) { s.permissions = "write"; }, "key_write_only"},
-      {"user lacks permission", [](FakeStore& s, NewConnector&) { s.user_can_view = false; }, "user_lacks_permission"},
-      {"key of another store", [](FakeStore& s, NewConnector& n) { s.home = "https://other-shop.example"; n.consumer_key = "ck_ffffffffffffffffffffffffffffffffffffffff"; }, "url_mismatch"},
+      {"unknown key https",
+       [](FakeStore&, NewConnector& n) {
+         n.consumer_key = "ck_ffffffffffffffffffffffffffffffffffffffff";
+       },
+       "wrong_key"},
+      {"unknown key oauth",
+       [](FakeStore& s, NewConnector& n) {
+         s.scheme = "http";
+         n.url = "http://shop.example";
+         n.consumer_key = "ck_ffffffffffffffffffffffffffffffffffffffff";
+       },
+       "wrong_key"},
+      {"wrong secret basic",
+       [](FakeStore&, NewConnector& n) {
+         n.consumer_secret = "cs_ffffffffffffffffffffffffffffffffffffffff";
+       },
+       "wrong_secret"},
+      {"wrong secret oauth",
+       [](FakeStore& s, NewConnector& n) {
+         s.scheme = "http";
+         n.url = "http://shop.example";
+         n.consumer_secret = "cs_ffffffffffffffffffffffffffffffffffffffff";
+       },
+       "wrong_secret"},
+      {"wrong secret, header stripped",
+       [](FakeStore& s, NewConnector& n) {
+         s.strip_auth_header = true;
+         n.consumer_secret = "cs_ffffffffffffffffffffffffffffffffffffffff";
+       },
+       "wrong_secret"},
+      {"write-only key", [](FakeStore& s, NewConnector&) { s.permissions = "write"; },
+       "key_write_only"},
+      {"user lacks permission", [](FakeStore& s, NewConnector&) { s.user_can_view = false; },
+       "user_lacks_permission"},
+      {"key of another store",
+       [](FakeStore& s, NewConnector& n) {
+         s.home = "https://other-shop.example";
+         n.consumer_key = "ck_ffffffffffffffffffffffffffffffffffffffff";
+       },
+       "url_mismatch"},
       {"not wordpress", [](FakeStore& s, NewConnector&) { s.wordpress = false; }, "not_wordpress"},
-      {"no woocommerce", [](FakeStore& s, NewConnector&) { s.woocommerce = false; }, "woocommerce_not_found"},
+      {"no woocommerce", [](FakeStore& s, NewConnector&) { s.woocommerce = false; },
+       "woocommerce_not_found"},
       {"waf page", [](FakeStore& s, NewConnector&) { s.waf_blocks_api = true; }, "not_json"},
-      {"tls", [](FakeStore& s, NewConnector&) { s.transport_error = FailedPreconditionError(std::string(net::kTlsErrorMarker) + " with https://shop.example/wp-json/: certificate has expired"); }, "tls_certificate"},
-      {"private address", [](FakeStore& s, NewConnector&) { s.transport_error = FailedPreconditionError(std::string(net::kBlockedAddressMarker) + ": shop.example resolves to 10.0.0.1"); }, "private_address"},
-      {"unreachable", [](FakeStore& s, NewConnector&) { s.transport_error = UnavailableError("could not connect to https://shop.example/wp-json/: Connection refused"); }, "unreachable"},
-      {"timeout", [](FakeStore& s, NewConnector&) { s.transport_error = DeadlineExceededError("no answer within 1000 ms"); }, "unreachable"},
+      {"tls",
+       [](FakeStore& s, NewConnector&) {
+         s.transport_error = FailedPreconditionError(
+             std::string(net::kTlsErrorMarker) +
+             " with https://shop.example/wp-json/: certificate has expired");
+       },
+       "tls_certificate"},
+      {"private address",
+       [](FakeStore& s, NewConnector&) {
+         s.transport_error = FailedPreconditionError(std::string(net::kBlockedAddressMarker) +
+                                                     ": shop.example resolves to 10.0.0.1");
+       },
+       "private_address"},
+      {"unreachable",
+       [](FakeStore& s, NewConnector&) {
+         s.transport_error = UnavailableError(
+             "could not connect to https://shop.example/wp-json/: Connection refused");
+       },
+       "unreachable"},
+      {"timeout",
+       [](FakeStore& s, NewConnector&) {
+         s.transport_error = DeadlineExceededError("no answer within 1000 ms");
+       },
+       "unreachable"},
   };
   std::set<std::string> messages;
   for (const Case& c : cases) {
@@ -250,6 +300,25 @@ TEST_F(ServiceTest, WwwVariantIsAdoptedFromTheStoresHomeUrl) {
   ASSERT_FALSE(out.problem) << out.problem->message;
   EXPECT_EQ(out.connector.store_url, "https://www.shop.example");
   EXPECT_TRUE(HasWarning(out, "url_adjusted"));
+}
+
+TEST_F(ServiceTest, PastedShopPageOnRootWordPressFallsBackToTheRoot) {
+  store_.folder = "";
+  NewConnector in = Input();
+  in.url = "https://shop.example/shop/";
+  CheckOutcome out = service_->Add(in);
+  ASSERT_FALSE(out.problem) << out.problem->code << ": " << out.problem->message;
+  EXPECT_EQ(out.connector.store_url, "https://shop.example");
+  EXPECT_TRUE(HasWarning(out, "url_adjusted"));
+  // A real sub-directory install is kept as typed.
+  ASSERT_TRUE(service_->Remove(0, "Shop").ok());
+  store_.folder = "/blog";
+  store_.home = "https://shop.example/blog";
+  in.url = "https://shop.example/blog/wp-admin/";
+  out = service_->Add(in);
+  ASSERT_FALSE(out.problem) << out.problem->code << ": " << out.problem->message;
+  EXPECT_EQ(out.connector.store_url, "https://shop.example/blog");
+  EXPECT_TRUE(out.warnings.empty());
 }
 
 TEST_F(ServiceTest, DifferentHomeWithWorkingKeyIsAWarning) {
@@ -319,7 +388,9 @@ TEST_F(ServiceTest, RemoveDeletesTheStoresSyncedRowsOnly) {
   ASSERT_GT(other, 0);
   for (int64_t id : {mine, other}) {
     ASSERT_TRUE(db_->Execute("INSERT INTO customers (store_id, id) VALUES (?, 1)", {id}).ok());
-    ASSERT_TRUE(db_->Execute("INSERT INTO sync_state (store_id, category) VALUES (?, 'orders')", {id}).ok());
+    ASSERT_TRUE(
+        db_->Execute("INSERT INTO sync_state (store_id, category) VALUES (?, 'orders')", {id})
+            .ok());
     ASSERT_TRUE(db_->Execute("INSERT INTO store_info (store_id) VALUES (?)", {id}).ok());
   }
   ASSERT_TRUE(service_->Remove(0, "Shop").ok());

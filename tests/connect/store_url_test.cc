@@ -19,8 +19,7 @@ TEST(StoreUrlTest, AcceptsAndCanonicalises) {
       {"https://MyStore.COM/wp-admin", "https://mystore.com", "mystore.com"},
       {"HTTPS://MyStore.com/wp-admin/admin.php?page=wc-settings&tab=advanced&section=keys",
        "https://mystore.com", "mystore.com"},
-      {"https://mystore.com/wp-json/wc/v3/orders?per_page=1", "https://mystore.com",
-       "mystore.com"},
+      {"https://mystore.com/wp-json/wc/v3/orders?per_page=1", "https://mystore.com", "mystore.com"},
       {"https://example.com/shop/wp-json/", "https://example.com/shop", "example.com/shop"},
       {"https://example.com/shop/", "https://example.com/shop", "example.com/shop"},
       {"https://example.com/Shop//Blog/", "https://example.com/Shop/Blog", "example.com/Shop/Blog"},
@@ -33,10 +32,12 @@ TEST(StoreUrlTest, AcceptsAndCanonicalises) {
       {"https://shop.mystore.co.uk/index.php/wp-json/", "https://shop.mystore.co.uk",
        "shop.mystore.co.uk"},
       {"https://xn--bcher-kva.example", "https://xn--bcher-kva.example", "xn--bcher-kva.example"},
-      {"https://b\xC3\xBC" "cher.example/", "https://xn--bcher-kva.example",
-       "xn--bcher-kva.example"},
-      {"https://B\xC3\x9C" "CHER.example/", "https://xn--bcher-kva.example",
-       "xn--bcher-kva.example"},
+      {"https://b\xC3\xBC"
+       "cher.example/",
+       "https://xn--bcher-kva.example", "xn--bcher-kva.example"},
+      {"https://B\xC3\x9C"
+       "CHER.example/",
+       "https://xn--bcher-kva.example", "xn--bcher-kva.example"},
       {"https://example.com/caf\xC3\xA9", "https://example.com/caf%C3%A9", "example.com/caf%C3%A9"},
   };
   for (const Accepted& c : cases) {
@@ -91,7 +92,7 @@ TEST(StoreUrlTest, RefusesWithOneCodePerReason) {
       {"https://mystore.com/\x01", "url_control_chars"},
       {"mystore.com\x7f", "url_control_chars"},
       {"https://mystore.com/\xFF", "url_invalid_utf8"},
-      {"https://mystore.com/\xC0\xAF", "url_invalid_utf8"},     // overlong '/'
+      {"https://mystore.com/\xC0\xAF", "url_invalid_utf8"},      // overlong '/'
       {"https://mystore.com/\xED\xA0\x80", "url_invalid_utf8"},  // surrogate
       {"https://mystore.com/\xE2\x82", "url_invalid_utf8"},      // truncated
       {"https://xn--.com", "url_bad_host"},
@@ -117,8 +118,9 @@ TEST(StoreUrlTest, RefusesWithOneCodePerReason) {
 
 TEST(StoreUrlTest, IpLiteralsAndLocalhostOnlyWithPrivateNetworkAllowed) {
   const UrlRules allow{.allow_private_network = true};
-  for (const std::string& ok : {std::string("http://127.0.0.1:8080"), std::string("https://[::1]:8443/"),
-                                std::string("http://localhost:9000/shop"), std::string("http://intranet-shop/")}) {
+  for (const std::string& ok :
+       {std::string("http://127.0.0.1:8080"), std::string("https://[::1]:8443/"),
+        std::string("http://localhost:9000/shop"), std::string("http://intranet-shop/")}) {
     auto r = ParseStoreUrl(ok, allow);
     ASSERT_TRUE(std::holds_alternative<StoreUrl>(r)) << ok << ": " << std::get<Problem>(r).code;
   }

@@ -81,7 +81,8 @@ TEST_F(VaultTest, MasterKeyFromEnvironmentHexOrBase64) {
   StatusOr<Vault> b64 = Vault::Open(home_);
   ASSERT_TRUE(b64.ok()) << b64.status();
   EXPECT_EQ(*b64->Unseal(sealed, "d"), "x");
-  for (const char* bad : {"short", "zz", "qqqq", "not-a-key-at-all-but-long-enough-to-look-like-one"}) {
+  for (const char* bad :
+       {"short", "zz", "qqqq", "not-a-key-at-all-but-long-enough-to-look-like-one"}) {
     setenv("CLEVER_MASTER_KEY", bad, 1);
     EXPECT_EQ(Vault::Open(home_).status().code(), StatusCode::kInvalidArgument) << bad;
   }

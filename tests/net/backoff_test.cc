@@ -81,8 +81,11 @@ TEST(RetryTest, RetriesIdempotentFailuresWithFreshRequestsAndHonoursRetryAfter) 
   int built = 0;
   auto build = [&] {
     ++built;
-    return HttpRequest{.method = "GET", .url = "https://s.example/x?n=" + std::to_string(built),
-                       .headers = {}, .body = "", .timeout_ms = 1000};
+    return HttpRequest{.method = "GET",
+                       .url = "https://s.example/x?n=" + std::to_string(built),
+                       .headers = {},
+                       .body = "",
+                       .timeout_ms = 1000};
   };
   StatusOr<HttpResponse> r = SendWithRetry(t, build, backoff, clock);
   ASSERT_TRUE(r.ok());
@@ -99,7 +102,10 @@ TEST(RetryTest, NeverRetriesPost) {
   SeededRandom random(1);
   Backoff backoff(BackoffOptions{}, random);
   auto build = [] {
-    return HttpRequest{.method = "POST", .url = "https://s.example/x", .headers = {}, .body = "",
+    return HttpRequest{.method = "POST",
+                       .url = "https://s.example/x",
+                       .headers = {},
+                       .body = "",
                        .timeout_ms = 1000};
   };
   StatusOr<HttpResponse> r = SendWithRetry(t, build, backoff, clock);
@@ -124,8 +130,11 @@ TEST(RetryTest, GivesUpAfterMaxAttemptsAndOnNonRetryable) {
     return SendWithRetry(
         t,
         [&] {
-          return HttpRequest{.method = "GET", .url = "https://s.example" + path, .headers = {},
-                             .body = "", .timeout_ms = 1000};
+          return HttpRequest{.method = "GET",
+                             .url = "https://s.example" + path,
+                             .headers = {},
+                             .body = "",
+                             .timeout_ms = 1000};
         },
         backoff, clock);
   };

@@ -65,8 +65,8 @@ std::unique_ptr<CurlTransport> MakeTransport(TransportOptions o = {}) {
 }
 
 HttpRequest Get(const std::string& url, int timeout_ms = 5000) {
-  return HttpRequest{.method = "GET", .url = url, .headers = {}, .body = "",
-                     .timeout_ms = timeout_ms};
+  return HttpRequest{
+      .method = "GET", .url = url, .headers = {}, .body = "", .timeout_ms = timeout_ms};
 }
 
 TEST(CurlTransportTest, ReusesOneConnectionAcrossRequests) {
@@ -135,8 +135,8 @@ TEST(CurlTransportTest, RetryAfterIsHonouredThroughSendWithRetry) {
   FakeClock clock;
   SeededRandom random(3);
   Backoff backoff(BackoffOptions{}, random);
-  StatusOr<HttpResponse> r =
-      SendWithRetry(*t, [&] { return Get(s.url("/busy")); }, backoff, clock);
+  StatusOr<HttpResponse> r = SendWithRetry(
+      *t, [&] { return Get(s.url("/busy")); }, backoff, clock);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(calls.load(), 2);
@@ -199,8 +199,8 @@ TEST(CurlTransportTest, SsrfGuardRefusesLoopbackBeforeConnecting) {
     ASSERT_FALSE(r.ok()) << host;
     EXPECT_TRUE(IsBlockedAddress(r.status())) << r.status();
   }
-  StatusOr<HttpResponse> r = (*created)->Send(Get("http://[::ffff:127.0.0.1]:" +
-                                                  std::to_string(s.port()) + "/x"));
+  StatusOr<HttpResponse> r =
+      (*created)->Send(Get("http://[::ffff:127.0.0.1]:" + std::to_string(s.port()) + "/x"));
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(IsBlockedAddress(r.status())) << r.status();
   EXPECT_EQ(calls.load(), 0);
@@ -208,8 +208,8 @@ TEST(CurlTransportTest, SsrfGuardRefusesLoopbackBeforeConnecting) {
 
 TEST(CurlTransportTest, RefusesNonHttpSchemesAndMalformedUrls) {
   auto t = MakeTransport();
-  for (const std::string& url : std::vector<std::string>{"file:///etc/passwd", "gopher://127.0.0.1/", "not a url", "",
-                                "ftp://127.0.0.1/"}) {
+  for (const std::string& url : std::vector<std::string>{
+           "file:///etc/passwd", "gopher://127.0.0.1/", "not a url", "", "ftp://127.0.0.1/"}) {
     StatusOr<HttpResponse> r = t->Send(Get(url));
     ASSERT_FALSE(r.ok()) << url;
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << url << " " << r.status();

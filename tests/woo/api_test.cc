@@ -54,8 +54,9 @@ TEST_F(ApiTest, HttpsUsesBasicAuthAndCommaLists) {
                      test::Json(200, "[{\"id\":1}]",
                                 {{"x-wp-total", "42"},
                                  {"x-wp-totalpages", "3"},
-                                 {"link", "<https://s.example/shop/wp-json/wc/v3/orders?page=2&"
-                                          "consumer_secret=cs_secret5678>; rel=\"next\""}}));
+                                 {"link",
+                                  "<https://s.example/shop/wp-json/wc/v3/orders?page=2&"
+                                  "consumer_secret=cs_secret5678>; rel=\"next\""}}));
   auto api = Make("https://s.example/shop", AuthMode::kBasic);
   StatusOr<Response> r =
       api->Get("wc/v3/orders", {{"status", "completed"}, {"status", "processing"}, {"page", "1"}});
@@ -71,7 +72,8 @@ TEST_F(ApiTest, HttpsUsesBasicAuthAndCommaLists) {
   EXPECT_THAT(sent.url, Not(HasSubstr("cs_")));
   bool has_basic = false;
   for (const auto& [k, v] : sent.headers) {
-    has_basic = has_basic || (k == "Authorization" && v == "Basic Y2tfa2V5MTIzNDpjc19zZWNyZXQ1Njc4");
+    has_basic =
+        has_basic || (k == "Authorization" && v == "Basic Y2tfa2V5MTIzNDpjc19zZWNyZXQ1Njc4");
   }
   EXPECT_TRUE(has_basic);
 }
@@ -112,9 +114,10 @@ TEST_F(ApiTest, HttpSignsWithOAuthAgainstHomeUrlAndResignsEveryRequest) {
     for (auto& [k, v] : test::UrlQuery(req.url)) {
       if (k != "oauth_signature") unsigned_params.emplace_back(k, v);
     }
-    const std::string base = SignatureBaseString(
-        "GET", "http://shop.example/wp-json/wc/v3/orders", unsigned_params);
-    EXPECT_EQ(q["oauth_signature"], OAuth1Signature(SignatureMethod::kHmacSha256, "cs_secret5678", base));
+    const std::string base =
+        SignatureBaseString("GET", "http://shop.example/wp-json/wc/v3/orders", unsigned_params);
+    EXPECT_EQ(q["oauth_signature"],
+              OAuth1Signature(SignatureMethod::kHmacSha256, "cs_secret5678", base));
     EXPECT_THAT(req.url, Not(HasSubstr("cs_secret5678")));
     for (const auto& [k, v] : req.headers) EXPECT_NE(k, "Authorization");
   }
@@ -137,16 +140,24 @@ TEST_F(ApiTest, RetriesResignWithFreshNonces) {
 
 TEST_F(ApiTest, MapsFailures) {
   auto api = Make("https://s.example", AuthMode::kBasic);
-  transport_.Respond("GET", "/wp-json/wc/v3/a", test::Json(401, Golden("err_wrong_secret_basic_https.json")));
+  transport_.Respond("GET", "/wp-json/wc/v3/a",
+                     test::Json(401, Golden("err_wrong_secret_basic_https.json")));
   transport_.Respond("GET", "/wp-json/wc/v3/b", test::Json(404, Golden("err_unknown_route.json")));
   transport_.Respond("GET", "/wp-json/wc/v3/c", test::Json(400, Golden("err_per_page_1000.json")));
-  transport_.Respond("GET", "/wp-json/wc/v3/d", test::Json(200, "<html><body>Blocked by WAF</body></html>"));
+  transport_.Respond("GET", "/wp-json/wc/v3/d",
+                     test::Json(200, "<html><body>Blocked by WAF</body></html>"));
   transport_.Respond("GET", "/wp-json/wc/v3/e", test::Json(200, "[{\"id\":1},{\"id"));
-  transport_.Respond("GET", "/wp-json/wc/v3/f",
-                     test::Json(200, "<br />\n<b>Warning</b>:  x in <b>/a.php</b> on line <b>1</b><br />\n[{\"id\":7}]"));
+  transport_.Respond(
+      "GET", "/wp-json/wc/v3/f",
+      test::Json(
+          200, "<br />\n<b>Warning</b>:  x in <b>/a.php</b> on line <b>1</b><br />\n[{\"id\":7}]"));
   transport_.Fail("GET", "/wp-json/wc/v3/g", DeadlineExceededError("no answer within 10 ms"));
-  transport_.Fail("GET", "/wp-json/wc/v3/h", FailedPreconditionError("TLS certificate problem with x"));
-  transport_.Respond("GET", "/wp-json/wc/v3/i", test::Json(403, "{\"code\":\"woocommerce_rest_cannot_view\",\"message\":\"Sorry, you cannot list resources.\",\"data\":{\"status\":403}}"));
+  transport_.Fail("GET", "/wp-json/wc/v3/h",
+                  FailedPreconditionError("TLS certificate problem with x"));
+  transport_.Respond("GET", "/wp-json/wc/v3/i",
+                     test::Json(403,
+                                "{\"code\":\"woocommerce_rest_cannot_view\",\"message\":\"Sorry, "
+                                "you cannot list resources.\",\"data\":{\"status\":403}}"));
   transport_.Respond("GET", "/wp-json/wc/v3/j", test::Json(500, "<html>Critical error</html>"));
   EXPECT_EQ(api->Get("wc/v3/a", {}).status().code(), StatusCode::kUnauthenticated);
   StatusOr<Response> nf = api->Get("wc/v3/b", {});
@@ -167,9 +178,10 @@ TEST_F(ApiTest, MapsFailures) {
 
 TEST_F(ApiTest, RejectsHostileRoutesAndReservedParametersWithoutSending) {
   auto api = Make("https://s.example", AuthMode::kBasic);
-  for (const std::string& route : std::vector<std::string>{"/wc/v3/orders", "wc/v3/../../wp-admin", "wc/v3/orders?x=1", "wc/v3/orders#f",
-        "wc/v3//orders", "wc/v3/or ders", "wc/v3/\x01", std::string(600, 'a'),
-        "http://evil.example/"}) {
+  for (const std::string& route :
+       std::vector<std::string>{"/wc/v3/orders", "wc/v3/../../wp-admin", "wc/v3/orders?x=1",
+                                "wc/v3/orders#f", "wc/v3//orders", "wc/v3/or ders", "wc/v3/\x01",
+                                std::string(600, 'a'), "http://evil.example/"}) {
     EXPECT_EQ(api->Get(route, {}).status().code(), StatusCode::kInvalidArgument) << route;
   }
   EXPECT_EQ(api->Get("wc/v3/orders", {{"oauth_signature", "x"}}).status().code(),

@@ -105,7 +105,8 @@ TEST(DiscoveryTest, ProtectedRouteIndexFallsBackToSignedRequest) {
   t.SetHandler([](const net::HttpRequest& req) -> std::optional<test::FakeTransport::Answer> {
     if (test::UrlPath(req.url) != "/wp-json/wc/v3") return std::nullopt;
     if (req.url.find("oauth_signature") == std::string::npos) {
-      return test::Json(401, R"({"code":"woocommerce_rest_cannot_view","message":"x","data":{"status":401}})");
+      return test::Json(
+          401, R"({"code":"woocommerce_rest_cannot_view","message":"x","data":{"status":401}})");
     }
     return test::Json(200, R"({"routes":{"/wc/v3/refunds":{}}})");
   });

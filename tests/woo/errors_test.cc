@@ -23,9 +23,12 @@ TEST(MapErrorResponseTest, MapsStatusesToCodes) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(MapErrorResponse(401, Golden("err_unknown_key_oauth.json")).code(),
             StatusCode::kUnauthenticated);
-  EXPECT_EQ(MapErrorResponse(403, R"({"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":403}})")
-                .code(),
-            StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      MapErrorResponse(
+          403,
+          R"({"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":403}})")
+          .code(),
+      StatusCode::kPermissionDenied);
   EXPECT_EQ(MapErrorResponse(404, Golden("err_unknown_route.json")).code(), StatusCode::kNotFound);
   for (int s : {429, 500, 502, 503, 504, 520}) {
     EXPECT_EQ(MapErrorResponse(s, "<html>busy</html>").code(), StatusCode::kUnavailable) << s;

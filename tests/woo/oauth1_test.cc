@@ -59,9 +59,8 @@ TEST(OAuth1SignerTest, SignsPhpArrayKeysAsPhpParsesThem) {
 
 TEST(OAuth1SignerTest, EncodesUnicodeAndReservedCharactersInValues) {
   const Params params = {{"search", "a b~c/\xC3\xA9"}};
-  const Params signed_params =
-      SignOAuth1("GET", "http://shop.example/blog/wp-json/wc/v3/products", params,
-                 Credentials{"ck_abc", "cs_secret"}, 1, "n");
+  const Params signed_params = SignOAuth1("GET", "http://shop.example/blog/wp-json/wc/v3/products",
+                                          params, Credentials{"ck_abc", "cs_secret"}, 1, "n");
   EXPECT_EQ(signed_params.back().second, "7aPXaWqZiAYUEsWIUELvpWyFYYNHDJpVcx/G8MWRYl4=");
 }
 
@@ -73,10 +72,10 @@ TEST(OAuth1SignerTest, SignatureDependsOnEveryInput) {
   EXPECT_NE(s0, SignOAuth1("HEAD", base, {{"page", "1"}}, c, 1, "n").back().second);
   EXPECT_NE(s0, SignOAuth1("GET", base, {{"page", "1"}}, c, 2, "n").back().second);
   EXPECT_NE(s0, SignOAuth1("GET", base, {{"page", "1"}}, c, 1, "m").back().second);
-  EXPECT_NE(s0, SignOAuth1("GET", "https://shop.example/wp-json/wc/v3/orders", {{"page", "1"}}, c,
-                           1, "n")
-                    .back()
-                    .second);
+  EXPECT_NE(
+      s0, SignOAuth1("GET", "https://shop.example/wp-json/wc/v3/orders", {{"page", "1"}}, c, 1, "n")
+              .back()
+              .second);
   EXPECT_NE(s0, SignOAuth1("GET", base, {{"page", "1"}}, Credentials{"ck_abc", "cs_other"}, 1, "n")
                     .back()
                     .second);

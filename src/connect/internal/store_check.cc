@@ -35,7 +35,8 @@ Problem UnknownKeyProblem(const StoreCheckInput& input, bool host_mismatch,
   if (host_mismatch) {
     return Problem{"url", "url_mismatch",
                    "The store doesn't know this key, and it says its own address is " + home +
-                       ", not " + input.url.Canonical() + ". The key probably belongs to another "
+                       ", not " + input.url.Canonical() +
+                       ". The key probably belongs to another "
                        "store.",
                    "Check that the URL is the store where you created the key, or create a new "
                    "Read key on this store."};
@@ -84,8 +85,8 @@ Problem ReadProblem(const Status& status, const StoreCheckInput& input, bool hos
                      "Ask your host to enable time synchronisation (NTP) on the server, and check "
                      "this computer's clock."};
     }
-    return Problem{"consumer_key", "auth_failed",
-                   "The store refused the key: " + woo::Excerpt(msg), kKeyHelp};
+    return Problem{"consumer_key", "auth_failed", "The store refused the key: " + woo::Excerpt(msg),
+                   kKeyHelp};
   }
   const bool refused = status.code() == StatusCode::kUnauthenticated ||
                        status.code() == StatusCode::kPermissionDenied;
@@ -122,9 +123,10 @@ Problem ReadProblem(const Status& status, const StoreCheckInput& input, bool hos
                    "Allow requests to /wp-json/wc/v3/ in your firewall or security plugin, or "
                    "ask your host; then try again."};
   }
-  return Problem{"url", "unreachable",
-                 "We couldn't read from the store's REST API: " + woo::Excerpt(status.message(), 200),
-                 "Check that the store is online, then try again in a few minutes."};
+  return Problem{
+      "url", "unreachable",
+      "We couldn't read from the store's REST API: " + woo::Excerpt(status.message(), 200),
+      "Check that the store is online, then try again in a few minutes."};
 }
 
 }  // namespace
@@ -170,8 +172,7 @@ std::optional<Problem> CheckCredentialFormat(const std::string& consumer_key,
                    "The Consumer key and the Consumer secret are swapped.",
                    "The key starts with ck_ and the secret with cs_."};
   }
-  if (consumer_key.rfind("ck_", 0) != 0 || !TokenChars(consumer_key) ||
-      consumer_key.size() > 200) {
+  if (consumer_key.rfind("ck_", 0) != 0 || !TokenChars(consumer_key) || consumer_key.size() > 200) {
     return Problem{"consumer_key", "key_format",
                    "This doesn't look like a WooCommerce Consumer key (it should start with ck_ "
                    "followed by letters and digits).",
@@ -241,6 +242,25 @@ StoreCheckResult CheckStore(const StoreCheckInput& input, net::HttpTransport& tr
   std::unique_ptr<woo::Api> index_api =
       woo::MakeApi(endpoint, input.credentials, transport, clock, api_options);
   StatusOr<woo::StoreIndex> index = woo::Discover(transport, endpoint, index_api.get());
+  if (!index.ok() && index.status().code() == StatusCode::kNotFound && !input.url.path.empty()) {
+    // A pasted shop page ("https://shop.example/shop/") on a WordPress at the site root: try the
+    // root before giving up.
+    StoreUrl root = input.url;
+    root.path.clear();
+    woo::Endpoint at_root = endpoint;
+    at_root.store_url = root.Canonical();
+    StatusOr<woo::StoreIndex> root_index = woo::Discover(transport, at_root, index_api.get());
+    if (root_index.ok()) {
+      result.warnings.push_back(Problem{"url", "url_adjusted",
+                                        "There is no WordPress at " + endpoint.store_url +
+                                            ", but there is one at " + at_root.store_url +
+                                            "; Clever will use that address.",
+                                        ""});
+      result.url = root;
+      endpoint = at_root;
+      index = std::move(root_index);
+    }
+  }
   if (!index.ok()) {
     if (std::optional<Problem> p = TransportProblem(index.status())) {
       result.problem = p;
@@ -275,21 +295,22 @@ StoreCheckResult CheckStore(const StoreCheckInput& input, net::HttpTransport& tr
   if (!home_text.empty()) {
     auto home = ParseStoreUrl(home_text, UrlRules{.allow_private_network = true});
     const StoreUrl* h = std::get_if<StoreUrl>(&home);
-    if (h != nullptr && h->Domain() != input.url.Domain()) {
-      if (StripWww(h->host) == StripWww(input.url.host) && h->port == input.url.port &&
-          h->path == input.url.path) {
-        // Same store under www / apex: use the store's own host so nothing redirects.
-        result.url.host = h->host;
-        result.warnings.push_back(Problem{
-            "url", "url_adjusted",
-            "Your store calls itself " + h->Canonical() + "; Clever will use " +
-                result.url.Canonical() + ".",
-            ""});
-      } else {
+    if (h != nullptr && h->Domain() != result.url.Domain()) {
+      const bool same_site =
+          StripWww(h->host) == StripWww(result.url.host) && h->path == result.url.path;
+      if (!same_site) {
         host_mismatch = true;
+      } else if (h->host != result.url.host) {
+        // Same store under www / apex: use the store's own host so nothing redirects. (A port
+        // difference alone -- e.g. the https port of a store whose Home says http -- is kept.)
+        result.url.host = h->host;
+        result.warnings.push_back(Problem{"url", "url_adjusted",
+                                          "Your store calls itself " + h->Canonical() +
+                                              "; Clever will use " + result.url.Canonical() + ".",
+                                          ""});
       }
     }
-    if (h != nullptr && h->scheme == "https" && input.url.scheme == "http" && !host_mismatch) {
+    if (h != nullptr && h->scheme == "https" && result.url.scheme == "http" && !host_mismatch) {
       result.warnings.push_back(Problem{
           "url", "https_available",
           "Your store's address uses https, but you entered http. Clever connects over http "

@@ -23,7 +23,8 @@ Params MergeRepeatedKeys(const Params& params);
 StatusOr<net::HttpRequest> BuildSignedRequest(const std::string& method, const Endpoint& endpoint,
                                               const Credentials& credentials,
                                               const std::string& route, const Params& params,
-                                              Clock& clock, const std::function<std::string()>& nonce,
+                                              Clock& clock,
+                                              const std::function<std::string()>& nonce,
                                               SignatureMethod signature);
 
 // Transport errors as the Api reports them (timeouts become kUnavailable).
