@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <unordered_map>
 
 namespace clever::wcsim {
 
@@ -202,7 +203,26 @@ Json FeeLineJson(uint32_t id, int64_t fee, int64_t fee_tax, uint8_t rate, int si
 
 }  // namespace
 
-std::string LocalIso(const Store& s, int64_t utc) { return s.tz.ToLocal(utc).ToString(); }
+std::string LocalIso(const Store& s, int64_t utc) {
+  // UTC offsets change on hour boundaries: memoise the offset per UTC hour (per thread).
+  thread_local std::string cached_zone;
+  thread_local std::unordered_map<int64_t, int64_t> offsets;
+  if (cached_zone != s.tz.name()) {
+    cached_zone = s.tz.name();
+    offsets.clear();
+  }
+  const int64_t hour = (utc >= 0 ? utc : utc - 3599) / 3600;
+  auto it = offsets.find(hour);
+  int64_t offset = 0;
+  if (it == offsets.end()) {
+    offset = s.tz.ToLocal(hour * 3600).ToEpochSecondsAsUtc() - hour * 3600;
+    if (offsets.size() > 200000) offsets.clear();
+    offsets.emplace(hour, offset);
+  } else {
+    offset = it->second;
+  }
+  return LocalDateTime::FromEpochSecondsAsUtc(utc + offset).ToString();
+}
 std::string GmtIso(int64_t utc) { return LocalDateTime::FromEpochSecondsAsUtc(utc).ToString(); }
 Json LocalOrNull(const Store& s, int64_t utc) {
   return utc == 0 ? Json(nullptr) : Json(LocalIso(s, utc));

@@ -954,6 +954,7 @@ std::unique_ptr<Store> Store::Generate(const GenOptions& options) {
 
 ChangeSet Store::Mutate(const MutateRequest& req) {
   ChangeSet cs;
+  ++version;
   const int64_t from = now;
   now += std::max<int64_t>(0, req.advance_seconds);
   if (now == from) now += 1;

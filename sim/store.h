@@ -238,6 +238,7 @@ class Store {
   uint32_t next_item_id = 0;
   uint32_t next_user_id = 0;
   uint64_t rng_state = 0;
+  uint64_t version = 0;  // bumped by every Mutate (invalidates caches)
 
   std::vector<Category> categories;
   std::vector<Product> products;
