@@ -313,6 +313,9 @@ struct Api::Impl {
   int version = 100002;
   Json route_index;  // /wc/v3 index, adjusted for version / WooPayments
   std::map<std::string, Json> statics;
+  std::mutex cache_mu;
+  std::map<uint32_t, std::pair<uint64_t, std::shared_ptr<const std::vector<uint32_t>>>>
+      status_cache;
 
   Impl(Store& s, KeyStore& k, const ApiOptions& o) : store(s), keys(k), opt(o) {}
 
@@ -803,6 +806,31 @@ struct Api::Impl {
     const Page pg = PageOf(c.p);
     const std::string orderby = c.p.Get("orderby").value_or("date");
     const bool asc = Lower(c.p.Get("order").value_or("desc")) == "asc";
+    const bool simple = !after && !before && !mafter && !mbefore && !has_include &&
+                        exclude.empty() && parent.empty() && !customer && !product &&
+                        search.empty() && (orderby == "date" || orderby == "id");
+    if (simple) {
+      // Fast path (no filters, id/date order): count and slice without materialising matches.
+      const int64_t start = pg.has_offset ? pg.offset : (pg.page - 1) * pg.per_page;
+      uint32_t mask_bits = 0;
+      for (int i = 0; i < kOrderStatusCount; ++i) mask_bits |= status_mask[i] ? 1u << i : 0u;
+      const auto index = StatusIndex(mask_bits);
+      const int64_t total = static_cast<int64_t>(index->size());
+      std::vector<const Order*> page;
+      for (int64_t k = std::max<int64_t>(0, start); k < std::min(total, start + pg.per_page); ++k) {
+        const size_t pos = static_cast<size_t>(asc ? k : total - 1 - k);
+        page.push_back(&store.orders[(*index)[pos]]);
+      }
+      const bool empty = start >= total;
+      const RenderContext rc = Rc(c);
+      Json arr = Json::array();
+      if (!c.head) {
+        for (const Order* o : page) arr.push_back(OrderJson(rc, *o));
+      }
+      Paginate(c, total, pg, OrderLinkParams(c, statuses, empty), true, empty);
+      Respond(c, std::move(arr));
+      return;
+    }
     for (const Order& o : store.orders) {
       if (!status_mask[static_cast<int>(o.status)]) continue;
       if (after && !(o.created > *after)) continue;
@@ -839,6 +867,22 @@ struct Api::Impl {
     RespondPage(
         c, matches, pg, OrderLinkParams(c, statuses, empty),
         [&](const Order& o) { return OrderJson(rc, o); }, true);
+  }
+
+  // Indexes of the orders whose status is in `mask_bits`, cached per store version.
+  std::shared_ptr<const std::vector<uint32_t>> StatusIndex(uint32_t mask_bits) {
+    std::lock_guard lock(cache_mu);
+    auto it = status_cache.find(mask_bits);
+    if (it != status_cache.end() && it->second.first == store.version) return it->second.second;
+    auto v = std::make_shared<std::vector<uint32_t>>();
+    v->reserve(store.orders.size());
+    for (size_t k = 0; k < store.orders.size(); ++k) {
+      if (mask_bits & (1u << static_cast<int>(store.orders[k].status)))
+        v->push_back(static_cast<uint32_t>(k));
+    }
+    if (status_cache.size() > 16) status_cache.clear();
+    status_cache[mask_bits] = {store.version, v};
+    return v;
   }
 
   bool OrderMatches(const Order& o, const std::string& needle) const {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <unordered_map>
 
 namespace clever::wcsim {
 
@@ -174,9 +175,54 @@ Json LineItemJson(const RenderContext& ctx, const LineItem& li, uint32_t item_id
   return j;
 }
 
+Json FeeLineJson(uint32_t id, int64_t fee, int64_t fee_tax, uint8_t rate, int sign,
+                 uint32_t refunded_item_id) {
+  Json f = Json::object();
+  f["id"] = id;
+  f["name"] = "Gift wrapping";
+  f["tax_class"] = "";
+  f["tax_status"] = "taxable";
+  f["amount"] = "";
+  f["total"] = Cents(sign * fee);
+  f["total_tax"] = Cents(sign * fee_tax);
+  Json taxes = Json::array();
+  if (rate != 0) {
+    taxes.push_back(
+        Json{{"id", Store::Rate(rate).id}, {"total", Cents(sign * fee_tax)}, {"subtotal", ""}});
+  }
+  f["taxes"] = std::move(taxes);
+  Json meta = Json::array();
+  if (sign < 0) {
+    const std::string r = std::to_string(refunded_item_id);
+    meta.push_back(MetaItem(static_cast<uint64_t>(id) * 8 + 3, "_refunded_item_id", r,
+                            "_refunded_item_id", r));
+  }
+  f["meta_data"] = std::move(meta);
+  return f;
+}
+
 }  // namespace
 
-std::string LocalIso(const Store& s, int64_t utc) { return s.tz.ToLocal(utc).ToString(); }
+std::string LocalIso(const Store& s, int64_t utc) {
+  // UTC offsets change on hour boundaries: memoise the offset per UTC hour (per thread).
+  thread_local std::string cached_zone;
+  thread_local std::unordered_map<int64_t, int64_t> offsets;
+  if (cached_zone != s.tz.name()) {
+    cached_zone = s.tz.name();
+    offsets.clear();
+  }
+  const int64_t hour = (utc >= 0 ? utc : utc - 3599) / 3600;
+  auto it = offsets.find(hour);
+  int64_t offset = 0;
+  if (it == offsets.end()) {
+    offset = s.tz.ToLocal(hour * 3600).ToEpochSecondsAsUtc() - hour * 3600;
+    if (offsets.size() > 200000) offsets.clear();
+    offsets.emplace(hour, offset);
+  } else {
+    offset = it->second;
+  }
+  return LocalDateTime::FromEpochSecondsAsUtc(utc + offset).ToString();
+}
 std::string GmtIso(int64_t utc) { return LocalDateTime::FromEpochSecondsAsUtc(utc).ToString(); }
 Json LocalOrNull(const Store& s, int64_t utc) {
   return utc == 0 ? Json(nullptr) : Json(LocalIso(s, utc));
@@ -314,11 +360,15 @@ Json OrderJson(const RenderContext& ctx, const Order& o) {
   ship["tax_status"] = "taxable";
   ship["meta_data"] = Json::array();
   j["shipping_lines"] = Json::array({std::move(ship)});
-  j["fee_lines"] = Json::array();
+  const uint32_t cid = shipping_item_id + (rate != 0 ? 2 : 1);
+  Json fee_lines = Json::array();
+  if (o.fee != 0) {
+    fee_lines.push_back(FeeLineJson(cid + (o.coupon ? 1 : 0), o.fee, o.fee_tax, rate, 1, 0));
+  }
+  j["fee_lines"] = std::move(fee_lines);
   Json coupon_lines = Json::array();
   if (o.coupon != 0) {
     const Coupon& c = s.coupons[o.coupon - 1];
-    const uint32_t cid = shipping_item_id + (rate != 0 ? 2 : 1);
     Json cl = Json::object();
     cl["id"] = cid;
     cl["code"] = c.code;
@@ -416,10 +466,17 @@ Json RefundJson(const RenderContext& ctx, const Refund& r, bool with_parent_id) 
                                               "_refunded_item_id", ref, "_refunded_item_id", ref)});
     shipping.push_back(std::move(ship));
   }
+  Json fees = Json::array();
+  if (r.kind == RefundKind::kFull && o.fee != 0) {
+    const uint32_t orig_fee =
+        o.first_item_id + o.n_items + 1 + (o.tax_rate ? 1 : 0) + (o.coupon ? 1 : 0);
+    fees.push_back(
+        FeeLineJson(r.first_item_id + o.n_items + 1, o.fee, o.fee_tax, o.tax_rate, -1, orig_fee));
+  }
   j["line_items"] = std::move(lines);
   j["shipping_lines"] = std::move(shipping);
   j["tax_lines"] = Json::array();
-  j["fee_lines"] = Json::array();
+  j["fee_lines"] = std::move(fees);
   const std::string order_url =
       ctx.home + "/wp-json/" + ctx.ns + "/orders/" + std::to_string(r.order_id);
   Json links = Json::object();
@@ -497,9 +554,22 @@ Json ProductJson(const RenderContext& ctx, const Product& p) {
   j["on_sale"] = p.sale_cents != 0;
   j["purchasable"] = true;
   j["total_sales"] = p.total_sales;
-  j["virtual"] = false;
-  j["downloadable"] = false;
-  j["downloads"] = Json::array();
+  j["virtual"] = p.downloadable;
+  j["downloadable"] = p.downloadable;
+  Json downloads = Json::array();
+  if (p.downloadable) {
+    char uuid[40];
+    std::snprintf(uuid, sizeof uuid, "%08x-%04x-4%03x-b%03x-%012llx", static_cast<unsigned>(h),
+                  static_cast<unsigned>((h >> 32) & 0xffff),
+                  static_cast<unsigned>((h >> 48) & 0xfff),
+                  static_cast<unsigned>((h >> 20) & 0xfff),
+                  static_cast<unsigned long long>(Mix(h) & 0xffffffffffffULL));
+    downloads.push_back(
+        Json{{"id", uuid},
+             {"name", p.name + " (PDF)"},
+             {"file", ctx.home + "/wp-content/uploads/downloads/" + p.image_slug + ".pdf"}});
+  }
+  j["downloads"] = std::move(downloads);
   j["download_limit"] = -1;
   j["download_expiry"] = -1;
   j["external_url"] = "";
@@ -519,8 +589,8 @@ Json ProductJson(const RenderContext& ctx, const Product& p) {
   j["dimensions"] = Json{{"length", Dimension(h, 6, 30)},
                          {"width", Dimension(h >> 8, 4, 16)},
                          {"height", Dimension(h >> 16, 2, 8)}};
-  j["shipping_required"] = true;
-  j["shipping_taxable"] = true;
+  j["shipping_required"] = !p.downloadable;
+  j["shipping_taxable"] = !p.downloadable;
   j["shipping_class"] = "";
   j["shipping_class_id"] = 0;
   j["reviews_allowed"] = true;
@@ -671,7 +741,7 @@ Json CategoryJson(const RenderContext& ctx, const Category& c, int count) {
   j["id"] = c.id;
   j["name"] = c.name;
   j["slug"] = c.slug;
-  j["parent"] = 0;
+  j["parent"] = c.parent;
   j["description"] = c.description;
   j["display"] = "default";
   j["image"] = nullptr;
@@ -682,6 +752,7 @@ Json CategoryJson(const RenderContext& ctx, const Category& c, int count) {
   links["self"] =
       SelfLink(base + "/" + std::to_string(c.id), Allow({"GET", "POST", "PUT", "PATCH", "DELETE"}));
   links["collection"] = HrefLink(base);
+  if (c.parent != 0) links["up"] = HrefLink(base + "/" + std::to_string(c.parent));
   j["_links"] = std::move(links);
   return j;
 }

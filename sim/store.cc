@@ -110,7 +110,7 @@ constexpr std::array<const char*, 12> kCategoryNames = {"Tents &amp; Shelters",
 constexpr std::array<const char*, 12> kCategorySlugs = {
     "tents",     "sleeping",   "backpacks", "jackets",  "footwear",    "cooking",
     "hydration", "navigation", "lighting",  "clothing", "accessories", "gift-cards"};
-constexpr std::array<CatalogEntry, 30> kCatalog = {{
+constexpr std::array<CatalogEntry, 31> kCatalog = {{
     {"Summit 2-Person Tent", "TNT-SUM2", 0, 24900, false},
     {"Ultralight Solo Tent", "TNT-ULS1", 0, 31900, false},
     {"Trail Tarp", "TNT-TRP", 0, 8900, false},
@@ -141,6 +141,7 @@ constexpr std::array<CatalogEntry, 30> kCatalog = {{
     {"Waterproof Phone Case", "PHN-WPC1", 10, 1199, false},
     {"Paracord 30m", "ACC-PC30", 10, 1450, false},
     {"Gift Card $25", "GFT-25", 11, 2500, false},
+    {"National Parks Trail Atlas (eBook)", "EBK-ATLS", 7, 1499, false},
 }};
 
 uint64_t Mix(uint64_t x) {
@@ -538,10 +539,16 @@ uint32_t Store::AddOrder(int64_t when, bool historical) {
     o.shipping = 795;
   }
   o.shipping_tax = RoundDiv(static_cast<int64_t>(o.shipping) * bp, 10000);
-  o.total = static_cast<int32_t>(items_total + o.shipping + o.cart_tax + o.shipping_tax);
+  if (Uniform() < 0.04) {
+    o.fee = 495;  // gift wrapping
+    o.fee_tax = RoundDiv(static_cast<int64_t>(o.fee) * bp, 10000);
+    o.cart_tax += o.fee_tax;
+  }
+  o.total = static_cast<int32_t>(items_total + o.fee + o.shipping + o.cart_tax + o.shipping_tax);
 
   o.first_item_id = next_item_id;
-  next_item_id += static_cast<uint32_t>(n) + 1 + (bp > 0 ? 1 : 0) + (o.coupon ? 1 : 0);
+  next_item_id +=
+      static_cast<uint32_t>(n) + 1 + (bp > 0 ? 1 : 0) + (o.coupon ? 1 : 0) + (o.fee ? 1 : 0);
 
   // Dates.
   const bool paid_status =
@@ -602,7 +609,7 @@ uint32_t Store::AddRefund(uint32_t order_index, int64_t when, bool full) {
     r.kind = o.refunded == 0 ? RefundKind::kFull : RefundKind::kGoodwill;
     r.amount = remaining;
     r.reason = static_cast<uint8_t>(Rand() % 2 == 0 ? 1 : 5);
-    next_item_id += r.kind == RefundKind::kFull ? o.n_items + 1u : 0u;
+    next_item_id += r.kind == RefundKind::kFull ? o.n_items + 1u + (o.fee ? 1u : 0u) : 0u;
   } else if (Uniform() < 0.5) {
     r.kind = RefundKind::kOneItem;
     r.line = static_cast<uint8_t>(Rand() % o.n_items);
@@ -694,6 +701,11 @@ std::unique_ptr<Store> Store::Generate(const GenOptions& options) {
     c.menu_order = static_cast<int>(i);
     s.categories.push_back(c);
   }
+  // A little hierarchy: Jackets and Footwear under Clothing, Sleeping under Tents.
+  s.categories[3].parent = s.categories[9].id;
+  s.categories[4].parent = s.categories[9].id;
+  s.categories[1].parent = s.categories[0].id;
+  {}
 
   // Products and variations.
   s.next_post_id = 10;
@@ -712,12 +724,13 @@ std::unique_ptr<Store> Store::Generate(const GenOptions& options) {
     }
     p.slug = Slugify(p.name);
     p.image_slug = Slugify(p.sku);
+    p.downloadable = std::string_view(e.sku).rfind("EBK", 0) == 0;
     p.variable = e.variable;
     p.category = static_cast<uint32_t>(e.category);
     p.regular_cents = e.price_cents + edition * 500;
     p.sale_cents = s.Uniform() < 0.15 ? RoundDiv(p.regular_cents * 85, 100) / 100 * 100 - 1 : 0;
     if (p.sale_cents < 0) p.sale_cents = 0;
-    p.manage_stock = !p.variable && s.Uniform() < 0.8;
+    p.manage_stock = !p.variable && !p.downloadable && s.Uniform() < 0.8;
     const double sr = s.Uniform();
     p.stock = sr < 0.1    ? 0
               : sr < 0.22 ? static_cast<int32_t>(1 + s.Rand() % 4)
@@ -941,6 +954,7 @@ std::unique_ptr<Store> Store::Generate(const GenOptions& options) {
 
 ChangeSet Store::Mutate(const MutateRequest& req) {
   ChangeSet cs;
+  ++version;
   const int64_t from = now;
   now += std::max<int64_t>(0, req.advance_seconds);
   if (now == from) now += 1;

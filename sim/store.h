@@ -54,6 +54,7 @@ struct Category {
   uint32_t id = 0;
   std::string name, slug, description;
   int menu_order = 0;
+  uint32_t parent = 0;  // parent term id, 0 = top level
 };
 
 struct Variation {
@@ -84,6 +85,7 @@ struct Product {
   int rating_sum = 0;
   uint16_t weight_g = 0;
   uint8_t colors = 0, sizes = 0;  // number of options used by a variable product
+  bool downloadable = false;      // virtual + downloadable (eBook)
 };
 
 struct Coupon {
@@ -124,6 +126,7 @@ struct Order {
   uint32_t person = 0;   // seed of the billing person (customer id or guest seed)
   int64_t created = 0, modified = 0, paid = 0, completed = 0;
   int32_t shipping = 0, shipping_tax = 0, discount = 0, cart_tax = 0, total = 0;
+  int32_t fee = 0, fee_tax = 0;  // "Gift wrapping" fee line (fee_tax is part of cart_tax)
   uint8_t shipping_method = 0;
   uint32_t last_refund = 0;  // 1-based index into Store::refunds, 0 none
   int32_t refunded = 0;      // cents refunded so far
@@ -235,6 +238,7 @@ class Store {
   uint32_t next_item_id = 0;
   uint32_t next_user_id = 0;
   uint64_t rng_state = 0;
+  uint64_t version = 0;  // bumped by every Mutate (invalidates caches)
 
   std::vector<Category> categories;
   std::vector<Product> products;

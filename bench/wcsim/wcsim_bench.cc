@@ -1,0 +1,166 @@
+// wcsim benchmark: generation of N orders (default 1,000,000: seconds and peak RSS) and serving
+// a page of 100 orders over loopback (median / p95 ms, OAuth-signed), against a baseline served
+// in the same run: the same-size body pre-rendered, from a bare cpp-httplib route.
+//
+//   wcsim_bench [orders=1000000] [requests=200]
+#include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sim/server.h"
+#include "sim/store.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Pct(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string SignedTarget(const std::string& base, const std::string& path,
+                         std::vector<std::pair<std::string, std::string>> params, int nonce) {
+  params.emplace_back("oauth_consumer_key", "ck_wcsim_read");
+  params.emplace_back("oauth_timestamp", std::to_string(std::time(nullptr)));
+  params.emplace_back("oauth_nonce",
+                      "bench" + std::to_string(nonce) + "x" + std::to_string(std::rand()));
+  params.emplace_back("oauth_signature_method", "HMAC-SHA256");
+  std::vector<std::pair<std::string, std::string>> enc;
+  for (const auto& [k, v] : params) enc.emplace_back(Pct(k), Pct(v));
+  std::sort(enc.begin(), enc.end());
+  std::string norm;
+  for (const auto& [k, v] : enc) norm += (norm.empty() ? "" : "&") + k + "=" + v;
+  const std::string text = "GET&" + Pct(base + path) + "&" + Pct(norm);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  const std::string key = "cs_wcsim_read&";
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(text.data()), text.size(), md, &len);
+  std::string sig(4 * ((len + 2) / 3), '\0');
+  EVP_EncodeBlock(reinterpret_cast<unsigned char*>(sig.data()), md, static_cast<int>(len));
+  std::string target = path + "?";
+  for (const auto& [k, v] : enc) target += k + "=" + v + "&";
+  return target + "oauth_signature=" + Pct(sig);
+}
+
+struct Summary {
+  double median_ms = 0, p95_ms = 0;
+};
+Summary Summarize(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  Summary s;
+  if (v.empty()) return s;
+  s.median_ms = v[v.size() / 2];
+  s.p95_ms = v[std::min(v.size() - 1, v.size() * 95 / 100)];
+  return s;
+}
+
+long PeakRssMiB() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace clever::wcsim;
+  const int orders = argc > 1 ? std::atoi(argv[1]) : 1000000;
+  const int requests = argc > 2 ? std::atoi(argv[2]) : 200;
+
+  GenOptions g;
+  g.orders = orders;
+  const auto t0 = Clock::now();
+  auto store = Store::Generate(g);
+  const double gen_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  const long rss = PeakRssMiB();
+  std::printf("generate %d orders: %.2f s, peak RSS %ld MiB (budget 60 s / 2048 MiB)\n", orders,
+              gen_s, rss);
+  const size_t n_orders = store->orders.size();
+
+  SimulatorOptions opt;
+  opt.https = false;
+  opt.data_dir = WCSIM_BENCH_DATA_DIR;
+  Simulator sim(std::move(store), opt);
+  if (auto st = sim.Start(); !st.ok()) {
+    std::fprintf(stderr, "start failed: %s\n", st.ToString().c_str());
+    return 1;
+  }
+  const std::string base = "http://127.0.0.1:" + std::to_string(sim.http_port());
+  httplib::Client cli("127.0.0.1", sim.http_port());
+  cli.set_keep_alive(true);
+  const int pages = static_cast<int>(std::max<size_t>(1, n_orders / 100));
+  std::vector<double> sim_ms;
+  size_t body_size = 0;
+  std::string sample_body;
+  for (int i = 0; i < requests + 5; ++i) {
+    const int page = 1 + (i * 7919) % std::min(pages, 5000);
+    const std::string target = SignedTarget(
+        base, "/wp-json/wc/v3/orders", {{"per_page", "100"}, {"page", std::to_string(page)}}, i);
+    const auto a = Clock::now();
+    auto res = cli.Get(target.c_str());
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - a).count();
+    if (!res || res->status != 200) {
+      std::fprintf(stderr, "request failed: %d %s\n", res ? res->status : 0,
+                   res ? res->body.substr(0, 200).c_str() : "");
+      return 1;
+    }
+    if (i >= 5) sim_ms.push_back(ms);  // skip warm-up
+    body_size = res->body.size();
+    if (sample_body.empty()) sample_body = res->body;
+  }
+
+  // Baseline: the same-size body, pre-rendered, from a bare cpp-httplib server.
+  httplib::Server baseline;
+  baseline.Get("/static", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(sample_body, "application/json; charset=UTF-8");
+  });
+  const int bport = baseline.bind_to_any_port("127.0.0.1");
+  std::thread bt([&] { baseline.listen_after_bind(); });
+  while (!baseline.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  httplib::Client bcli("127.0.0.1", bport);
+  bcli.set_keep_alive(true);
+  std::vector<double> base_ms;
+  for (int i = 0; i < requests + 5; ++i) {
+    const auto a = Clock::now();
+    auto res = bcli.Get("/static");
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - a).count();
+    if (!res || res->status != 200) return 1;
+    if (i >= 5) base_ms.push_back(ms);
+  }
+  baseline.stop();
+  bt.join();
+  sim.Stop();
+
+  const Summary s = Summarize(sim_ms), b = Summarize(base_ms);
+  std::printf(
+      "page of 100 orders (%zu bytes, %d requests, OAuth, keep-alive): median %.2f ms, p95 %.2f "
+      "ms\n",
+      body_size, requests, s.median_ms, s.p95_ms);
+  std::printf("baseline static body of same size: median %.2f ms, p95 %.2f ms\n", b.median_ms,
+              b.p95_ms);
+  std::printf("ratio wcsim/baseline: median %.1fx, p95 %.1fx\n",
+              s.median_ms / std::max(b.median_ms, 1e-6), s.p95_ms / std::max(b.p95_ms, 1e-6));
+  std::printf("generation throughput: %.0f orders/s\n", orders / std::max(gen_s, 1e-9));
+  return 0;
+}
