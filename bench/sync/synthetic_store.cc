@@ -59,7 +59,7 @@ void SyntheticStore::Change(int64_t n, int64_t n_new) {
 
 std::string SyntheticStore::Order(int64_t id, int64_t modified) const {
   const int64_t created = kStart + (id - kFirstId) * 60;
-  const int64_t total = 1000 + (id * 7919) % 20000;
+  const int64_t total = 2000 + (id * 7919) % 20000;
   const bool changed = modified != created + 120;
   char buf[4096];
   int n = std::snprintf(
