@@ -214,6 +214,11 @@ class Run {
         .status();
   }
 
+  int64_t LocalCount(const std::string& family) {
+    auto rs = db_.Query("SELECT count(*) FROM " + family + " WHERE store_id = ?", {Value{store_}});
+    return rs.ok() && !rs->rows.empty() ? store::AsInt(rs->rows[0][0]) : -1;
+  }
+
   // ---- progress
   struct Progress {
     std::string category;
@@ -580,7 +585,6 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
 
   // Deletions (and any entry the pass could not see): reconcile ids.
   const int64_t now = clock_.NowUnixSeconds();
-  CLEVER_ASSIGN_OR_RETURN(std::vector<int64_t> local, StoredIds(db_, store_, family));
   std::vector<int64_t> remote;
   bool have_remote = false;
   if (spec.seen != nullptr) {
@@ -591,7 +595,7 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
     due = due || now - cur.reconciled >= options_.reconcile_every.count();
     if (!due) {
       CLEVER_ASSIGN_OR_RETURN(int64_t count, RemoteCount(route_for_count, count_filters));
-      due = count != static_cast<int64_t>(local.size());
+      due = count != LocalCount(family);
     }
     if (due) {
       ListSpec<woo::RecordKey> ids;
@@ -617,6 +621,7 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
     }
   }
   if (have_remote) {
+    CLEVER_ASSIGN_OR_RETURN(std::vector<int64_t> local, StoredIds(db_, store_, family));
     std::sort(remote.begin(), remote.end());
     remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
     std::vector<int64_t> gone, missing;
@@ -656,8 +661,7 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
   cur.since.clear();
   cur.max_mod.clear();
   cur.pass_start.clear();
-  CLEVER_ASSIGN_OR_RETURN(std::vector<int64_t> after, StoredIds(db_, store_, family));
-  const auto count = static_cast<int64_t>(after.size());
+  const int64_t count = LocalCount(family);
   CLEVER_RETURN_IF_ERROR(
       db_.Transaction([&] { return SaveCursor(spec.category, cur, count, count); }));
   Outcome out;
