@@ -68,6 +68,7 @@ struct Cursor {
   std::string pass_start;  // server time when the current pass began
   std::string next_since;  // where the next incremental pass starts (set when done)
   int64_t reconciled = 0;  // unix seconds of the last full id reconciliation
+  bool unordered = false;  // the store ignores `orderby`: plain offset paging (see Keyset)
 
   static Cursor Parse(const std::string& text) {
     Cursor c;
@@ -97,6 +98,7 @@ struct Cursor {
       if (k == "pass_start") c.pass_start = v;
       if (k == "next_since") c.next_since = v;
       if (k == "reconciled") c.reconciled = num();
+      if (k == "unordered") c.unordered = num() != 0;
     }
     return c;
   }
@@ -104,7 +106,8 @@ struct Cursor {
     std::string s = "mode=" + mode + ";offset=" + std::to_string(offset);
     if (has_last) s += ";last_id=" + std::to_string(last.id) + ";last_mod=" + last.modified_gmt;
     s += ";since=" + since + ";max_mod=" + max_mod + ";pass_start=" + pass_start +
-         ";next_since=" + next_since + ";reconciled=" + std::to_string(reconciled);
+         ";next_since=" + next_since + ";reconciled=" + std::to_string(reconciled) +
+         ";unordered=" + (unordered ? "1" : "0");
     return s;
   }
 };
@@ -115,6 +118,8 @@ struct StateRow {
   int64_t records_done = 0, records_total = 0;
   std::string last_success_at;
 };
+
+constexpr const char* kUnorderedList = "the store ignored `orderby`";
 
 // ---------------------------------------------------------------------------------- outcome
 struct Outcome {
@@ -209,6 +214,11 @@ class Run {
         .status();
   }
 
+  int64_t LocalCount(const std::string& family) {
+    auto rs = db_.Query("SELECT count(*) FROM " + family + " WHERE store_id = ?", {Value{store_}});
+    return rs.ok() && !rs->rows.empty() ? store::AsInt(rs->rows[0][0]) : -1;
+  }
+
   // ---- progress
   struct Progress {
     std::string category;
@@ -249,6 +259,23 @@ class Run {
 
   template <typename T>
   Status Keyset(const ListSpec<T>& spec, Cursor& cur, Progress& prog);
+  // Keyset, falling back to plain offset paging when the store ignores `orderby` (a page whose
+  // keys are not increasing): still complete for a store at rest, deduplicated by the upserts,
+  // but no longer safe against concurrent deletions (noted in the category's status).
+  template <typename T>
+  Status Pass(const ListSpec<T>& spec, Cursor& cur, Progress& prog) {
+    Status s = Keyset(spec, cur, prog);
+    if (s.ok() || cur.unordered || s.message() != kUnorderedList) return s;
+    cur.unordered = true;
+    cur.offset = 0;
+    cur.has_last = false;
+    cur.last = {};
+    if (spec.seen != nullptr) spec.seen->clear();
+    prog.done = 0;
+    unordered_note_ = "the store ignores the sort order Clever asks for (" + spec.route +
+                      "); records changed during a sync may be missed until the next one";
+    return Keyset(spec, cur, prog);
+  }
 
   // A single GET whose body goes through `parse` on the worker.
   template <typename R>
@@ -339,6 +366,7 @@ class Run {
   std::vector<int64_t> touched_orders_;     // orders written in this run (refund fallback)
   std::vector<std::string> skipped_notes_;  // records that could not be read, this category
   Status first_failure_;
+  std::string unordered_note_;
 };
 
 template <typename T>
@@ -354,7 +382,8 @@ Status Run::Keyset(const ListSpec<T>& spec, Cursor& cur, Progress& prog) {
     std::shared_ptr<Result> res;
   };
   const int64_t per_page = std::clamp(options_.per_page, 2, 100);
-  const int64_t step = per_page - 1;  // one entry of overlap: the chain check
+  const bool unordered = cur.unordered;
+  const int64_t step = unordered ? per_page : per_page - 1;  // one entry of overlap: chain check
   const size_t max_window = static_cast<size_t>(fetcher_.concurrency()) * 2;
   std::deque<Slot> window;
   int64_t known_total = -1;
@@ -406,16 +435,23 @@ Status Run::Keyset(const ListSpec<T>& spec, Cursor& cur, Progress& prog) {
       if (!spec.by_modified) k.modified_gmt.clear();
     }
     const int64_t n = static_cast<int64_t>(keys.size());
+    if (!unordered) {
+      for (int64_t i = 1; i < n; ++i) {
+        if (!(keys[static_cast<size_t>(i)] > keys[static_cast<size_t>(i - 1)])) {
+          return FailedPreconditionError(kUnorderedList);
+        }
+      }
+    }
     // Chain check: a page at offset > 0 must start at or before the last entry already taken,
     // else entries before it were deleted (or moved) and the rows shifted: step back.
-    if (slot.offset > 0 && cur.has_last && (n == 0 || keys.front() > cur.last)) {
+    if (!unordered && slot.offset > 0 && cur.has_last && (n == 0 || keys.front() > cur.last)) {
       window.clear();
       if (++shifts > 10000) return InternalError("the store's list kept shifting under paging");
       next_submit = std::max<int64_t>(0, slot.offset - per_page);
       cur.offset = next_submit;
       continue;
     }
-    if (n == per_page && cur.has_last && !(keys.back() > cur.last)) {
+    if (!unordered && n == per_page && cur.has_last && !(keys.back() > cur.last)) {
       return FailedPreconditionError("the store ignored the `offset` parameter of " + spec.route +
                                      "; Clever cannot page it safely");
     }
@@ -424,21 +460,21 @@ Status Run::Keyset(const ListSpec<T>& spec, Cursor& cur, Progress& prog) {
     for (auto& rec : r.page.records) {
       woo::RecordKey k = spec.key(rec);
       if (!spec.by_modified) k.modified_gmt.clear();
-      if (cur.has_last && !(k > cur.last)) continue;
+      if (!unordered && cur.has_last && !(k > cur.last)) continue;
       std::string d = spec.tracked_date ? spec.tracked_date(rec) : std::string();
       if (d > cur.max_mod) cur.max_mod = d;
       fresh.push_back(std::move(rec));
     }
     if (spec.seen != nullptr) {
       for (const auto& k : keys) {
-        if (!cur.has_last || k > cur.last) spec.seen->push_back(k.id);
+        if (unordered || !cur.has_last || k > cur.last) spec.seen->push_back(k.id);
       }
     }
-    if (n > 0 && (!cur.has_last || keys.back() > cur.last)) {
+    if (!unordered && n > 0 && (!cur.has_last || keys.back() > cur.last)) {
       cur.last = keys.back();
       cur.has_last = true;
     }
-    cur.offset = slot.offset + std::max<int64_t>(0, n - 1);
+    cur.offset = unordered ? slot.offset + n : slot.offset + std::max<int64_t>(0, n - 1);
     prog.done += static_cast<int64_t>(fresh.size());
     if (known_total >= 0) prog.total = std::max(prog.total, known_total);
     for (const auto& issue : r.page.skipped) {
@@ -452,6 +488,10 @@ Status Run::Keyset(const ListSpec<T>& spec, Cursor& cur, Progress& prog) {
     CLEVER_RETURN_IF_ERROR(written);
     Report(prog, "syncing");
     if (n < per_page) return OkStatus();
+    if (unordered && known_total >= 0 && cur.offset >= known_total) return OkStatus();
+    if (unordered && cur.offset > 100'000'000) {
+      return FailedPreconditionError("the store's list of " + spec.route + " does not end");
+    }
     if (!window.empty() && window.front().offset != cur.offset) {
       window.clear();
       next_submit = cur.offset;
@@ -465,7 +505,14 @@ StatusOr<Outcome> Run::Discover() {
       GetOne<woo::SiteIndex>("",
                              {{"_fields", "name,url,home,gmt_offset,timezone_string,namespaces"}},
                              &woo::ParseSiteIndex));
-  CLEVER_ASSIGN_OR_RETURN(routes_, GetOne<woo::RouteIndex>("wc/v3", {}, &woo::ParseRouteIndex));
+  // The namespace index (small); where a host blocks it, the site index's route list.
+  auto routes = GetOne<woo::RouteIndex>("wc/v3", {}, &woo::ParseRouteIndex);
+  if (!routes.ok() && (routes.status().code() == StatusCode::kNotFound ||
+                       routes.status().code() == StatusCode::kDataLoss)) {
+    routes = GetOne<woo::RouteIndex>("", {{"_fields", "routes"}}, &woo::ParseRouteIndex);
+  }
+  if (!routes.ok()) return routes.status();
+  routes_ = *routes;
   woo::GeneralSettings settings;
   auto general = GetOne<woo::GeneralSettings>("wc/v3/settings/general", {{"_fields", "id,value"}},
                                               &woo::ParseGeneralSettings);
@@ -534,11 +581,10 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
   CLEVER_RETURN_IF_ERROR(
       db_.Transaction([&] { return SaveCursor(spec.category, cur, prog.done, prog.total); }));
   Report(prog, "syncing");
-  CLEVER_RETURN_IF_ERROR(Keyset(spec, cur, prog));
+  CLEVER_RETURN_IF_ERROR(Pass(spec, cur, prog));
 
   // Deletions (and any entry the pass could not see): reconcile ids.
   const int64_t now = clock_.NowUnixSeconds();
-  CLEVER_ASSIGN_OR_RETURN(std::vector<int64_t> local, StoredIds(db_, store_, family));
   std::vector<int64_t> remote;
   bool have_remote = false;
   if (spec.seen != nullptr) {
@@ -549,7 +595,7 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
     due = due || now - cur.reconciled >= options_.reconcile_every.count();
     if (!due) {
       CLEVER_ASSIGN_OR_RETURN(int64_t count, RemoteCount(route_for_count, count_filters));
-      due = count != static_cast<int64_t>(local.size());
+      due = count != LocalCount(family);
     }
     if (due) {
       ListSpec<woo::RecordKey> ids;
@@ -570,11 +616,12 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
       ids.seen = &remote;
       Cursor scan;
       Progress scan_prog{"", 0, 0, 0, clock_.Monotonic()};
-      CLEVER_RETURN_IF_ERROR(Keyset(ids, scan, scan_prog));
+      CLEVER_RETURN_IF_ERROR(Pass(ids, scan, scan_prog));
       have_remote = true;
     }
   }
   if (have_remote) {
+    CLEVER_ASSIGN_OR_RETURN(std::vector<int64_t> local, StoredIds(db_, store_, family));
     std::sort(remote.begin(), remote.end());
     remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
     std::vector<int64_t> gone, missing;
@@ -614,11 +661,11 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
   cur.since.clear();
   cur.max_mod.clear();
   cur.pass_start.clear();
-  CLEVER_ASSIGN_OR_RETURN(std::vector<int64_t> after, StoredIds(db_, store_, family));
-  const auto count = static_cast<int64_t>(after.size());
+  const int64_t count = LocalCount(family);
   CLEVER_RETURN_IF_ERROR(
       db_.Transaction([&] { return SaveCursor(spec.category, cur, count, count); }));
   Outcome out;
+  out.note = unordered_note_;
   if (!skipped_notes_.empty()) {
     out.note = std::to_string(skipped_notes_.size()) +
                " record(s) could not be read and were skipped, e.g. " + skipped_notes_.front();
@@ -695,21 +742,38 @@ StatusOr<Outcome> Run::Products() {
   CLEVER_ASSIGN_OR_RETURN(Outcome out, CrudCategory("products", spec, "wc/v3/products", {},
                                                     routes_.supports_modified_after));
 
-  // Categories: a small list, replaced whole.
+  // Categories: a small list, replaced whole. Where the route is missing, the categories the
+  // products name are kept instead.
   std::vector<woo::CategoryRecord> categories;
+  bool have_categories = true;
   for (int page = 1; page <= 1000; ++page) {
-    CLEVER_ASSIGN_OR_RETURN(woo::Page<woo::CategoryRecord> p,
-                            GetOne<woo::Page<woo::CategoryRecord>>(
-                                "wc/v3/products/categories",
-                                {{"_fields", woo::kCategoryFields},
-                                 {"per_page", "100"},
-                                 {"page", std::to_string(page)},
-                                 {"orderby", "id"},
-                                 {"order", "asc"}},
-                                [](std::string_view b) { return woo::ParseCategories(b); }));
-    const size_t n = p.keys.size();
-    for (auto& c : p.records) categories.push_back(std::move(c));
+    auto p = GetOne<woo::Page<woo::CategoryRecord>>(
+        "wc/v3/products/categories",
+        {{"_fields", woo::kCategoryFields},
+         {"per_page", "100"},
+         {"page", std::to_string(page)},
+         {"orderby", "id"},
+         {"order", "asc"}},
+        [](std::string_view b) { return woo::ParseCategories(b); });
+    if (!p.ok() && woo::IsNoRoute(p.status())) {
+      have_categories = false;
+      break;
+    }
+    if (!p.ok()) return p.status();
+    const size_t n = p->keys.size();
+    for (auto& c : p->records) categories.push_back(std::move(c));
     if (n < 100) break;
+  }
+  if (!have_categories) {
+    CLEVER_ASSIGN_OR_RETURN(
+        store::ResultSet rs,
+        db_.Query("SELECT category_id, min(name), min(slug), count(*) FROM product_categories "
+                  "WHERE store_id = ? GROUP BY category_id ORDER BY category_id",
+                  {Value{store_}}));
+    for (const auto& row : rs.rows) {
+      categories.push_back({store::AsInt(row[0]), store::AsString(row[1]), store::AsString(row[2]),
+                            0, store::AsInt(row[3])});
+    }
   }
   CLEVER_RETURN_IF_ERROR(
       db_.Transaction([&] { return ReplaceCategories(db_, store_, categories); }));
@@ -1086,6 +1150,7 @@ Status Run::Category(const std::string& name, const std::function<StatusOr<Outco
   CLEVER_RETURN_IF_ERROR(EnsureStateRow(name));
   CLEVER_RETURN_IF_ERROR(SetState(name, "syncing", "", "", false));
   skipped_notes_.clear();
+  unordered_note_.clear();
   StatusOr<Outcome> out = body();
   Progress final_prog{name, CountRows(db_, store_, name), 0, 0, clock_.Monotonic()};
   final_prog.total = final_prog.done;

@@ -1,5 +1,6 @@
 #include "sync/writer.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -109,6 +110,25 @@ Status DeleteOrderChildren(store::Database& db, int64_t store, int64_t order_id)
   }
   return OkStatus();
 }
+// Deletes the children of many orders with one statement per table (ids inlined: integers).
+Status DeleteOrderChildrenBatch(store::Database& db, int64_t store,
+                                const std::vector<woo::OrderRecord>& rows) {
+  static const char* const kTables[] = {"order_line_items", "order_tax_lines",
+                                        "order_shipping_lines", "order_fee_lines",
+                                        "order_coupon_lines"};
+  for (size_t i = 0; i < rows.size(); i += 200) {
+    std::string in;
+    for (size_t j = i; j < std::min(rows.size(), i + 200); ++j) {
+      in += (in.empty() ? "" : ",") + std::to_string(rows[j].id);
+    }
+    for (const char* t : kTables) {
+      CLEVER_RETURN_IF_ERROR(Exec(
+          db, std::string("DELETE FROM ") + t + " WHERE store_id = ? AND order_id IN (" + in + ")",
+          {I(store)}));
+    }
+  }
+  return OkStatus();
+}
 }  // namespace
 
 Status WriteOrders(store::Database& db, int64_t store, const std::vector<woo::OrderRecord>& rows) {
@@ -176,6 +196,7 @@ Status WriteOrders(store::Database& db, int64_t store, const std::vector<woo::Or
   static const std::string ship_ins = ship_sql + " ON CONFLICT DO NOTHING";
   static const std::string fee_ins = fee_sql + " ON CONFLICT DO NOTHING";
   static const std::string coupon_ins = coupon_sql + " ON CONFLICT DO NOTHING";
+  CLEVER_RETURN_IF_ERROR(DeleteOrderChildrenBatch(db, store, rows));
   for (const auto& o : rows) {
     CLEVER_RETURN_IF_ERROR(Exec(db, sql,
                                 {I(store),
@@ -219,7 +240,6 @@ Status WriteOrders(store::Database& db, int64_t store, const std::vector<woo::Or
                                  S(o.shipping_postcode),
                                  S(o.shipping_country),
                                  I(o.refund_count)}));
-    CLEVER_RETURN_IF_ERROR(DeleteOrderChildren(db, store, o.id));
     for (const auto& li : o.line_items) {
       CLEVER_RETURN_IF_ERROR(
           Exec(db, li_ins,

@@ -558,6 +558,10 @@ StatusOr<woo::Response> FakeStore::List(const std::vector<json>& items, const wo
   }
   std::string orderby = ParamOf(p, "orderby", "date");
   bool asc = ParamOf(p, "order", "desc") == "asc";
+  if (options_.ignore_orderby) {
+    orderby = "date";
+    asc = false;
+  }
   auto key = [&](const json* j) {
     std::string d;
     if (orderby == "modified" && j->contains("date_modified_gmt")) {

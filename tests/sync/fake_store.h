@@ -29,6 +29,7 @@ struct FakeOptions {
   bool variations_route = true;  // /wc/v3/variations (WC >= 10.3)
   bool modified_after = true;    // `modified_after` in the orders route args (WC >= 5.8)
   int decimals = 2;
+  bool ignore_orderby = false;  // lists come newest first whatever `orderby` says
 };
 
 struct Faults {

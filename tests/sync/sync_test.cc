@@ -357,6 +357,31 @@ TEST(SyncEngine, AStoreThatIgnoresOffsetFailsClearlyInsteadOfLooping) {
   EXPECT_NE(s.message().find("offset"), std::string::npos);
 }
 
+TEST(SyncEngine, AStoreThatIgnoresOrderbyIsStillCopiedCompletelyWithANote) {
+  FakeStore modern(FakeOptions{});
+  auto reference = OpenDb();
+  ASSERT_TRUE(SyncOnce(*reference, modern).ok());
+  FakeOptions fo;
+  fo.ignore_orderby = true;
+  FakeStore careless(fo);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, careless).ok());
+  EXPECT_EQ(Dump(*db), Dump(*reference));
+  auto st = ReadStatus(*db, kStore);
+  ASSERT_TRUE(st.ok());
+  bool noted = false;
+  for (const auto& c : *st) {
+    if (c.category == "orders") noted = c.reason.find("sort order") != std::string::npos;
+  }
+  EXPECT_TRUE(noted);
+  // Incremental with deletions converges as well.
+  careless.Mutate(Mutation{4, 3, 2, 1, 1, 1, 1, 2, 1, 600});
+  ASSERT_TRUE(SyncOnce(*db, careless).ok());
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, careless).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
 TEST(SyncStatus, PendingBeforeAnySync) {
   auto db = OpenDb();
   auto st = ReadStatus(*db, kStore);
