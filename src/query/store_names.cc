@@ -44,10 +44,10 @@ void AddStaticNames(StoreNames& out) {
     Add(out, "country", c.name, c.code, texts);
   }
   static const std::pair<const char*, const char*> kStatuses[] = {
-      {"pending", "pending payment"}, {"pending", "pending"},   {"processing", "processing"},
-      {"on-hold", "on hold"},         {"on-hold", "on-hold"},   {"completed", "completed"},
+      {"pending", "pending payment"}, {"pending", "pending"},     {"processing", "processing"},
+      {"on-hold", "on hold"},         {"on-hold", "on-hold"},     {"completed", "completed"},
       {"completed", "complete"},      {"cancelled", "cancelled"}, {"cancelled", "canceled"},
-      {"refunded", "refunded"},       {"failed", "failed"},     {"checkout-draft", "draft"},
+      {"refunded", "refunded"},       {"failed", "failed"},       {"checkout-draft", "draft"},
       {"trash", "trashed"},           {"trash", "in the trash"}};
   for (const auto& [status, text] : kStatuses) Add(out, "order_status", status, status, {text});
 }
@@ -92,7 +92,8 @@ StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool 
       auto cats, db.Query("SELECT DISTINCT name FROM product_categories WHERE store_id = ? UNION "
                           "SELECT name FROM categories WHERE store_id = ?",
                           {store_id, store_id}));
-  for (const auto& r : cats.rows) Add(out, "category", AsString(r[0]), AsString(r[0]), {AsString(r[0])});
+  for (const auto& r : cats.rows)
+    Add(out, "category", AsString(r[0]), AsString(r[0]), {AsString(r[0])});
   CLEVER_ASSIGN_OR_RETURN(
       auto coupons, db.Query("SELECT DISTINCT code FROM coupons WHERE store_id = ?", {store_id}));
   for (const auto& r : coupons.rows) {

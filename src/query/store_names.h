@@ -14,10 +14,10 @@
 namespace clever::query {
 
 struct NamedEntity {
-  std::string kind;   // product | variation | category | customer | coupon | payment_method |
-                      // country | order_status
-  std::string name;   // display name
-  std::string key;    // product/variation id, customer key (c:<id> / e:<email>), code, ISO code
+  std::string kind;       // product | variation | category | customer | coupon | payment_method |
+                          // country | order_status
+  std::string name;       // display name
+  std::string key;        // product/variation id, customer key (c:<id> / e:<email>), code, ISO code
   int64_t parent_id = 0;  // variation: parent product id
   std::vector<std::vector<std::string>> phrases;  // normalised token sequences that name it
 };
