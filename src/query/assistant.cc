@@ -141,7 +141,7 @@ Answer Assistant::Ask(const AskRequest& request) {
   const bool with_methods = MentionsPayments(request.question);
   const bool with_guests = MentionsCustomers(request.question);
   for (const StoreFacts& f : facts) {
-    auto n = LoadStoreNames(db_, f.store_id, with_guests, with_methods);
+    auto n = LoadStoreNames(db_, f.store_id, with_guests, with_methods, request.question);
     if (!n.ok()) return InsufficientAnswer("the store's data could not be read", {});
     for (auto& e : n->entities) names.entities.push_back(std::move(e));
   }

@@ -505,12 +505,25 @@ bool MentionsPayments(std::string_view question) {
 }
 
 bool MentionsCustomers(std::string_view question) {
-  std::string n = " " + NormalizeText(question.substr(0, kMaxQuestionBytes)) + " ";
-  for (const char* w : {" has ", " have ", " did ", "spent", "spend", " customer", " client",
-                        " buyer", "lifetime", "ltv", "@", " ordered", " bought", " made "}) {
-    if (n.find(w) != std::string::npos) return true;
+  // Customer names are loaded only when the question may name a person: an e-mail address, two
+  // capitalised words after the first word, or "has/did <first> <last> spent/ordered...".
+  std::string raw(question.substr(0, kMaxQuestionBytes));
+  if (raw.find('@') != std::string::npos) return true;
+  static const std::regex capitalised_pair(R"(\S\s+([A-Z][a-z'\-]+)\s+([A-Z][A-Za-z'\-]+[0-9]*))");
+  std::smatch m;
+  std::string rest = raw;
+  while (std::regex_search(rest, m, capitalised_pair)) {
+    std::string a = m[1], b = m[2];
+    if (MonthNumber(ToLower(a)) == 0 && a != "Black" && a != "Cyber" && a != "United" &&
+        a != "New" && a != "South" && a != "Hong" && a != "Saudi" && a != "Czech") {
+      return true;
+    }
+    rest = m.suffix();
   }
-  return false;
+  static const std::regex person(
+      R"(\b(has|did|have|for|by|of|from)\s+\w+\s+\w+\s+(spent|spend|made|make|ordered|order|orders|bought|buy|placed|place|purchased|lifetime|ltv)\b)",
+      std::regex::icase);
+  return std::regex_search(raw, person);
 }
 
 QuestionIntent Interpret(std::string_view question, const StoreNames& names, CivilDate as_of,

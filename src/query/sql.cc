@@ -304,10 +304,13 @@ StatusOr<SqlQuery> CustomerFamily(Builder& b, const QueryPlan& p, const DateRang
     if (!r.start) {
       sql = Select("NULL", "0", "NULL", "NULL");
     } else {
-      sql = Select("NULL", "COUNT(DISTINCT " + std::string(kCustKey) + ")", "NULL", "NULL") +
-            " FROM orders o JOIN " + customers() + " ON cu.ck = " + kCustKey +
-            " WHERE o.store_id = " + b.P(f.store_id) + " AND " + kSales + " AND " +
-            LocalRange(b, "o.date_created", r) + " AND cu.first_at < " + b.P(r.start->ToString());
+      // One pass: per customer, the first order and whether one falls in the period.
+      sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM (SELECT " + kCustKey +
+            " AS ck, MIN(o.date_created) AS first_at, MAX(CASE WHEN o.date_created >= " +
+            b.P(r.start->ToString()) + " THEN 1 ELSE 0 END) AS in_period FROM orders o WHERE " +
+            "o.store_id = " + b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " +
+            b.P(DayAfter(r.end)) + " GROUP BY 1) cu WHERE cu.in_period = 1 AND cu.first_at < " +
+            b.P(r.start->ToString());
     }
   } else if (m == "repeat_customers") {
     sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM " + customers() +

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -26,10 +27,13 @@ struct StoreNames {
   std::vector<NamedEntity> entities;
 };
 
-// Loads the names of one store. `with_guests` adds guest customers (billing name / e-mail of
-// guest orders); `with_methods` adds payment method titles and ids seen on orders.
+// Loads the names of one store. `with_guests` adds customers (registered accounts, and guests by
+// the billing name / e-mail of their orders); `with_methods` adds payment method titles and ids
+// seen on the last year's orders.
+// Above this many accounts only names appearing verbatim in `question` are loaded.
+inline constexpr int64_t kFullNameLoadLimit = 20000;
 StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool with_guests,
-                                    bool with_methods);
+                                    bool with_methods, std::string_view question = {});
 
 // Adds the static names (countries, order statuses) that do not depend on the store.
 void AddStaticNames(StoreNames& names);
