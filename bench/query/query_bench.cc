@@ -211,6 +211,7 @@ double Pct(std::vector<double> v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int64_t n = 1000000;
   int runs = 7;
   std::string path = "/tmp/clever_query_bench.db";
