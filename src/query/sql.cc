@@ -373,7 +373,7 @@ std::string StockUnits(Builder& b, const QueryPlan& p, const StoreFacts& f) {
          b.P(f.store_id) +
          " AND p.status = 'publish' AND p.type = 'variable' AND (p.date_created IS NULL OR "
          "p.date_created < " +
-         b.P(d1) + ") AND v.status = 'publish' AND v.manage_stock <> 2) u";
+         b.P(d1) + ") AND (v.status = 'publish' OR v.status = '') AND v.manage_stock <> 2) u";
 }
 
 StatusOr<SqlQuery> ProductFamily(Builder& b, const QueryPlan& p, const DateRange& r,
@@ -621,8 +621,9 @@ StatusOr<SqlQuery> DisputeFamily(Builder& b, const QueryPlan& p, const DateRange
   const std::string& m = p.metric;
   auto range = [&]() {
     std::string s;
-    if (r.start) s += " AND d.created >= " + b.P(UtcText(f.tz, *r.start));
-    return s + " AND d.created < " + b.P(UtcText(f.tz, r.end.AddDays(1)));
+    // Compared as "YYYY-MM-DD HH:MM:SS" whichever separator the store sent.
+    if (r.start) s += " AND replace(d.created, 'T', ' ') >= " + b.P(UtcText(f.tz, *r.start));
+    return s + " AND replace(d.created, 'T', ' ') < " + b.P(UtcText(f.tz, r.end.AddDays(1)));
   };
   std::string sql;
   if (m == "dispute_count" || m == "dispute_amount") {
