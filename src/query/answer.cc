@@ -26,7 +26,8 @@ std::string Fixed(double v, int decimals) {
   size_t dot = s.find('.');
   std::string whole = dot == std::string::npos ? s : s.substr(0, dot);
   std::string frac = dot == std::string::npos ? "" : s.substr(dot);
-  return (v < 0 && std::fabs(v) >= 0.5 * std::pow(10.0, -decimals) ? "-" : "") + Thousands(whole) + frac;
+  return (v < 0 && std::fabs(v) >= 0.5 * std::pow(10.0, -decimals) ? "-" : "") + Thousands(whole) +
+         frac;
 }
 
 double Round(double v, int decimals) {
@@ -91,7 +92,8 @@ std::string FormatMoney(double major, const std::string& currency, int decimals)
   if (currency == "GBP") sym = "\xC2\xA3";
   if (currency == "JPY") sym = "\xC2\xA5";
   std::string num = Fixed(major, decimals);
-  if (!sym.empty() && (currency == "USD" || currency == "EUR" || currency == "GBP" || currency == "JPY")) {
+  if (!sym.empty() &&
+      (currency == "USD" || currency == "EUR" || currency == "GBP" || currency == "JPY")) {
     if (!num.empty() && num[0] == '-') return "-" + sym + num.substr(1);
     return sym + num;
   }
@@ -109,9 +111,11 @@ Answer OutOfScopeAnswer(const std::string& topic) {
   Answer a;
   a.status = "out_of_scope";
   a.text = "I can only answer from your store's synced data: " + std::string(kNineCategories) +
-           "." + (topic.empty() ? std::string(" I could not match this question to any of them.")
-                                : " " + Capitalize(topic) + " is not part of that data, so I have "
-                                  "no figure for it.");
+           "." +
+           (topic.empty() ? std::string(" I could not match this question to any of them.")
+                          : " " + Capitalize(topic) +
+                                " is not part of that data, so I have "
+                                "no figure for it.");
   return a;
 }
 
@@ -199,12 +203,16 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
     if (plan.metric == "unpaid_orders") {
       double total = 0;
       for (const ResultRow& row : r.rows) total += row.value.value_or(0);
-      a.text = "You have " + FormatCount(static_cast<double>(r.rows.size())) + " " + label +
-               (r.rows.empty() ? "" : " worth " + FormatMoney(total, f.currency, f.decimals) + ": " + list) + ".";
+      a.text =
+          "You have " + FormatCount(static_cast<double>(r.rows.size())) + " " + label +
+          (r.rows.empty() ? ""
+                          : " worth " + FormatMoney(total, f.currency, f.decimals) + ": " + list) +
+          ".";
     } else {
-      a.text = r.rows.empty() ? "There are no " + label + filters + (period.empty() ? "" : " " + period) + "."
-                              : Capitalize(label) + filters + (period.empty() ? "" : " " + period) + " (" +
-                                    std::to_string(r.rows.size()) + "): " + list + ".";
+      a.text = r.rows.empty()
+                   ? "There are no " + label + filters + (period.empty() ? "" : " " + period) + "."
+                   : Capitalize(label) + filters + (period.empty() ? "" : " " + period) + " (" +
+                         std::to_string(r.rows.size()) + "): " + list + ".";
     }
     if (plan.metric == "low_stock") {
       a.text += " Low stock means " + std::to_string(plan.threshold > 0 ? plan.threshold : 5) +
@@ -234,10 +242,14 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
   if (plan.dimension.empty() && plan.metric != "product_price") {
     a.value = CellOf(m, *r.value, f);
     a.columns = {"period", plan.metric};
-    a.rows.push_back({plan.period.empty() ? plan.as_of.ToString() : plan.range.ToString(), CellOf(m, *r.value, f)});
-    a.text = Capitalize(label) + filters + (period.empty() ? "" : " " + period) + ": " + fig(r.value) + ".";
+    a.rows.push_back({plan.period.empty() ? plan.as_of.ToString() : plan.range.ToString(),
+                      CellOf(m, *r.value, f)});
+    a.text = Capitalize(label) + filters + (period.empty() ? "" : " " + period) + ": " +
+             fig(r.value) + ".";
     if (plan.metric == "gross_sales") {
-      a.text += " Sales = gross sales (order totals incl. tax and shipping) of completed, processing and on-hold orders.";
+      a.text +=
+          " Sales = gross sales (order totals incl. tax and shipping) of completed, processing and "
+          "on-hold orders.";
     }
     return a;
   }
@@ -266,9 +278,11 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
   if (ranked) {
     a.value = r.entity;
     std::string list;
-    size_t k = plan.limit > 0 ? std::min<size_t>(static_cast<size_t>(plan.limit), r.rows.size()) : std::min<size_t>(r.rows.size(), 10);
+    size_t k = plan.limit > 0 ? std::min<size_t>(static_cast<size_t>(plan.limit), r.rows.size())
+                              : std::min<size_t>(r.rows.size(), 10);
     for (size_t i = 0; i < k; ++i) {
-      list += (i ? ", " : "") + std::to_string(i + 1) + ". " + r.rows[i].name + " (" + fig(r.rows[i].value) + ")";
+      list += (i ? ", " : "") + std::to_string(i + 1) + ". " + r.rows[i].name + " (" +
+              fig(r.rows[i].value) + ")";
     }
     a.text = Capitalize(plan.ascending ? "bottom " : "top ") + std::to_string(k) + " " +
              DimensionNoun(plan.dimension) + (k == 1 ? "" : "s") + " by " + label + filters +
@@ -279,7 +293,10 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
   for (const ResultRow& row : r.rows) total += row.value.value_or(0);
   a.text = Capitalize(label) + filters + (period.empty() ? "" : " " + period) + " by " +
            DimensionNoun(plan.dimension) + ": " + std::to_string(r.rows.size()) + " rows" +
-           (m.unit == Unit::kMoney || m.unit == Unit::kCount ? ", " + FormatFigure(m, total, f) + " in total" : "") + ".";
+           (m.unit == Unit::kMoney || m.unit == Unit::kCount
+                ? ", " + FormatFigure(m, total, f) + " in total"
+                : "") +
+           ".";
   return a;
 }
 

@@ -62,10 +62,11 @@ bool UsesWooPayments(const std::string& metric) {
 bool Additive(const MetricInfo& m, const QueryPlan& p) {
   if (!p.base_period.empty() || !p.dimension.empty()) return false;
   if (m.unit != Unit::kMoney && m.unit != Unit::kCount) return false;
-  static const char* kNot[] = {"largest_order", "largest_refund", "largest_payout", "last_payout",
-                               "stock_level", "avg_order_value", "avg_ltv", "avg_refund",
-                               "avg_payout", "avg_unit_price", "coupon_aov", "customer_count",
-                               "new_customers", "returning_customers", "repeat_customers"};
+  static const char* kNot[] = {"largest_order",  "largest_refund",      "largest_payout",
+                               "last_payout",    "stock_level",         "avg_order_value",
+                               "avg_ltv",        "avg_refund",          "avg_payout",
+                               "avg_unit_price", "coupon_aov",          "customer_count",
+                               "new_customers",  "returning_customers", "repeat_customers"};
   for (const char* k : kNot) {
     if (p.metric == k) return false;
   }
@@ -74,20 +75,20 @@ bool Additive(const MetricInfo& m, const QueryPlan& p) {
 
 }  // namespace
 
-Assistant::Assistant(store::Database& db, AssistantOptions options)
-    : db_(db), options_(options) {
+Assistant::Assistant(store::Database& db, AssistantOptions options) : db_(db), options_(options) {
   if (options_.clock == nullptr) options_.clock = &Clock::Real();
 }
 
 StatusOr<StoreFacts> Assistant::LoadFacts(int64_t store_id) {
   StoreFacts f;
   f.store_id = store_id;
-  CLEVER_ASSIGN_OR_RETURN(auto c, db_.Query("SELECT name FROM connectors WHERE id = ?", {store_id}));
+  CLEVER_ASSIGN_OR_RETURN(auto c,
+                          db_.Query("SELECT name FROM connectors WHERE id = ?", {store_id}));
   if (!c.rows.empty()) f.name = AsString(c.rows[0][0]);
-  CLEVER_ASSIGN_OR_RETURN(
-      auto info, db_.Query("SELECT currency, price_decimals, timezone_string, gmt_offset, "
-                           "has_woopayments FROM store_info WHERE store_id = ?",
-                           {store_id}));
+  CLEVER_ASSIGN_OR_RETURN(auto info,
+                          db_.Query("SELECT currency, price_decimals, timezone_string, gmt_offset, "
+                                    "has_woopayments FROM store_info WHERE store_id = ?",
+                                    {store_id}));
   if (!info.rows.empty()) {
     const auto& r = info.rows[0];
     if (!AsString(r[0]).empty()) f.currency = AsString(r[0]);
@@ -96,8 +97,9 @@ StatusOr<StoreFacts> Assistant::LoadFacts(int64_t store_id) {
     f.woopayments = AsInt(r[4]) != 0;
   }
   CLEVER_ASSIGN_OR_RETURN(
-      auto st, db_.Query("SELECT category, state, last_success_at FROM sync_state WHERE store_id = ?",
-                         {store_id}));
+      auto st,
+      db_.Query("SELECT category, state, last_success_at FROM sync_state WHERE store_id = ?",
+                {store_id}));
   for (const auto& r : st.rows) {
     std::string cat = AsString(r[0]), state = AsString(r[1]), last = AsString(r[2]);
     if ((cat == "payouts" || cat == "disputes") && state == "not_available") f.woopayments = false;
@@ -115,7 +117,8 @@ Answer Assistant::Ask(const AskRequest& request) {
     if (r.ok()) stores = *r;
   }
   if (stores.empty()) {
-    return InsufficientAnswer("no store is connected yet (add one with `clever connector add`)", {});
+    return InsufficientAnswer("no store is connected yet (add one with `clever connector add`)",
+                              {});
   }
   std::vector<StoreFacts> facts;
   for (int64_t id : stores) {
@@ -138,7 +141,7 @@ Answer Assistant::Ask(const AskRequest& request) {
   const bool with_methods = MentionsPayments(request.question);
   const bool with_guests = MentionsCustomers(request.question);
   for (const StoreFacts& f : facts) {
-    auto n = LoadStoreNames(db_, f.store_id, with_guests, with_methods);
+    auto n = LoadStoreNames(db_, f.store_id, with_guests, with_methods, request.question);
     if (!n.ok()) return InsufficientAnswer("the store's data could not be read", {});
     for (auto& e : n->entities) names.entities.push_back(std::move(e));
   }
@@ -147,7 +150,8 @@ Answer Assistant::Ask(const AskRequest& request) {
     auto p = QuestionIntent::FromJson(request.context);
     if (p.ok()) previous = *p;
   }
-  QuestionIntent intent = Interpret(request.question, names, as_of, previous ? &*previous : nullptr);
+  QuestionIntent intent =
+      Interpret(request.question, names, as_of, previous ? &*previous : nullptr);
   Answer answer;
   if (!intent.out_of_scope.empty()) {
     answer = OutOfScopeAnswer(intent.out_of_scope);
@@ -174,17 +178,20 @@ Answer Assistant::Ask(const AskRequest& request) {
         if (facts.size() > 1 && !p.product.empty()) {
           p.product_ids.clear();
           for (const NamedEntity& e : names.entities) {
-            if (e.kind == "product" && e.name == p.product) p.product_ids.push_back(std::atoll(e.key.c_str()));
+            if (e.kind == "product" && e.name == p.product)
+              p.product_ids.push_back(std::atoll(e.key.c_str()));
           }
         }
         auto result = Execute(db_, p, f);
         if (!result.ok()) {
-          per_store.push_back(InsufficientAnswer(result.status().message(), SplitCsv(plan->info->categories)));
+          per_store.push_back(
+              InsufficientAnswer(result.status().message(), SplitCsv(plan->info->categories)));
           continue;
         }
         Answer a = ComposeAnswer(p, *result, f);
         a.synced_at = f.synced_at;
-        if (!f.synced_at.empty()) a.freshness = "as of the last sync, " + LocalClock(f, f.synced_at);
+        if (!f.synced_at.empty())
+          a.freshness = "as of the last sync, " + LocalClock(f, f.synced_at);
         per_store.push_back(std::move(a));
       }
       if (per_store.size() == 1) {
@@ -202,15 +209,22 @@ Answer Assistant::Ask(const AskRequest& request) {
           text += (i ? " " : "") + facts[i].name + ": " + per_store[i].text;
           answer.rows.push_back({facts[i].name, per_store[i].value});
           if (facts[i].currency != facts[0].currency) same_currency = false;
-          if (std::holds_alternative<double>(per_store[i].value)) total += std::get<double>(per_store[i].value);
-          else if (std::holds_alternative<int64_t>(per_store[i].value)) total += static_cast<double>(std::get<int64_t>(per_store[i].value));
-          else all_numeric = false;
+          if (std::holds_alternative<double>(per_store[i].value))
+            total += std::get<double>(per_store[i].value);
+          else if (std::holds_alternative<int64_t>(per_store[i].value))
+            total += static_cast<double>(std::get<int64_t>(per_store[i].value));
+          else
+            all_numeric = false;
         }
         answer.value = nullptr;
         if (same_currency && all_numeric && Additive(*plan->info, *plan)) {
           const bool money = plan->info->unit == Unit::kMoney;
-          answer.value = money ? Cell{std::round(total * 100) / 100} : Cell{static_cast<int64_t>(std::llround(total))};
-          text += " Combined: " + (money ? FormatMoney(total, facts[0].currency, facts[0].decimals) : FormatCount(total)) + ".";
+          answer.value = money ? Cell{std::round(total * 100) / 100}
+                               : Cell{static_cast<int64_t>(std::llround(total))};
+          text += " Combined: " +
+                  (money ? FormatMoney(total, facts[0].currency, facts[0].decimals)
+                         : FormatCount(total)) +
+                  ".";
           answer.rows.push_back({std::string("all stores"), answer.value});
         } else if (!same_currency) {
           text += " (No combined total: the stores use different currencies.)";
@@ -245,7 +259,8 @@ std::string AnswerToJson(const Answer& a) {
   }
   j["table"] = {{"columns", a.columns}, {"rows", rows}};
   if (a.chart) {
-    j["chart"] = {{"kind", a.chart->kind}, {"x", a.chart->x}, {"y", a.chart->y}, {"series", a.chart->series}};
+    j["chart"] = {
+        {"kind", a.chart->kind}, {"x", a.chart->x}, {"y", a.chart->y}, {"series", a.chart->series}};
   } else {
     j["chart"] = nullptr;
   }
@@ -266,7 +281,8 @@ std::string AnswerToText(const Answer& a) {
     std::vector<size_t> width(a.columns.size(), 0);
     for (size_t i = 0; i < a.columns.size(); ++i) width[i] = a.columns[i].size();
     for (const auto& row : a.rows) {
-      for (size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], CellText(row[i]).size());
+      for (size_t i = 0; i < row.size() && i < width.size(); ++i)
+        width[i] = std::max(width[i], CellText(row[i]).size());
     }
     auto line = [&](const std::vector<std::string>& cells) {
       std::string l;
@@ -301,12 +317,14 @@ StatusOr<std::vector<int64_t>> ResolveStores(store::Database& db,
                                              const std::vector<std::string>& names) {
   std::vector<int64_t> out;
   if (names.empty()) {
-    CLEVER_ASSIGN_OR_RETURN(auto rs, db.Query("SELECT id FROM connectors WHERE enabled = 1 ORDER BY id"));
+    CLEVER_ASSIGN_OR_RETURN(auto rs,
+                            db.Query("SELECT id FROM connectors WHERE enabled = 1 ORDER BY id"));
     for (const auto& r : rs.rows) out.push_back(AsInt(r[0]));
     return out;
   }
   for (const std::string& n : names) {
-    CLEVER_ASSIGN_OR_RETURN(auto rs, db.Query("SELECT id FROM connectors WHERE name = ? ORDER BY id", {n}));
+    CLEVER_ASSIGN_OR_RETURN(auto rs,
+                            db.Query("SELECT id FROM connectors WHERE name = ? ORDER BY id", {n}));
     if (rs.rows.empty()) return NotFoundError("no store named '" + n + "'");
     out.push_back(AsInt(rs.rows[0][0]));
   }
@@ -323,7 +341,8 @@ StatusOr<int64_t> StartConversation(store::Database& db, const std::string& titl
 }
 
 StatusOr<std::string> ConversationContext(store::Database& db, int64_t conversation_id) {
-  CLEVER_ASSIGN_OR_RETURN(auto rs, db.Query("SELECT context FROM conversations WHERE id = ?", {conversation_id}));
+  CLEVER_ASSIGN_OR_RETURN(
+      auto rs, db.Query("SELECT context FROM conversations WHERE id = ?", {conversation_id}));
   if (rs.rows.empty()) return NotFoundError("no conversation " + std::to_string(conversation_id));
   return AsString(rs.rows[0][0]);
 }
@@ -331,13 +350,19 @@ StatusOr<std::string> ConversationContext(store::Database& db, int64_t conversat
 Status RecordTurn(store::Database& db, int64_t conversation_id, const std::string& question,
                   const Answer& answer, const std::string& now_iso) {
   return db.Transaction([&]() -> Status {
-    CLEVER_RETURN_IF_ERROR(db.Execute("INSERT INTO messages (conversation_id, role, content, created_at) VALUES (?, 'user', ?, ?)",
-                                      {conversation_id, question.substr(0, 4000), now_iso}).status());
-    CLEVER_RETURN_IF_ERROR(db.Execute("INSERT INTO messages (conversation_id, role, content, created_at) VALUES (?, 'assistant', ?, ?)",
-                                      {conversation_id, AnswerToJson(answer), now_iso}).status());
+    CLEVER_RETURN_IF_ERROR(db.Execute("INSERT INTO messages (conversation_id, role, content, "
+                                      "created_at) VALUES (?, 'user', ?, ?)",
+                                      {conversation_id, question.substr(0, 4000), now_iso})
+                               .status());
+    CLEVER_RETURN_IF_ERROR(db.Execute("INSERT INTO messages (conversation_id, role, content, "
+                                      "created_at) VALUES (?, 'assistant', ?, ?)",
+                                      {conversation_id, AnswerToJson(answer), now_iso})
+                               .status());
     if (!answer.context.empty()) {
-      CLEVER_RETURN_IF_ERROR(db.Execute("UPDATE conversations SET context = ?, updated_at = ? WHERE id = ?",
-                                        {answer.context, now_iso, conversation_id}).status());
+      CLEVER_RETURN_IF_ERROR(
+          db.Execute("UPDATE conversations SET context = ?, updated_at = ? WHERE id = ?",
+                     {answer.context, now_iso, conversation_id})
+              .status());
     }
     return OkStatus();
   });

@@ -6,8 +6,9 @@ namespace {
 constexpr const char* kOrderDims =
     "day,week,month,weekday,year,country,customer,payment_method,status,coupon,product,category,"
     "variation";
-constexpr const char* kLineDims = "day,week,month,weekday,year,country,customer,payment_method,"
-                                  "status,coupon,product,category,variation";
+constexpr const char* kLineDims =
+    "day,week,month,weekday,year,country,customer,payment_method,"
+    "status,coupon,product,category,variation";
 constexpr const char* kSalesDef =
     "sales orders are orders with status completed, processing or on-hold, dated by their "
     "store-local creation date [M-SALES]";
@@ -74,8 +75,8 @@ const std::vector<MetricInfo>& AllMetrics() {
        "net spend = order totals of sales orders minus those orders' refunds [M-LTV] "
        "[M-TOP-CUSTOMERS]",
        "customer", true},
-      {"avg_orders_per_customer", Unit::kNumber, "customers,orders",
-       "average orders per customer", "sales orders / distinct customers [M-LTV]", "", true},
+      {"avg_orders_per_customer", Unit::kNumber, "customers,orders", "average orders per customer",
+       "sales orders / distinct customers [M-LTV]", "", true},
       {"customers_in_country", Unit::kCount, "customers,orders", "customers",
        "customers whose latest sales order is billed to the country [M-CUSTOMER-COUNTRY]", "",
        false},
@@ -103,8 +104,8 @@ const std::vector<MetricInfo>& AllMetrics() {
        "[M-UNSOLD]",
        "", true},
       {"low_stock", Unit::kEntities, "products", "low-stock items",
-       "stock units with managed stock and 0 < quantity <= threshold (default 5) [M-LOW-STOCK]",
-       "", false},
+       "stock units with managed stock and 0 < quantity <= threshold (default 5) [M-LOW-STOCK]", "",
+       false},
       {"out_of_stock", Unit::kEntities, "products", "out-of-stock items",
        "stock units whose stock_status is outofstock [M-OUT-OF-STOCK]", "", false},
       {"stock_level", Unit::kCount, "products", "units in stock",

@@ -19,11 +19,21 @@ using store::IsNull;
 using store::Value;
 
 bool IsRatio(const std::string& m) {
-  static const std::set<std::string> k = {
-      "avg_order_value", "avg_ltv",          "guest_share",      "avg_orders_per_customer",
-      "coupon_order_share", "coupon_aov",    "avg_items_per_order", "payment_share",
-      "payment_revenue_share", "avg_unit_price", "repeat_rate",  "refund_rate",
-      "avg_refund",      "avg_payout",       "dispute_win_rate"};
+  static const std::set<std::string> k = {"avg_order_value",
+                                          "avg_ltv",
+                                          "guest_share",
+                                          "avg_orders_per_customer",
+                                          "coupon_order_share",
+                                          "coupon_aov",
+                                          "avg_items_per_order",
+                                          "payment_share",
+                                          "payment_revenue_share",
+                                          "avg_unit_price",
+                                          "repeat_rate",
+                                          "refund_rate",
+                                          "avg_refund",
+                                          "avg_payout",
+                                          "dispute_win_rate"};
   return k.count(m) > 0;
 }
 
@@ -160,8 +170,8 @@ StatusOr<store::ResultSet> Run(store::Database& db, const QueryPlan& plan, const
   CLEVER_ASSIGN_OR_RETURN(SqlQuery q, BuildSql(plan, range, facts, db.dialect()));
   auto t0 = std::chrono::steady_clock::now();
   auto rs = db.Query(q.text, q.params);
-  out.sql_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                    .count();
+  out.sql_ms +=
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   out.statements.push_back(q.text);
   return rs;
 }
@@ -222,7 +232,8 @@ StatusOr<Result> Execute(store::Database& db, const QueryPlan& plan, const Store
     CLEVER_ASSIGN_OR_RETURN(auto cur, Run(db, plan, plan.range, facts, out));
     CLEVER_ASSIGN_OR_RETURN(auto base, Run(db, plan, plan.base_range, facts, out));
     auto one = [&](const store::ResultSet& rs, const DateRange& r) -> std::optional<double> {
-      if (rs.rows.empty()) return FigureOf(plan, facts, Value{nullptr}, Value{nullptr}, r, Value{nullptr});
+      if (rs.rows.empty())
+        return FigureOf(plan, facts, Value{nullptr}, Value{nullptr}, r, Value{nullptr});
       return FigureOf(plan, facts, rs.rows[0][1], rs.rows[0][2], r, rs.rows[0][3]);
     };
     out.current = one(cur, plan.range);
@@ -422,8 +433,8 @@ StatusOr<Result> Execute(store::Database& db, const QueryPlan& plan, const Store
   if (ranking && shown < out.rows.size()) {
     // Keep entities tied with the last shown one (any order among ties is acceptable).
     size_t keep = shown;
-    while (keep < out.rows.size() && keep > 0 && out.rows[keep].value == out.rows[shown - 1].value &&
-           keep < shown + 20) {
+    while (keep < out.rows.size() && keep > 0 &&
+           out.rows[keep].value == out.rows[shown - 1].value && keep < shown + 20) {
       ++keep;
     }
     out.rows.resize(plan.single ? shown : keep);

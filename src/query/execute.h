@@ -25,9 +25,9 @@ struct ResultRow {
 struct Result {
   bool defined = true;
   std::string undefined_reason;
-  std::optional<double> value;  // the headline figure (display units)
-  std::string entity;           // the headline entity / date, when the answer is one
-  std::vector<ResultRow> rows;  // breakdown, ranking (in rank order) or set
+  std::optional<double> value;          // the headline figure (display units)
+  std::string entity;                   // the headline entity / date, when the answer is one
+  std::vector<ResultRow> rows;          // breakdown, ranking (in rank order) or set
   std::optional<double> current, base;  // comparisons: both periods' figures
   std::vector<std::string> statements;  // the SQL run (bound parameters not included)
   double sql_ms = 0;                    // time spent inside the database
@@ -37,7 +37,7 @@ StatusOr<Result> Execute(store::Database& db, const QueryPlan& plan, const Store
 
 // Converts one metric's raw (a, b) cells to display units; nullopt when undefined.
 std::optional<double> FigureOf(const QueryPlan& plan, const StoreFacts& facts,
-                               const store::Value& a, const store::Value& b,
-                               const DateRange& range, const store::Value& n);
+                               const store::Value& a, const store::Value& b, const DateRange& range,
+                               const store::Value& n);
 
 }  // namespace clever::query

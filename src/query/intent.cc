@@ -38,7 +38,8 @@ std::string QuestionIntent::ToJson() const {
 
 StatusOr<QuestionIntent> QuestionIntent::FromJson(const std::string& text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return InvalidArgumentError("intent is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return InvalidArgumentError("intent is not a JSON object");
   QuestionIntent in;
   try {
     auto str = [&](const char* k, std::string& out) {
@@ -57,7 +58,8 @@ StatusOr<QuestionIntent> QuestionIntent::FromJson(const std::string& text) {
     str("country", in.country);
     if (j.contains("product_ids")) in.product_ids = j["product_ids"].get<std::vector<int64_t>>();
     str("product", in.product);
-    if (j.contains("variation_ids")) in.variation_ids = j["variation_ids"].get<std::vector<int64_t>>();
+    if (j.contains("variation_ids"))
+      in.variation_ids = j["variation_ids"].get<std::vector<int64_t>>();
     str("variation", in.variation);
     str("category", in.category);
     str("coupon", in.coupon);

@@ -28,18 +28,18 @@ struct QuestionIntent {
   std::vector<std::string> statuses;  // order / dispute / payout statuses
   std::string country;                // ISO code
   std::vector<int64_t> product_ids;
-  std::string product;                // display name of the product filter
+  std::string product;  // display name of the product filter
   std::vector<int64_t> variation_ids;
   std::string variation;
   std::string category;
-  std::string coupon;                 // lower-case code
-  std::string payment_method;         // method key (title, else gateway id)
-  std::string customer_key;           // c:<id> | e:<email>
-  std::string customer;               // display name
-  std::string customer_type;          // "" | new | returning
-  std::string type;                   // product type / coupon discount_type
-  int threshold = 0;                  // low stock threshold, min orders, lapsed days
-  std::vector<std::string> notes;     // defaults applied, stated in the answer
+  std::string coupon;              // lower-case code
+  std::string payment_method;      // method key (title, else gateway id)
+  std::string customer_key;        // c:<id> | e:<email>
+  std::string customer;            // display name
+  std::string customer_type;       // "" | new | returning
+  std::string type;                // product type / coupon discount_type
+  int threshold = 0;               // low stock threshold, min orders, lapsed days
+  std::vector<std::string> notes;  // defaults applied, stated in the answer
 
   friend bool operator==(const QuestionIntent&, const QuestionIntent&) = default;
 

@@ -6,8 +6,8 @@
 
 namespace clever::query {
 
-const char* const kMonthNames[13] = {"",     "January", "February",  "March",   "April",
-                                     "May",  "June",    "July",      "August",  "September",
+const char* const kMonthNames[13] = {"",        "January",  "February", "March",  "April",
+                                     "May",     "June",     "July",     "August", "September",
                                      "October", "November", "December"};
 const char* const kWeekdayNames[8] = {"",         "Monday", "Tuesday",  "Wednesday",
                                       "Thursday", "Friday", "Saturday", "Sunday"};
@@ -111,7 +111,8 @@ StatusOr<DateRange> ResolvePeriod(std::string_view spec, CivilDate d) {
     r.end = MonthEnd(e.year, e.month);
   } else if (head == "quarter") {  // quarter:Y:Q
     auto y = arg(1), q = arg(2);
-    if (!y || !q || *q < 1 || *q > 4 || *y < 1900 || *y > 9999) return InvalidArgumentError("bad quarter");
+    if (!y || !q || *q < 1 || *q > 4 || *y < 1900 || *y > 9999)
+      return InvalidArgumentError("bad quarter");
     r.start = CivilDate{*y, (*q - 1) * 3 + 1, 1};
     r.end = MonthEnd(*y, (*q - 1) * 3 + 3);
   } else if (head == "this_year") {
@@ -156,7 +157,8 @@ StatusOr<DateRange> ResolvePeriod(std::string_view spec, CivilDate d) {
       r.end = MonthEnd(y, *m);
     } else {
       auto y = arg(1), m = arg(2);
-      if (!y || !m || *m < 1 || *m > 12 || *y < 1900 || *y > 9999) return InvalidArgumentError("bad month");
+      if (!y || !m || *m < 1 || *m > 12 || *y < 1900 || *y > 9999)
+        return InvalidArgumentError("bad month");
       r.start = MonthStart(*y, *m);
       r.end = MonthEnd(*y, *m);
     }
@@ -231,8 +233,9 @@ std::string DescribePeriod(std::string_view spec, const DateRange& r) {
   if (head == "today") return "today (" + FormatDate(r.end) + ")";
   if (head == "yesterday") return "yesterday (" + FormatDate(r.end) + ")";
   if (r.start && r.start->day == 1 && r.start->month == r.end.month &&
-      r.start->year == r.end.year && (head == "month" || head == "last_month" ||
-                                      head == "months_ago" || head == "month_last_year")) {
+      r.start->year == r.end.year &&
+      (head == "month" || head == "last_month" || head == "months_ago" ||
+       head == "month_last_year")) {
     return "in " + std::string(kMonthNames[r.start->month]) + " " + std::to_string(r.end.year);
   }
   if (head == "this_week") return "so far this week (" + span + ")";
@@ -241,8 +244,10 @@ std::string DescribePeriod(std::string_view spec, const DateRange& r) {
   if (head == "this_quarter") return "so far this quarter (" + span + ")";
   if (head == "last_quarter") return "last quarter (" + span + ")";
   if (head == "this_year") return "so far this year (" + span + ")";
-  if (head == "last_year" || head == "year" || head == "years_ago") return "in " + std::to_string(r.start ? r.start->year : r.end.year);
-  if (head == "last_days" && p.size() > 1) return "in the last " + std::string(p[1]) + " days (" + span + ")";
+  if (head == "last_year" || head == "year" || head == "years_ago")
+    return "in " + std::to_string(r.start ? r.start->year : r.end.year);
+  if (head == "last_days" && p.size() > 1)
+    return "in the last " + std::string(p[1]) + " days (" + span + ")";
   if (head == "black_friday") return "on Black Friday (" + span + ")";
   return "in " + span;
 }

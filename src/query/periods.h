@@ -13,9 +13,9 @@
 namespace clever::query {
 
 struct DateRange {
-  std::optional<CivilDate> start;  // nullopt = since the beginning
-  CivilDate end;                   // inclusive, never after the as-of date
-  [[nodiscard]] int64_t Days() const;  // needs start
+  std::optional<CivilDate> start;              // nullopt = since the beginning
+  CivilDate end;                               // inclusive, never after the as-of date
+  [[nodiscard]] int64_t Days() const;          // needs start
   [[nodiscard]] std::string ToString() const;  // "2025-10-01..2025-10-31" or "..2025-11-15"
 };
 

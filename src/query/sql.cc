@@ -97,7 +97,8 @@ std::string OrderDimKey(const std::string& dim) {
   if (dim == "status") return "o.status";
   if (dim == "coupon") return "cl.code";
   if (dim == "product") return "li.product_id";
-  if (dim == "variation") return "(CAST(li.product_id AS TEXT) || ':' || CAST(li.variation_id AS TEXT))";
+  if (dim == "variation")
+    return "(CAST(li.product_id AS TEXT) || ':' || CAST(li.variation_id AS TEXT))";
   if (dim == "category") return "pc.name";
   return "";
 }
@@ -146,11 +147,10 @@ std::string OrderFilters(Builder& b, const QueryPlan& p, const DateRange& r, con
     // First sales order of the customer, up to the as-of date [M-NEW] [M-RETURNING].
     std::string cmp = p.customer_type == "new" ? " >= " : " < ";
     std::string start = r.start ? r.start->ToString() : std::string("0000-00-00");
-    w += " AND " + std::string(kCustKey) +
-         " IN (SELECT ck FROM (SELECT " + std::string(kCustKey) +
+    w += " AND " + std::string(kCustKey) + " IN (SELECT ck FROM (SELECT " + std::string(kCustKey) +
          " AS ck, MIN(o.date_created) AS first_at FROM orders o WHERE o.store_id = " +
-         b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " +
-         b.P(DayAfter(p.as_of)) + " GROUP BY 1) fo WHERE fo.first_at" + cmp + b.P(start) + ")";
+         b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " + b.P(DayAfter(p.as_of)) +
+         " GROUP BY 1) fo WHERE fo.first_at" + cmp + b.P(start) + ")";
   }
   return w;
 }
@@ -177,8 +177,9 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
   std::string from = " FROM orders o";
   if (line) from += " JOIN order_line_items li ON li.store_id = o.store_id AND li.order_id = o.id";
   if (dim == "category") {
-    from += " JOIN product_categories pc ON pc.store_id = li.store_id AND pc.product_id = "
-            "li.product_id";
+    from +=
+        " JOIN product_categories pc ON pc.store_id = li.store_id AND pc.product_id = "
+        "li.product_id";
   }
   if (dim == "coupon") {
     from += " JOIN order_coupon_lines cl ON cl.store_id = o.store_id AND cl.order_id = o.id";
@@ -189,10 +190,11 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
   const bool needs_refunds = m == "net_sales" || m == "customer_spend" || m == "avg_ltv";
   std::string refunds_join;
   if (needs_refunds) {
-    refunds_join = " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM refunds WHERE "
-                   "store_id = " +
-                   b.P(f.store_id) + " AND date_created < " + b.P(DayAfter(p.as_of)) +
-                   " GROUP BY order_id) rf ON rf.order_id = o.id";
+    refunds_join =
+        " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM refunds WHERE "
+        "store_id = " +
+        b.P(f.store_id) + " AND date_created < " + b.P(DayAfter(p.as_of)) +
+        " GROUP BY order_id) rf ON rf.order_id = o.id";
   }
   const std::string has_coupon =
       "EXISTS (SELECT 1 FROM order_coupon_lines c3 WHERE c3.store_id = o.store_id AND "
@@ -265,7 +267,8 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
     return InvalidArgumentError("unknown order metric");
   }
   std::string k = dim.empty() ? "NULL" : OrderDimKey(dim);
-  if (dim == "product") n = "MAX(CASE WHEN li.parent_name <> '' THEN li.parent_name ELSE li.name END)";
+  if (dim == "product")
+    n = "MAX(CASE WHEN li.parent_name <> '' THEN li.parent_name ELSE li.name END)";
   if (dim == "variation") n = "MAX(li.name)";
   // Parameters are numbered in text order: build the pieces in that order.
   std::string sql = Select(k, a, bb, n) + from + refunds_join;
@@ -290,8 +293,8 @@ StatusOr<SqlQuery> CustomerFamily(Builder& b, const QueryPlan& p, const DateRang
     return "(SELECT " + std::string(kCustKey) +
            " AS ck, MIN(o.date_created) AS first_at, MAX(o.date_created) AS last_at, COUNT(*) AS "
            "cnt FROM orders o WHERE o.store_id = " +
-           b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " +
-           b.P(DayAfter(p.as_of)) + " GROUP BY 1) cu";
+           b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " + b.P(DayAfter(p.as_of)) +
+           " GROUP BY 1) cu";
   };
   std::string sql;
   if (m == "new_customers") {
@@ -301,10 +304,12 @@ StatusOr<SqlQuery> CustomerFamily(Builder& b, const QueryPlan& p, const DateRang
     if (!r.start) {
       sql = Select("NULL", "0", "NULL", "NULL");
     } else {
-      sql = Select("NULL", "COUNT(DISTINCT " + std::string(kCustKey) + ")", "NULL", "NULL") +
-            " FROM orders o JOIN " + customers() + " ON cu.ck = " + kCustKey +
-            " WHERE o.store_id = " + b.P(f.store_id) + " AND " + kSales + " AND " +
-            LocalRange(b, "o.date_created", r) + " AND cu.first_at < " +
+      // One pass: per customer, the first order and whether one falls in the period.
+      sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM (SELECT " + kCustKey +
+            " AS ck, MIN(o.date_created) AS first_at, MAX(CASE WHEN o.date_created >= " +
+            b.P(r.start->ToString()) + " THEN 1 ELSE 0 END) AS in_period FROM orders o WHERE " +
+            "o.store_id = " + b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " +
+            b.P(DayAfter(r.end)) + " GROUP BY 1) cu WHERE cu.in_period = 1 AND cu.first_at < " +
             b.P(r.start->ToString());
     }
   } else if (m == "repeat_customers") {
@@ -325,8 +330,8 @@ StatusOr<SqlQuery> CustomerFamily(Builder& b, const QueryPlan& p, const DateRang
     sql = Select(k, "COUNT(*)", "NULL", "NULL") + " FROM (SELECT " + kCustKey +
           " AS ck, o.billing_country AS bc, ROW_NUMBER() OVER (PARTITION BY " + kCustKey +
           " ORDER BY o.date_created DESC, o.id DESC) AS rn FROM orders o WHERE o.store_id = " +
-          b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " +
-          b.P(DayAfter(p.as_of)) + ") x WHERE x.rn = 1";
+          b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " + b.P(DayAfter(p.as_of)) +
+          ") x WHERE x.rn = 1";
     if (!p.country.empty()) sql += " AND x.bc = " + b.P(p.country);
     if (p.dimension == "country") sql += " GROUP BY x.bc";
   } else {
@@ -368,7 +373,7 @@ std::string StockUnits(Builder& b, const QueryPlan& p, const StoreFacts& f) {
          b.P(f.store_id) +
          " AND p.status = 'publish' AND p.type = 'variable' AND (p.date_created IS NULL OR "
          "p.date_created < " +
-         b.P(d1) + ") AND v.status = 'publish' AND v.manage_stock <> 2) u";
+         b.P(d1) + ") AND (v.status = 'publish' OR v.status = '') AND v.manage_stock <> 2) u";
 }
 
 StatusOr<SqlQuery> ProductFamily(Builder& b, const QueryPlan& p, const DateRange& r,
@@ -379,9 +384,10 @@ StatusOr<SqlQuery> ProductFamily(Builder& b, const QueryPlan& p, const DateRange
     sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM products p" + CatalogWhere(b, p, f);
     if (!p.type.empty()) sql += " AND p.type = " + b.P(p.type);
     if (!p.category.empty()) {
-      sql += " AND EXISTS (SELECT 1 FROM product_categories pc WHERE pc.store_id = p.store_id AND "
-             "pc.product_id = p.id AND lower(pc.name) = lower(" +
-             b.P(p.category) + "))";
+      sql +=
+          " AND EXISTS (SELECT 1 FROM product_categories pc WHERE pc.store_id = p.store_id AND "
+          "pc.product_id = p.id AND lower(pc.name) = lower(" +
+          b.P(p.category) + "))";
     }
   } else if (m == "on_sale_products" || m == "product_price" || m == "unsold_products") {
     std::string a = m == "product_price" ? "p.price_minor" : "NULL";
@@ -390,16 +396,17 @@ StatusOr<SqlQuery> ProductFamily(Builder& b, const QueryPlan& p, const DateRange
     if (m == "on_sale_products") sql += " AND p.on_sale = 1";
     if (m == "product_price") sql += " AND p.price_minor IS NOT NULL";
     if (!p.category.empty()) {
-      sql += " AND EXISTS (SELECT 1 FROM product_categories pc WHERE pc.store_id = p.store_id AND "
-             "pc.product_id = p.id AND lower(pc.name) = lower(" +
-             b.P(p.category) + "))";
+      sql +=
+          " AND EXISTS (SELECT 1 FROM product_categories pc WHERE pc.store_id = p.store_id AND "
+          "pc.product_id = p.id AND lower(pc.name) = lower(" +
+          b.P(p.category) + "))";
     }
     if (!p.product_ids.empty()) sql += " AND p.id IN " + b.InIds(p.product_ids);
     if (m == "unsold_products") {
-      sql += " AND p.id NOT IN (SELECT li.product_id FROM orders o JOIN order_line_items li ON "
-             "li.store_id = o.store_id AND li.order_id = o.id WHERE o.store_id = " +
-             b.P(f.store_id) + " AND " + kSales + " AND " + LocalRange(b, "o.date_created", r) +
-             ")";
+      sql +=
+          " AND p.id NOT IN (SELECT li.product_id FROM orders o JOIN order_line_items li ON "
+          "li.store_id = o.store_id AND li.order_id = o.id WHERE o.store_id = " +
+          b.P(f.store_id) + " AND " + kSales + " AND " + LocalRange(b, "o.date_created", r) + ")";
     }
   } else if (m == "low_stock" || m == "out_of_stock" || m == "inventory_value") {
     if (m == "inventory_value") {
@@ -462,20 +469,23 @@ StatusOr<SqlQuery> CouponFamily(Builder& b, const QueryPlan& p, const DateRange&
         " AND (c.date_created IS NULL OR c.date_created < " + b.P(DayAfter(p.as_of)) + ")";
   const std::string today = p.as_of.ToString();
   if (m == "active_coupons") {
-    sql += " AND (c.date_expires IS NULL OR c.date_expires = '' OR substr(c.date_expires, 1, 10) "
-           ">= " +
-           b.P(today) +
-           ") AND (c.usage_limit IS NULL OR c.usage_limit = 0 OR c.usage_count < c.usage_limit) "
-           "AND (c.status = '' OR c.status = 'publish')";
+    sql +=
+        " AND (c.date_expires IS NULL OR c.date_expires = '' OR substr(c.date_expires, 1, 10) "
+        ">= " +
+        b.P(today) +
+        ") AND (c.usage_limit IS NULL OR c.usage_limit = 0 OR c.usage_count < c.usage_limit) "
+        "AND (c.status = '' OR c.status = 'publish')";
   } else if (m == "expired_coupons") {
-    sql += " AND c.date_expires IS NOT NULL AND c.date_expires <> '' AND substr(c.date_expires, "
-           "1, 10) < " +
-           b.P(today);
+    sql +=
+        " AND c.date_expires IS NOT NULL AND c.date_expires <> '' AND substr(c.date_expires, "
+        "1, 10) < " +
+        b.P(today);
   } else if (m == "unused_coupons") {
-    sql += " AND c.code NOT IN (SELECT cl.code FROM order_coupon_lines cl JOIN orders o ON "
-           "o.store_id = cl.store_id AND o.id = cl.order_id WHERE cl.store_id = " +
-           b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " +
-           b.P(DayAfter(p.as_of)) + ")";
+    sql +=
+        " AND c.code NOT IN (SELECT cl.code FROM order_coupon_lines cl JOIN orders o ON "
+        "o.store_id = cl.store_id AND o.id = cl.order_id WHERE cl.store_id = " +
+        b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " + b.P(DayAfter(p.as_of)) +
+        ")";
   } else if (m == "coupon_count") {
     if (!p.type.empty()) sql += " AND c.discount_type = " + b.P(p.type);
   } else {
@@ -517,9 +527,12 @@ StatusOr<SqlQuery> RefundFamily(Builder& b, const QueryPlan& p, const DateRange&
   if (p.dimension == "month") k = "substr(r.date_created, 1, 7)";
   if (p.dimension == "reason") k = "trim(r.reason)";
   std::string a, bb = "NULL";
-  if (m == "refund_total") a = "SUM(r.amount_minor)";
-  else if (m == "refund_count") a = "COUNT(*)";
-  else if (m == "largest_refund") a = "MAX(r.amount_minor)";
+  if (m == "refund_total")
+    a = "SUM(r.amount_minor)";
+  else if (m == "refund_count")
+    a = "COUNT(*)";
+  else if (m == "largest_refund")
+    a = "MAX(r.amount_minor)";
   else if (m == "avg_refund") {
     a = "SUM(r.amount_minor)";
     bb = "COUNT(*)";
@@ -555,8 +568,8 @@ StatusOr<SqlQuery> PaymentFamily(Builder& b, const QueryPlan& p, const DateRange
              " OR o.payment_method = " + b.P(p.payment_method) + ")";
     }
   } else if (m == "enabled_gateways") {
-    sql = Select("g.id", "NULL", "NULL", "g.title") + " FROM payment_gateways g WHERE g.store_id = " +
-          b.P(f.store_id) + " AND g.enabled = 1";
+    sql = Select("g.id", "NULL", "NULL", "g.title") +
+          " FROM payment_gateways g WHERE g.store_id = " + b.P(f.store_id) + " AND g.enabled = 1";
   } else {
     return InvalidArgumentError("unknown payment metric");
   }
@@ -571,7 +584,8 @@ StatusOr<SqlQuery> PayoutFamily(Builder& b, const QueryPlan& p, const DateRange&
                      " AND (lower(po.currency) = " + b.P(cur) + " OR po.currency = '')";
   auto range = [&]() {
     std::string s;
-    if (r.start) s += " AND " + std::string(kPayoutDate) + " >= " + b.P(r.start->ToDays() * 86400000);
+    if (r.start)
+      s += " AND " + std::string(kPayoutDate) + " >= " + b.P(r.start->ToDays() * 86400000);
     return s + " AND " + kPayoutDate + " < " + b.P((r.end.ToDays() + 1) * 86400000);
   };
   std::string k = p.dimension == "day" || p.dimension == "month" ? kPayoutDate : "NULL";
@@ -607,8 +621,9 @@ StatusOr<SqlQuery> DisputeFamily(Builder& b, const QueryPlan& p, const DateRange
   const std::string& m = p.metric;
   auto range = [&]() {
     std::string s;
-    if (r.start) s += " AND d.created >= " + b.P(UtcText(f.tz, *r.start));
-    return s + " AND d.created < " + b.P(UtcText(f.tz, r.end.AddDays(1)));
+    // Compared as "YYYY-MM-DD HH:MM:SS" whichever separator the store sent.
+    if (r.start) s += " AND replace(d.created, 'T', ' ') >= " + b.P(UtcText(f.tz, *r.start));
+    return s + " AND replace(d.created, 'T', ' ') < " + b.P(UtcText(f.tz, r.end.AddDays(1)));
   };
   std::string sql;
   if (m == "dispute_count" || m == "dispute_amount") {
@@ -622,8 +637,8 @@ StatusOr<SqlQuery> DisputeFamily(Builder& b, const QueryPlan& p, const DateRange
     if (k != "NULL" && p.dimension != "month") sql += " GROUP BY " + k;
   } else if (m == "open_disputes" || m == "disputes_needing_response") {
     sql = Select("d.dispute_id", "d.amount_minor", "NULL", "d.order_number") +
-          " FROM disputes d WHERE d.store_id = " + b.P(f.store_id) +
-          " AND d.created < " + b.P(UtcText(f.tz, p.as_of.AddDays(1))) +
+          " FROM disputes d WHERE d.store_id = " + b.P(f.store_id) + " AND replace(d.created, 'T', ' ') < " +
+          b.P(UtcText(f.tz, p.as_of.AddDays(1))) +
           (m == "open_disputes"
                ? " AND d.status IN ('needs_response','warning_needs_response','under_review',"
                  "'warning_under_review')"
@@ -657,8 +672,8 @@ StatusOr<SqlQuery> BuildSql(const QueryPlan& plan, const DateRange& range, const
     return AccountFamily(b, plan, range, facts);
   }
   if (m == "product_count" || m == "on_sale_products" || m == "product_price" ||
-      m == "unsold_products" || m == "low_stock" || m == "out_of_stock" ||
-      m == "inventory_value" || m == "stock_level") {
+      m == "unsold_products" || m == "low_stock" || m == "out_of_stock" || m == "inventory_value" ||
+      m == "stock_level") {
     return ProductFamily(b, plan, range, facts);
   }
   if (m == "coupon_uses" || m == "coupon_discount" || m == "active_coupons" ||
@@ -679,8 +694,7 @@ StatusOr<SqlQuery> BuildSql(const QueryPlan& plan, const DateRange& range, const
     return PayoutFamily(b, plan, range, facts);
   }
   if (m == "dispute_count" || m == "dispute_amount" || m == "open_disputes" ||
-      m == "disputes_needing_response" || m == "dispute_win_rate" ||
-      m == "next_dispute_deadline") {
+      m == "disputes_needing_response" || m == "dispute_win_rate" || m == "next_dispute_deadline") {
     return DisputeFamily(b, plan, range, facts);
   }
   return OrderFamily(b, plan, range, facts);

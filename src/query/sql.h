@@ -27,8 +27,8 @@ struct StoreFacts {
   std::string currency = "USD";
   int decimals = 2;
   StoreTimeZone tz = StoreTimeZone::Utc();
-  bool woopayments = true;   // payouts and disputes are synced for this store
-  std::string synced_at;     // UTC ISO time of the last successful sync ("" = never)
+  bool woopayments = true;  // payouts and disputes are synced for this store
+  std::string synced_at;    // UTC ISO time of the last successful sync ("" = never)
 };
 
 struct SqlQuery {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -14,10 +15,10 @@
 namespace clever::query {
 
 struct NamedEntity {
-  std::string kind;   // product | variation | category | customer | coupon | payment_method |
-                      // country | order_status
-  std::string name;   // display name
-  std::string key;    // product/variation id, customer key (c:<id> / e:<email>), code, ISO code
+  std::string kind;       // product | variation | category | customer | coupon | payment_method |
+                          // country | order_status
+  std::string name;       // display name
+  std::string key;        // product/variation id, customer key (c:<id> / e:<email>), code, ISO code
   int64_t parent_id = 0;  // variation: parent product id
   std::vector<std::vector<std::string>> phrases;  // normalised token sequences that name it
 };
@@ -26,10 +27,13 @@ struct StoreNames {
   std::vector<NamedEntity> entities;
 };
 
-// Loads the names of one store. `with_guests` adds guest customers (billing name / e-mail of
-// guest orders); `with_methods` adds payment method titles and ids seen on orders.
+// Loads the names of one store. `with_guests` adds customers (registered accounts, and guests by
+// the billing name / e-mail of their orders); `with_methods` adds payment method titles and ids
+// seen on the last year's orders.
+// Above this many accounts only names appearing verbatim in `question` are loaded.
+inline constexpr int64_t kFullNameLoadLimit = 20000;
 StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool with_guests,
-                                    bool with_methods);
+                                    bool with_methods, std::string_view question = {});
 
 // Adds the static names (countries, order statuses) that do not depend on the store.
 void AddStaticNames(StoreNames& names);

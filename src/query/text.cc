@@ -11,10 +11,14 @@ size_t Utf8Length(std::string_view s, size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
   size_t n = 0;
   if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0 && c >= 0xC2) n = 2;
-  else if ((c & 0xF0) == 0xE0) n = 3;
-  else if ((c & 0xF8) == 0xF0 && c <= 0xF4) n = 4;
-  else return 0;
+  if ((c & 0xE0) == 0xC0 && c >= 0xC2)
+    n = 2;
+  else if ((c & 0xF0) == 0xE0)
+    n = 3;
+  else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
+    n = 4;
+  else
+    return 0;
   if (i + n > s.size()) return 0;
   for (size_t k = 1; k < n; ++k) {
     if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
@@ -86,9 +90,9 @@ std::string NormalizeText(std::string_view raw) {
     } else if (c == '\'' || c == '.' || c == '-' || c == '/' || c == ':' || c == '+') {
       // Keep inside a word ("don't", "12.50", "on-hold", "t-shirt", "10/03", "ck_x"), else space.
       bool prev_word = !out.empty() && out.back() != ' ';
-      bool next_word = i + 1 < text.size() &&
-                       (std::isalnum(static_cast<unsigned char>(text[i + 1])) ||
-                        static_cast<unsigned char>(text[i + 1]) >= 0x80);
+      bool next_word =
+          i + 1 < text.size() && (std::isalnum(static_cast<unsigned char>(text[i + 1])) ||
+                                  static_cast<unsigned char>(text[i + 1]) >= 0x80);
       if (prev_word && next_word) {
         out += static_cast<char>(c);
       } else {
@@ -118,7 +122,8 @@ std::vector<std::string> Tokenize(std::string_view normalized) {
 int EditDistance(std::string_view a, std::string_view b, int cap) {
   const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
   if (std::abs(n - m) > cap) return cap + 1;
-  std::vector<std::vector<int>> d(static_cast<size_t>(n + 1), std::vector<int>(static_cast<size_t>(m + 1)));
+  std::vector<std::vector<int>> d(static_cast<size_t>(n + 1),
+                                  std::vector<int>(static_cast<size_t>(m + 1)));
   for (int i = 0; i <= n; ++i) d[static_cast<size_t>(i)][0] = i;
   for (int j = 0; j <= m; ++j) d[0][static_cast<size_t>(j)] = j;
   for (int i = 1; i <= n; ++i) {
@@ -162,7 +167,9 @@ PhraseMatch FindPhrase(const std::vector<std::string>& tokens,
       }
       int allowed = AllowedTypos(p.size());
       // Digits and codes must match exactly.
-      if (allowed == 0 || std::any_of(p.begin(), p.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      if (allowed == 0 || std::any_of(p.begin(), p.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c));
+          })) {
         ok = false;
         break;
       }

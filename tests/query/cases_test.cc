@@ -41,8 +41,10 @@ std::string Norm(std::string s) {
     if (c == ' ' && !out.empty() && out.back() == ' ') continue;
     out += c;
   }
-  while (!out.empty() && std::string(" \"'`.").find(out.back()) != std::string::npos) out.pop_back();
-  while (!out.empty() && std::string(" \"'`.").find(out.front()) != std::string::npos) out.erase(0, 1);
+  while (!out.empty() && std::string(" \"'`.").find(out.back()) != std::string::npos)
+    out.pop_back();
+  while (!out.empty() && std::string(" \"'`.").find(out.front()) != std::string::npos)
+    out.erase(0, 1);
   if (!out.empty() && out[0] == '#') out = Trim(out.substr(1));
   return out;
 }
@@ -121,10 +123,12 @@ void WritePlan(const std::string& path, const std::string& plan) {
 std::string Check(const Case& c, const Answer& a) {
   const std::string& head = c.expect.at(0);
   if (head == "out_of_scope") {
-    return a.status == "out_of_scope" || a.status == "insufficient_data" ? "" : "answered: " + a.text;
+    return a.status == "out_of_scope" || a.status == "insufficient_data" ? ""
+                                                                         : "answered: " + a.text;
   }
   if (head == "insufficient") {
-    return a.status == "insufficient_data" || (a.status == "answered" && std::holds_alternative<std::nullptr_t>(a.value))
+    return a.status == "insufficient_data" ||
+                   (a.status == "answered" && std::holds_alternative<std::nullptr_t>(a.value))
                ? ""
                : "expected insufficient_data, got " + a.status + ": " + a.text;
   }
@@ -140,7 +144,8 @@ std::string Check(const Case& c, const Answer& a) {
     return "value " + std::to_string(*got) + ", expected " + std::to_string(v);
   }
   if (head == "entity") {
-    std::string got = std::holds_alternative<std::string>(a.value) ? std::get<std::string>(a.value) : "";
+    std::string got =
+        std::holds_alternative<std::string>(a.value) ? std::get<std::string>(a.value) : "";
     std::string row0 = a.rows.empty() || a.rows[0].empty() ? "" : CellString(a.rows[0][0]);
     for (size_t i = 1; i < c.expect.size(); ++i) {
       auto al = Aliases(c.expect[i]);
@@ -153,7 +158,8 @@ std::string Check(const Case& c, const Answer& a) {
     std::vector<std::pair<double, std::vector<std::string>>> ranking;
     for (size_t i = 1; i < c.expect.size(); ++i) {
       size_t tab = c.expect[i].find('\t');
-      ranking.emplace_back(std::atof(c.expect[i].substr(0, tab).c_str()), Aliases(c.expect[i].substr(tab + 1)));
+      ranking.emplace_back(std::atof(c.expect[i].substr(0, tab).c_str()),
+                           Aliases(c.expect[i].substr(tab + 1)));
     }
     size_t need = std::min(k, ranking.size());
     if (a.rows.size() < need) return "only " + std::to_string(a.rows.size()) + " rows";

@@ -12,9 +12,12 @@ int main(int argc, char** argv) {
   std::string home, dump, name = "sample";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
-    if (k == "--home") home = argv[i + 1];
-    else if (k == "--dump") dump = argv[i + 1];
-    else if (k == "--name") name = argv[i + 1];
+    if (k == "--home")
+      home = argv[i + 1];
+    else if (k == "--dump")
+      dump = argv[i + 1];
+    else if (k == "--name")
+      name = argv[i + 1];
   }
   if (home.empty() || dump.empty()) {
     std::cerr << "usage: clever_load_dump --home DIR --dump FOLDER [--name NAME]\n";

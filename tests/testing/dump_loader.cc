@@ -142,106 +142,159 @@ StatusOr<LoadedStore> LoadDumpFolder(store::Database& db, const std::string& fol
   LoadedStore out;
   Status st = db.Transaction([&]() -> Status {
     CLEVER_ASSIGN_OR_RETURN(
-        auto rs, db.Query("INSERT INTO connectors (merchant_id, name, store_url, store_domain, "
-                          "auth_mode, key_hint, credentials_sealed, key_scope, enabled, created_at) "
-                          "VALUES (0, ?, ?, ?, 'oauth1', 'ck_...test', '', 'read', 1, ?) "
-                          "RETURNING id",
-                          {connector_name, Str(meta, "url"), connector_name + ".test", synced_at}));
+        auto rs,
+        db.Query("INSERT INTO connectors (merchant_id, name, store_url, store_domain, "
+                 "auth_mode, key_hint, credentials_sealed, key_scope, enabled, created_at) "
+                 "VALUES (0, ?, ?, ?, 'oauth1', 'ck_...test', '', 'read', 1, ?) "
+                 "RETURNING id",
+                 {connector_name, Str(meta, "url"), connector_name + ".test", synced_at}));
     out.store_id = store::AsInt(rs.rows.at(0).at(0));
     const int64_t sid = out.store_id;
-    CLEVER_RETURN_IF_ERROR(Insert(
-        db, "store_info",
-        {"store_id", "site_name", "home_url", "timezone_string", "gmt_offset", "currency",
-         "price_decimals", "has_woopayments", "has_refunds_route", "updated_at"},
-        {sid, Str(meta, "name"), Str(meta, "url"), Str(meta, "timezone_string"),
-         meta.contains("gmt_offset") && meta["gmt_offset"].is_number()
-             ? meta["gmt_offset"].get<double>()
-             : 0.0,
-         currency, int64_t{dec}, int64_t{woopayments ? 1 : 0}, int64_t{1}, synced_at}));
+    CLEVER_RETURN_IF_ERROR(
+        Insert(db, "store_info",
+               {"store_id", "site_name", "home_url", "timezone_string", "gmt_offset", "currency",
+                "price_decimals", "has_woopayments", "has_refunds_route", "updated_at"},
+               {sid, Str(meta, "name"), Str(meta, "url"), Str(meta, "timezone_string"),
+                meta.contains("gmt_offset") && meta["gmt_offset"].is_number()
+                    ? meta["gmt_offset"].get<double>()
+                    : 0.0,
+                currency, int64_t{dec}, int64_t{woopayments ? 1 : 0}, int64_t{1}, synced_at}));
     for (const char* cat : {"customers", "orders", "products", "coupons", "refunds", "payments",
                             "payouts", "disputes", "reports"}) {
       std::string c = cat;
       bool na = !woopayments && (c == "payouts" || c == "disputes");
       CLEVER_RETURN_IF_ERROR(Insert(
           db, "sync_state", {"store_id", "category", "state", "last_success_at", "error_reason"},
-          {sid, c, std::string(na ? "not_available" : "ok"),
-           na ? Value{nullptr} : Value{synced_at},
+          {sid, c, std::string(na ? "not_available" : "ok"), na ? Value{nullptr} : Value{synced_at},
            std::string(na ? "WooPayments is not installed on this store" : "")}));
     }
 
     for (const json& c : customers) {
       const json& b = c.value("billing", json::object());
       const json& s = c.value("shipping", json::object());
-      CLEVER_RETURN_IF_ERROR(Insert(
-          db, "customers",
-          {"store_id", "id", "date_created", "date_created_gmt", "date_modified_gmt", "role",
-           "is_paying_customer", "first_name", "last_name", "email", "billing_first_name",
-           "billing_last_name", "billing_company", "billing_email", "billing_phone", "billing_city",
-           "billing_state", "billing_postcode", "billing_country", "shipping_city",
-           "shipping_state", "shipping_postcode", "shipping_country"},
-          {sid, Int(c, "id"), TextOrNull(c, "date_created"), TextOrNull(c, "date_created_gmt"),
-           TextOrNull(c, "date_modified_gmt"), Str(c, "role"), Bool(c, "is_paying_customer"),
-           Str(c, "first_name"), Str(c, "last_name"), Str(c, "email"), Str(b, "first_name"),
-           Str(b, "last_name"), Str(b, "company"), Str(b, "email"), Str(b, "phone"),
-           Str(b, "city"), Str(b, "state"), Str(b, "postcode"), Str(b, "country"), Str(s, "city"),
-           Str(s, "state"), Str(s, "postcode"), Str(s, "country")}));
+      CLEVER_RETURN_IF_ERROR(Insert(db, "customers", {"store_id",           "id",
+                                                      "date_created",       "date_created_gmt",
+                                                      "date_modified_gmt",  "role",
+                                                      "is_paying_customer", "first_name",
+                                                      "last_name",          "email",
+                                                      "billing_first_name", "billing_last_name",
+                                                      "billing_company",    "billing_email",
+                                                      "billing_phone",      "billing_city",
+                                                      "billing_state",      "billing_postcode",
+                                                      "billing_country",    "shipping_city",
+                                                      "shipping_state",     "shipping_postcode",
+                                                      "shipping_country"},
+                                    {sid,
+                                     Int(c, "id"),
+                                     TextOrNull(c, "date_created"),
+                                     TextOrNull(c, "date_created_gmt"),
+                                     TextOrNull(c, "date_modified_gmt"),
+                                     Str(c, "role"),
+                                     Bool(c, "is_paying_customer"),
+                                     Str(c, "first_name"),
+                                     Str(c, "last_name"),
+                                     Str(c, "email"),
+                                     Str(b, "first_name"),
+                                     Str(b, "last_name"),
+                                     Str(b, "company"),
+                                     Str(b, "email"),
+                                     Str(b, "phone"),
+                                     Str(b, "city"),
+                                     Str(b, "state"),
+                                     Str(b, "postcode"),
+                                     Str(b, "country"),
+                                     Str(s, "city"),
+                                     Str(s, "state"),
+                                     Str(s, "postcode"),
+                                     Str(s, "country")}));
     }
 
     for (const json& o : orders) {
       const json& b = o.value("billing", json::object());
       const json& s = o.value("shipping", json::object());
       const int64_t oid = Int(o, "id");
-      CLEVER_RETURN_IF_ERROR(Insert(
-          db, "orders",
-          {"store_id", "id", "parent_id", "number", "status", "currency", "created_via",
-           "date_created", "date_created_gmt", "date_modified", "date_modified_gmt", "date_paid",
-           "date_paid_gmt", "date_completed", "date_completed_gmt", "customer_id",
-           "prices_include_tax", "discount_total_minor", "discount_tax_minor",
-           "shipping_total_minor", "shipping_tax_minor", "cart_tax_minor", "total_minor",
-           "total_tax_minor", "payment_method", "payment_method_title", "transaction_id",
-           "billing_first_name", "billing_last_name", "billing_company", "billing_email",
-           "billing_phone", "billing_city", "billing_state", "billing_postcode", "billing_country",
-           "shipping_city", "shipping_state", "shipping_postcode", "shipping_country"},
-          {sid,
-           oid,
-           Int(o, "parent_id"),
-           Str(o, "number").empty() ? std::to_string(oid) : Str(o, "number"),
-           Str(o, "status"),
-           Str(o, "currency"),
-           Str(o, "created_via"),
-           Str(o, "date_created"),
-           TextOrNull(o, "date_created_gmt"),
-           TextOrNull(o, "date_modified"),
-           TextOrNull(o, "date_modified_gmt"),
-           TextOrNull(o, "date_paid"),
-           TextOrNull(o, "date_paid_gmt"),
-           TextOrNull(o, "date_completed"),
-           TextOrNull(o, "date_completed_gmt"),
-           Int(o, "customer_id"),
-           Bool(o, "prices_include_tax"),
-           Minor(o, "discount_total", dec),
-           Minor(o, "discount_tax", dec),
-           Minor(o, "shipping_total", dec),
-           Minor(o, "shipping_tax", dec),
-           Minor(o, "cart_tax", dec),
-           Minor(o, "total", dec),
-           Minor(o, "total_tax", dec),
-           Str(o, "payment_method"),
-           Str(o, "payment_method_title"),
-           Str(o, "transaction_id"),
-           Str(b, "first_name"),
-           Str(b, "last_name"),
-           Str(b, "company"),
-           Str(b, "email"),
-           Str(b, "phone"),
-           Str(b, "city"),
-           Str(b, "state"),
-           Str(b, "postcode"),
-           Str(b, "country"),
-           Str(s, "city"),
-           Str(s, "state"),
-           Str(s, "postcode"),
-           Str(s, "country")}));
+      CLEVER_RETURN_IF_ERROR(
+          Insert(db, "orders",
+                 {"store_id",
+                  "id",
+                  "parent_id",
+                  "number",
+                  "status",
+                  "currency",
+                  "created_via",
+                  "date_created",
+                  "date_created_gmt",
+                  "date_modified",
+                  "date_modified_gmt",
+                  "date_paid",
+                  "date_paid_gmt",
+                  "date_completed",
+                  "date_completed_gmt",
+                  "customer_id",
+                  "prices_include_tax",
+                  "discount_total_minor",
+                  "discount_tax_minor",
+                  "shipping_total_minor",
+                  "shipping_tax_minor",
+                  "cart_tax_minor",
+                  "total_minor",
+                  "total_tax_minor",
+                  "payment_method",
+                  "payment_method_title",
+                  "transaction_id",
+                  "billing_first_name",
+                  "billing_last_name",
+                  "billing_company",
+                  "billing_email",
+                  "billing_phone",
+                  "billing_city",
+                  "billing_state",
+                  "billing_postcode",
+                  "billing_country",
+                  "shipping_city",
+                  "shipping_state",
+                  "shipping_postcode",
+                  "shipping_country"},
+                 {sid,
+                  oid,
+                  Int(o, "parent_id"),
+                  Str(o, "number").empty() ? std::to_string(oid) : Str(o, "number"),
+                  Str(o, "status"),
+                  Str(o, "currency"),
+                  Str(o, "created_via"),
+                  Str(o, "date_created"),
+                  TextOrNull(o, "date_created_gmt"),
+                  TextOrNull(o, "date_modified"),
+                  TextOrNull(o, "date_modified_gmt"),
+                  TextOrNull(o, "date_paid"),
+                  TextOrNull(o, "date_paid_gmt"),
+                  TextOrNull(o, "date_completed"),
+                  TextOrNull(o, "date_completed_gmt"),
+                  Int(o, "customer_id"),
+                  Bool(o, "prices_include_tax"),
+                  Minor(o, "discount_total", dec),
+                  Minor(o, "discount_tax", dec),
+                  Minor(o, "shipping_total", dec),
+                  Minor(o, "shipping_tax", dec),
+                  Minor(o, "cart_tax", dec),
+                  Minor(o, "total", dec),
+                  Minor(o, "total_tax", dec),
+                  Str(o, "payment_method"),
+                  Str(o, "payment_method_title"),
+                  Str(o, "transaction_id"),
+                  Str(b, "first_name"),
+                  Str(b, "last_name"),
+                  Str(b, "company"),
+                  Str(b, "email"),
+                  Str(b, "phone"),
+                  Str(b, "city"),
+                  Str(b, "state"),
+                  Str(b, "postcode"),
+                  Str(b, "country"),
+                  Str(s, "city"),
+                  Str(s, "state"),
+                  Str(s, "postcode"),
+                  Str(s, "country")}));
       for (const json& li : o.value("line_items", json::array())) {
         CLEVER_RETURN_IF_ERROR(Insert(
             db, "order_line_items",
@@ -260,35 +313,65 @@ StatusOr<LoadedStore> LoadDumpFolder(store::Database& db, const std::string& fol
              Minor(cl, "discount_tax", dec), Str(cl, "discount_type")}));
       }
       for (const json& sl : o.value("shipping_lines", json::array())) {
-        CLEVER_RETURN_IF_ERROR(Insert(
-            db, "order_shipping_lines",
-            {"store_id", "order_id", "id", "method_id", "method_title", "total_minor",
-             "total_tax_minor"},
-            {sid, oid, Int(sl, "id"), Str(sl, "method_id"), Str(sl, "method_title"),
-             Minor(sl, "total", dec), Minor(sl, "total_tax", dec)}));
+        CLEVER_RETURN_IF_ERROR(
+            Insert(db, "order_shipping_lines",
+                   {"store_id", "order_id", "id", "method_id", "method_title", "total_minor",
+                    "total_tax_minor"},
+                   {sid, oid, Int(sl, "id"), Str(sl, "method_id"), Str(sl, "method_title"),
+                    Minor(sl, "total", dec), Minor(sl, "total_tax", dec)}));
       }
       ++out.orders;
     }
 
     for (const json& p : products) {
       const int64_t pid = Int(p, "id");
-      CLEVER_RETURN_IF_ERROR(Insert(
-          db, "products",
-          {"store_id", "id", "name", "slug", "type", "status", "sku", "price_minor",
-           "regular_price_minor", "sale_price_minor", "on_sale", "total_sales", "manage_stock",
-           "stock_quantity", "stock_status", "backorders", "low_stock_amount", "parent_id",
-           "date_created", "date_created_gmt", "date_modified_gmt"},
-          {sid, pid, Str(p, "name"), Str(p, "slug"), Str(p, "type"), Str(p, "status"),
-           Str(p, "sku"), MinorOrNull(p, "price", dec), MinorOrNull(p, "regular_price", dec),
-           MinorOrNull(p, "sale_price", dec), Bool(p, "on_sale"), Int(p, "total_sales"),
-           Bool(p, "manage_stock"), IntOrNull(p, "stock_quantity"), Str(p, "stock_status"),
-           Str(p, "backorders"), IntOrNull(p, "low_stock_amount"), Int(p, "parent_id"),
-           TextOrNull(p, "date_created"), TextOrNull(p, "date_created_gmt"),
-           TextOrNull(p, "date_modified_gmt")}));
+      CLEVER_RETURN_IF_ERROR(Insert(db, "products",
+                                    {"store_id",
+                                     "id",
+                                     "name",
+                                     "slug",
+                                     "type",
+                                     "status",
+                                     "sku",
+                                     "price_minor",
+                                     "regular_price_minor",
+                                     "sale_price_minor",
+                                     "on_sale",
+                                     "total_sales",
+                                     "manage_stock",
+                                     "stock_quantity",
+                                     "stock_status",
+                                     "backorders",
+                                     "low_stock_amount",
+                                     "parent_id",
+                                     "date_created",
+                                     "date_created_gmt",
+                                     "date_modified_gmt"},
+                                    {sid,
+                                     pid,
+                                     Str(p, "name"),
+                                     Str(p, "slug"),
+                                     Str(p, "type"),
+                                     Str(p, "status"),
+                                     Str(p, "sku"),
+                                     MinorOrNull(p, "price", dec),
+                                     MinorOrNull(p, "regular_price", dec),
+                                     MinorOrNull(p, "sale_price", dec),
+                                     Bool(p, "on_sale"),
+                                     Int(p, "total_sales"),
+                                     Bool(p, "manage_stock"),
+                                     IntOrNull(p, "stock_quantity"),
+                                     Str(p, "stock_status"),
+                                     Str(p, "backorders"),
+                                     IntOrNull(p, "low_stock_amount"),
+                                     Int(p, "parent_id"),
+                                     TextOrNull(p, "date_created"),
+                                     TextOrNull(p, "date_created_gmt"),
+                                     TextOrNull(p, "date_modified_gmt")}));
       for (const json& c : p.value("categories", json::array())) {
-        CLEVER_RETURN_IF_ERROR(
-            Insert(db, "product_categories", {"store_id", "product_id", "category_id", "name", "slug"},
-                   {sid, pid, Int(c, "id"), Str(c, "name"), Str(c, "slug")}));
+        CLEVER_RETURN_IF_ERROR(Insert(db, "product_categories",
+                                      {"store_id", "product_id", "category_id", "name", "slug"},
+                                      {sid, pid, Int(c, "id"), Str(c, "name"), Str(c, "slug")}));
       }
     }
 
@@ -302,17 +385,17 @@ StatusOr<LoadedStore> LoadDumpFolder(store::Database& db, const std::string& fol
           manage = Bool(v, "manage_stock");
         }
       }
-      CLEVER_RETURN_IF_ERROR(Insert(
-          db, "variations",
-          {"store_id", "id", "parent_id", "name", "sku", "status", "price_minor",
-           "regular_price_minor", "sale_price_minor", "on_sale", "manage_stock", "stock_quantity",
-           "stock_status", "date_created_gmt", "date_modified_gmt"},
-          {sid, vid, Int(v, "parent_id"), Str(v, "name"), Str(v, "sku"),
-           Str(v, "status").empty() ? std::string("publish") : Str(v, "status"),
-           MinorOrNull(v, "price", dec), MinorOrNull(v, "regular_price", dec),
-           MinorOrNull(v, "sale_price", dec), Bool(v, "on_sale"), manage,
-           IntOrNull(v, "stock_quantity"), Str(v, "stock_status"), TextOrNull(v, "date_created_gmt"),
-           TextOrNull(v, "date_modified_gmt")}));
+      CLEVER_RETURN_IF_ERROR(
+          Insert(db, "variations",
+                 {"store_id", "id", "parent_id", "name", "sku", "status", "price_minor",
+                  "regular_price_minor", "sale_price_minor", "on_sale", "manage_stock",
+                  "stock_quantity", "stock_status", "date_created_gmt", "date_modified_gmt"},
+                 {sid, vid, Int(v, "parent_id"), Str(v, "name"), Str(v, "sku"),
+                  Str(v, "status").empty() ? std::string("publish") : Str(v, "status"),
+                  MinorOrNull(v, "price", dec), MinorOrNull(v, "regular_price", dec),
+                  MinorOrNull(v, "sale_price", dec), Bool(v, "on_sale"), manage,
+                  IntOrNull(v, "stock_quantity"), Str(v, "stock_status"),
+                  TextOrNull(v, "date_created_gmt"), TextOrNull(v, "date_modified_gmt")}));
       int64_t pos = 0;
       for (const json& a : v.value("attributes", json::array())) {
         CLEVER_RETURN_IF_ERROR(Insert(db, "variation_attributes",
@@ -322,20 +405,20 @@ StatusOr<LoadedStore> LoadDumpFolder(store::Database& db, const std::string& fol
     }
 
     for (const json& c : coupons) {
-      CLEVER_RETURN_IF_ERROR(Insert(
-          db, "coupons",
-          {"store_id", "id", "code", "status", "discount_type", "amount", "usage_count",
-           "usage_limit", "usage_limit_per_user", "date_expires", "date_expires_gmt",
-           "free_shipping", "minimum_amount_minor", "maximum_amount_minor", "individual_use",
-           "exclude_sale_items", "date_created", "date_created_gmt", "date_modified_gmt"},
-          {sid, Int(c, "id"), Lower(Trim(Str(c, "code"))), Str(c, "status"),
-           Str(c, "discount_type"), Str(c, "amount"), Int(c, "usage_count"),
-           IntOrNull(c, "usage_limit"), IntOrNull(c, "usage_limit_per_user"),
-           TextOrNull(c, "date_expires"), TextOrNull(c, "date_expires_gmt"),
-           Bool(c, "free_shipping"), MinorOrNull(c, "minimum_amount", dec),
-           MinorOrNull(c, "maximum_amount", dec), Bool(c, "individual_use"),
-           Bool(c, "exclude_sale_items"), TextOrNull(c, "date_created"),
-           TextOrNull(c, "date_created_gmt"), TextOrNull(c, "date_modified_gmt")}));
+      CLEVER_RETURN_IF_ERROR(
+          Insert(db, "coupons",
+                 {"store_id", "id", "code", "status", "discount_type", "amount", "usage_count",
+                  "usage_limit", "usage_limit_per_user", "date_expires", "date_expires_gmt",
+                  "free_shipping", "minimum_amount_minor", "maximum_amount_minor", "individual_use",
+                  "exclude_sale_items", "date_created", "date_created_gmt", "date_modified_gmt"},
+                 {sid, Int(c, "id"), Lower(Trim(Str(c, "code"))), Str(c, "status"),
+                  Str(c, "discount_type"), Str(c, "amount"), Int(c, "usage_count"),
+                  IntOrNull(c, "usage_limit"), IntOrNull(c, "usage_limit_per_user"),
+                  TextOrNull(c, "date_expires"), TextOrNull(c, "date_expires_gmt"),
+                  Bool(c, "free_shipping"), MinorOrNull(c, "minimum_amount", dec),
+                  MinorOrNull(c, "maximum_amount", dec), Bool(c, "individual_use"),
+                  Bool(c, "exclude_sale_items"), TextOrNull(c, "date_created"),
+                  TextOrNull(c, "date_created_gmt"), TextOrNull(c, "date_modified_gmt")}));
     }
 
     for (const json& r : refunds) {
@@ -349,12 +432,12 @@ StatusOr<LoadedStore> LoadDumpFolder(store::Database& db, const std::string& fol
           {sid, rid, Int(r, "order_id"), Str(r, "date_created"), TextOrNull(r, "date_created_gmt"),
            amount, Str(r, "reason"), Bool(r, "refunded_payment")}));
       for (const json& li : r.value("line_items", json::array())) {
-        CLEVER_RETURN_IF_ERROR(Insert(
-            db, "refund_line_items",
-            {"store_id", "refund_id", "id", "product_id", "variation_id", "quantity",
-             "total_minor", "total_tax_minor"},
-            {sid, rid, Int(li, "id"), Int(li, "product_id"), Int(li, "variation_id"),
-             Int(li, "quantity"), Minor(li, "total", dec), Minor(li, "total_tax", dec)}));
+        CLEVER_RETURN_IF_ERROR(
+            Insert(db, "refund_line_items",
+                   {"store_id", "refund_id", "id", "product_id", "variation_id", "quantity",
+                    "total_minor", "total_tax_minor"},
+                   {sid, rid, Int(li, "id"), Int(li, "product_id"), Int(li, "variation_id"),
+                    Int(li, "quantity"), Minor(li, "total", dec), Minor(li, "total_tax", dec)}));
       }
     }
 
@@ -367,8 +450,8 @@ StatusOr<LoadedStore> LoadDumpFolder(store::Database& db, const std::string& fol
       for (const json& p : payouts) {
         CLEVER_RETURN_IF_ERROR(Insert(
             db, "payouts",
-            {"store_id", "id", "date_ms", "created", "type", "amount_minor", "fee_minor",
-             "status", "currency", "automatic"},
+            {"store_id", "id", "date_ms", "created", "type", "amount_minor", "fee_minor", "status",
+             "currency", "automatic"},
             {sid, Str(p, "id"), IntOrNull(p, "date"), IntOrNull(p, "created"),
              Str(p, "type").empty() ? std::string("deposit") : Str(p, "type"), Int(p, "amount"),
              Int(p, "fee"), Str(p, "status"), Str(p, "currency"), Bool(p, "automatic")}));
@@ -378,13 +461,13 @@ StatusOr<LoadedStore> LoadDumpFolder(store::Database& db, const std::string& fol
         if (number.empty() && d.contains("order") && d["order"].is_object()) {
           number = Str(d["order"], "number");
         }
-        CLEVER_RETURN_IF_ERROR(Insert(
-            db, "disputes",
-            {"store_id", "dispute_id", "charge_id", "order_number", "amount_minor", "currency",
-             "reason", "status", "created", "due_by", "source"},
-            {sid, Str(d, "dispute_id"), Str(d, "charge_id"), number, Int(d, "amount"),
-             Str(d, "currency"), Str(d, "reason"), Str(d, "status"), TextOrNull(d, "created"),
-             TextOrNull(d, "due_by"), Str(d, "source")}));
+        CLEVER_RETURN_IF_ERROR(
+            Insert(db, "disputes",
+                   {"store_id", "dispute_id", "charge_id", "order_number", "amount_minor",
+                    "currency", "reason", "status", "created", "due_by", "source"},
+                   {sid, Str(d, "dispute_id"), Str(d, "charge_id"), number, Int(d, "amount"),
+                    Str(d, "currency"), Str(d, "reason"), Str(d, "status"),
+                    TextOrNull(d, "created"), TextOrNull(d, "due_by"), Str(d, "source")}));
       }
     }
     if (reports.is_object()) {

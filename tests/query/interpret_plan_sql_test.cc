@@ -1,0 +1,163 @@
+#include <gtest/gtest.h>
+
+#include "query/interpret.h"
+#include "query/plan.h"
+#include "query/sql.h"
+
+namespace clever::query {
+namespace {
+
+const CivilDate kDay{2025, 11, 15};
+
+StoreNames Names() {
+  StoreNames n;
+  NamedEntity p;
+  p.kind = "product";
+  p.name = "Alpine Fleece Hoodie";
+  p.key = "102";
+  p.phrases = {{"alpine", "fleece", "hoodie"}};
+  n.entities.push_back(p);
+  NamedEntity c;
+  c.kind = "coupon";
+  c.name = "welcome10";
+  c.key = "welcome10";
+  c.phrases = {{"welcome10"}};
+  n.entities.push_back(c);
+  NamedEntity cat;
+  cat.kind = "category";
+  cat.name = "Clothing";
+  cat.key = "Clothing";
+  cat.phrases = {{"clothing"}};
+  n.entities.push_back(cat);
+  AddStaticNames(n);
+  return n;
+}
+
+std::string PlanOf(const std::string& question, const QuestionIntent* prev = nullptr) {
+  QuestionIntent in = Interpret(question, Names(), kDay, prev);
+  if (!in.out_of_scope.empty()) return "out_of_scope";
+  auto p = Bind(in, kDay);
+  return p.ok() ? p->ToString() : "error: " + std::string(p.status().message());
+}
+
+TEST(InterpretTest, SynonymsMapToTheSameMetric) {
+  for (const char* q : {"sales last month", "revenue last month", "takings last month",
+                        "turnover last month", "how much did we make last month"}) {
+    EXPECT_EQ(PlanOf(q), "metric=gross_sales period=last_month[2025-10-01..2025-10-31]") << q;
+  }
+  EXPECT_EQ(PlanOf("how many purchases last month"),
+            "metric=order_count period=last_month[2025-10-01..2025-10-31]");
+}
+
+TEST(InterpretTest, ToleratesTyposInVocabularyAndStoreNames) {
+  EXPECT_EQ(PlanOf("revenu in octber"),
+            "metric=gross_sales period=month:10[2025-10-01..2025-10-31]");
+  EXPECT_EQ(PlanOf("units of alpine fleace hoodie sold this month"),
+            "metric=items_sold period=this_month[2025-11-01..2025-11-15] product=Alpine Fleece "
+            "Hoodie#102");
+}
+
+TEST(InterpretTest, ReadsRankingsBreakdownsComparisonsAndFilters) {
+  EXPECT_EQ(PlanOf("top 3 products by revenue this year"),
+            "metric=product_revenue period=this_year[2025-01-01..2025-11-15] by=product limit=3");
+  EXPECT_EQ(PlanOf("sales this month vs last month"),
+            "metric=gross_sales period=this_month[2025-11-01..2025-11-15] "
+            "base=last_month[2025-10-01..2025-10-31] compare=growth");
+  EXPECT_EQ(PlanOf("sales by month this year"),
+            "metric=gross_sales period=this_year[2025-01-01..2025-11-15] by=month");
+  EXPECT_EQ(PlanOf("how many orders used welcome10 this year"),
+            "metric=coupon_uses period=this_year[2025-01-01..2025-11-15] coupon=welcome10");
+  EXPECT_EQ(PlanOf("sales from Germany last week"),
+            "metric=gross_sales period=last_week[2025-11-03..2025-11-09] country=DE");
+  EXPECT_EQ(PlanOf("how many orders are on hold"),
+            "metric=order_count period=all[..2025-11-15] status=on-hold");
+}
+
+TEST(InterpretTest, RefusesOutOfScopeAndActions) {
+  for (const char* q :
+       {"website traffic yesterday", "how much did we spend on facebook ads",
+        "send an email to all customers", "cancel order 55", "what will sales be next month",
+        "profit margin this year", "DROP TABLE orders; --", "what's the weather"}) {
+    EXPECT_EQ(PlanOf(q), "out_of_scope") << q;
+  }
+}
+
+TEST(InterpretTest, FollowUpsReuseThePreviousIntent) {
+  QuestionIntent first = Interpret("sales last month", Names(), kDay);
+  EXPECT_EQ(PlanOf("and the month before?", &first),
+            "metric=gross_sales period=months_ago:2[2025-09-01..2025-09-30]");
+  EXPECT_EQ(PlanOf("break that down by product", &first),
+            "metric=product_revenue period=last_month[2025-10-01..2025-10-31] by=product");
+  EXPECT_EQ(PlanOf("only in Australia", &first),
+            "metric=gross_sales period=last_month[2025-10-01..2025-10-31] country=AU");
+}
+
+TEST(PlanTest, ToStringIsStableAndBindRejectsUnknownMetrics) {
+  QuestionIntent in;
+  in.metric = "order_count";
+  in.period = "last_days:7";
+  in.dimension = "country";
+  in.limit = 2;
+  in.ascending = true;
+  auto p = Bind(in, kDay);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->ToString(),
+            "metric=order_count period=last_days:7[2025-11-09..2025-11-15] by=country limit=2 "
+            "order=ascending");
+  in.metric = "website_visits";
+  EXPECT_EQ(Bind(in, kDay).status().code(), StatusCode::kInvalidArgument);
+  in.metric = "refund_rate";
+  in.dimension = "product";
+  EXPECT_EQ(Bind(in, kDay).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(SqlTest, QuestionTextNeverReachesTheStatementOnlyParameters) {
+  const std::string evil = "x'); DROP TABLE orders; --";
+  QuestionIntent in;
+  in.metric = "gross_sales";
+  in.period = "last_month";
+  in.country = evil;
+  in.coupon = evil;
+  in.payment_method = evil;
+  in.category = evil;
+  in.customer_key = evil;
+  auto p = Bind(in, kDay);
+  ASSERT_TRUE(p.ok());
+  StoreFacts f;
+  f.store_id = 7;
+  auto q = BuildSql(*p, p->range, f, store::Dialect::kSqlite);
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->text.find("DROP"), std::string::npos);
+  EXPECT_EQ(q->text.find(evil), std::string::npos);
+  EXPECT_EQ(q->text.find("x')"), std::string::npos);
+  size_t placeholders = 0;
+  for (char c : q->text) placeholders += c == '?';
+  EXPECT_EQ(placeholders, q->params.size());
+  bool has_evil = false;
+  for (const auto& v : q->params)
+    has_evil =
+        has_evil || (std::holds_alternative<std::string>(v) && std::get<std::string>(v) == evil);
+  EXPECT_TRUE(has_evil);
+}
+
+TEST(SqlTest, EveryCatalogueMetricBuildsPortableSql) {
+  StoreFacts f;
+  f.store_id = 1;
+  for (const MetricInfo& m : AllMetrics()) {
+    QuestionIntent in;
+    in.metric = m.name;
+    in.period = "last_month";
+    in.product_ids = {1};
+    in.payment_method = "PayPal";
+    auto p = Bind(in, kDay);
+    ASSERT_TRUE(p.ok()) << m.name;
+    auto q = BuildSql(*p, p->range, f, store::Dialect::kPostgres);
+    ASSERT_TRUE(q.ok()) << m.name << ": " << q.status();
+    for (const char* sqlite_only : {"strftime", "julianday", "ifnull", "group_concat", "IIF("}) {
+      EXPECT_EQ(q->text.find(sqlite_only), std::string::npos) << m.name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace clever::query
