@@ -540,7 +540,20 @@
     const spec = answer.chart && typeof answer.chart === 'object' ? answer.chart : null;
     const table = answer.table && typeof answer.table === 'object' ? answer.table : null;
     let kind = 'bar', labels = null, series = [];
-    if (spec) {
+    const cols = table && Array.isArray(table.columns) ? table.columns.map(String) : [];
+    const rows = table && Array.isArray(table.rows) ? table.rows.filter(Array.isArray) : [];
+    const toNumber = (v) => (typeof v === 'number' ? v : parseFloat(String(v).replace(/[^0-9.\-]/g, '')));
+    if (spec && typeof spec.x === 'string' && rows.length) {
+      // query's spec names the table's columns: {kind, x, y, series: [column names]}.
+      kind = String(spec.kind || spec.type || 'bar').toLowerCase();
+      const xi = cols.indexOf(spec.x);
+      const names = Array.isArray(spec.series) && spec.series.length ? spec.series.map(String) : [String(spec.y || '')];
+      const picked = names.map((n) => ({ n, i: cols.indexOf(n) })).filter((p) => p.i >= 0);
+      if (xi >= 0 && picked.length) {
+        labels = rows.map((r) => String(r[xi]));
+        series = picked.map((p) => ({ name: p.n, values: rows.map((r) => toNumber(r[p.i])) }));
+      }
+    } else if (spec) {
       kind = String(spec.type || spec.kind || 'bar').toLowerCase();
       labels = spec.x || spec.labels || spec.categories || (spec.x_axis && spec.x_axis.values) || null;
       const raw = Array.isArray(spec.series) ? spec.series : (spec.values || spec.data ? [{ name: spec.y_label || '', values: spec.values || spec.data }] : []);
@@ -598,7 +611,8 @@
     else if (defs && typeof defs === 'object') add('Definitions', el('div', null, ...Object.entries(defs).map(([k, v]) => el('div', { text: `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}` }))));
     if (Array.isArray(answer.categories) && answer.categories.length) add('Data used', answer.categories.map((c) => CATEGORY_LABELS[c] || c).join(', '));
     const fresh = [];
-    if (answer.synced_at) fresh.push(`as of the last sync, ${formatTime(answer.synced_at)}`);
+    if (answer.freshness) fresh.push(String(answer.freshness));
+    else if (answer.synced_at) fresh.push(`as of the last sync, ${formatTime(answer.synced_at)}`);
     if (answer.as_of) fresh.push(`“today” = ${answer.as_of}`);
     if (fresh.length) add('Freshness', fresh.join('; '));
     if (answer.plan) add('Plan', el('pre', { text: typeof answer.plan === 'string' ? answer.plan : JSON.stringify(answer.plan, null, 2) }));
