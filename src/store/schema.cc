@@ -154,6 +154,7 @@ CREATE TABLE orders (
   shipping_state TEXT NOT NULL DEFAULT '',
   shipping_postcode TEXT NOT NULL DEFAULT '',
   shipping_country TEXT NOT NULL DEFAULT '',
+  refund_count BIGINT NOT NULL DEFAULT 0, -- entries in the order's refunds[] (sync: which orders to ask)
   PRIMARY KEY (store_id, id)
 );
 CREATE INDEX orders_by_date ON orders (store_id, date_created);

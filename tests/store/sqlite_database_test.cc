@@ -1,60 +1,27 @@
+// SQLite-only behaviour; what both backends share is in database_test.cc and schema_test.cc,
+// instantiated here for SQLite.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
 #include "store/database.h"
+#include "tests/store/backend_fixture.h"
 
 namespace clever::store {
+
+CLEVER_INSTANTIATE_BACKEND_TESTS(Backend::kSqlite);
+
 namespace {
 
-std::unique_ptr<Database> Memory() {
+TEST(SqliteDatabaseTest, MemoryDatabaseWorks) {
   auto db = OpenSqlite(":memory:");
-  EXPECT_TRUE(db.ok()) << db.status();
-  return std::move(db).value();
-}
-
-TEST(SqliteDatabaseTest, BindsEveryValueKindAndReadsThemBack) {
-  auto db = Memory();
-  ASSERT_TRUE(
-      db->ExecuteScript("CREATE TABLE t (i BIGINT, d DOUBLE PRECISION, s TEXT, n TEXT)").ok());
-  ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (?, ?, ?, ?)",
-                          {int64_t{42}, 1.5, std::string("x'; DROP TABLE t; --"), nullptr})
-                  .ok());
-  auto rs =
-      db->Query("SELECT i, d, s, n FROM t WHERE s = ?", {std::string("x'; DROP TABLE t; --")});
-  ASSERT_TRUE(rs.ok()) << rs.status();
-  ASSERT_EQ(rs->rows.size(), 1u);
-  EXPECT_EQ(AsInt(rs->rows[0][0]), 42);
-  EXPECT_DOUBLE_EQ(AsDouble(rs->rows[0][1]), 1.5);
-  EXPECT_EQ(AsString(rs->rows[0][2]), "x'; DROP TABLE t; --");
-  EXPECT_TRUE(IsNull(rs->rows[0][3]));
-  EXPECT_EQ(rs->ColumnIndex("s"), 2);
-}
-
-TEST(SqliteDatabaseTest, MapsErrorsToCodes) {
-  auto db = Memory();
-  ASSERT_TRUE(db->ExecuteScript("CREATE TABLE u (k TEXT PRIMARY KEY)").ok());
-  ASSERT_TRUE(db->Execute("INSERT INTO u VALUES (?)", {std::string("a")}).ok());
-  EXPECT_EQ(db->Execute("INSERT INTO u VALUES (?)", {std::string("a")}).status().code(),
-            StatusCode::kAlreadyExists);
-  EXPECT_EQ(db->Query("SELEC nonsense").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(db->Execute("INSERT INTO u VALUES (?)", {}).status().code(),
-            StatusCode::kInvalidArgument);
-}
-
-TEST(SqliteDatabaseTest, TransactionRollsBackOnError) {
-  auto db = Memory();
-  ASSERT_TRUE(db->ExecuteScript("CREATE TABLE v (k BIGINT)").ok());
-  Status s = db->Transaction([&]() -> Status {
-    CLEVER_RETURN_IF_ERROR(db->Execute("INSERT INTO v VALUES (1)").status());
-    return UnavailableError("page 3 failed");
-  });
-  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
-  EXPECT_EQ(AsInt(db->Query("SELECT count(*) FROM v")->rows[0][0]), 0);
-  ASSERT_TRUE(
-      db->Transaction([&]() { return db->Execute("INSERT INTO v VALUES (2)").status(); }).ok());
-  EXPECT_EQ(AsInt(db->Query("SELECT count(*) FROM v")->rows[0][0]), 1);
+  ASSERT_TRUE(db.ok()) << db.status();
+  EXPECT_EQ((*db)->dialect(), Dialect::kSqlite);
+  ASSERT_TRUE((*db)->ExecuteScript("CREATE TABLE t (k BIGINT)").ok());
+  ASSERT_TRUE((*db)->Execute("INSERT INTO t VALUES (?)", {int64_t{3}}).ok());
+  EXPECT_EQ(AsInt((*db)->Query("SELECT k FROM t")->rows[0][0]), 3);
 }
 
 TEST(SqliteDatabaseTest, TwoConnectionsShareAFile) {
@@ -64,7 +31,7 @@ TEST(SqliteDatabaseTest, TwoConnectionsShareAFile) {
   const std::string path = (dir / "x.db").string();
   {
     auto a = OpenSqlite(path);
-    auto b = OpenSqlite(path);
+    auto b = OpenDatabase("sqlite:" + path);
     ASSERT_TRUE(a.ok() && b.ok());
     ASSERT_TRUE((*a)->ExecuteScript("CREATE TABLE w (k BIGINT)").ok());
     ASSERT_TRUE((*a)->Execute("INSERT INTO w VALUES (7)").ok());
@@ -76,6 +43,15 @@ TEST(SqliteDatabaseTest, TwoConnectionsShareAFile) {
 TEST(SqliteDatabaseTest, UnopenablePathIsAnError) {
   auto db = OpenSqlite("/nonexistent-dir/for/sure/x.db");
   EXPECT_FALSE(db.ok());
+}
+
+TEST(SqliteDatabaseTest, TextKeepsEmbeddedNulBytes) {
+  // SQLite binds text with its length; PostgreSQL refuses NUL (postgres_database_test.cc).
+  auto db = OpenSqlite(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto rs = (*db)->Query("SELECT length(CAST(? AS BLOB))", {std::string("a\0b", 3)});
+  ASSERT_TRUE(rs.ok()) << rs.status();
+  EXPECT_EQ(AsInt(rs->rows[0][0]), 3);
 }
 
 }  // namespace

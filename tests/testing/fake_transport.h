@@ -62,4 +62,17 @@ class FakeTransport : public net::HttpTransport {
   std::vector<net::HttpRequest> requests_;
 };
 
+// Forwards to a transport owned elsewhere: hand it out from a transport factory that must return
+// unique_ptr while the test keeps inspecting the shared FakeTransport.
+class ForwardingTransport : public net::HttpTransport {
+ public:
+  explicit ForwardingTransport(net::HttpTransport& target) : target_(target) {}
+  StatusOr<net::HttpResponse> Send(const net::HttpRequest& request) override {
+    return target_.Send(request);
+  }
+
+ private:
+  net::HttpTransport& target_;
+};
+
 }  // namespace clever::test

@@ -87,6 +87,17 @@ Problem ReadProblem(const Status& status, const StoreCheckInput& input, bool hos
     return Problem{"consumer_key", "auth_failed",
                    "The store refused the key: " + woo::Excerpt(msg), kKeyHelp};
   }
+  const bool refused = status.code() == StatusCode::kUnauthenticated ||
+                       status.code() == StatusCode::kPermissionDenied;
+  if (refused && !e) {
+    // 401/403 without a WooCommerce error body: a firewall or security plugin answered.
+    return Problem{"url", "not_json",
+                   "The store answered with a web page instead of data (HTTP refusal without a "
+                   "WooCommerce error). A firewall or security plugin (Cloudflare, Wordfence, "
+                   "ModSecurity...) may be blocking API requests.",
+                   "Allow requests to /wp-json/wc/v3/ in your firewall or security plugin, or "
+                   "ask your host; then try again."};
+  }
   if (status.code() == StatusCode::kUnauthenticated) {
     // Anonymous: unknown key (Basic and query credentials both failed, or OAuth).
     return UnknownKeyProblem(input, host_mismatch, home);

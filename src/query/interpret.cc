@@ -1,0 +1,1108 @@
+#include "query/interpret.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+
+#include "query/catalog.h"
+#include "query/periods.h"
+#include "query/text.h"
+
+namespace clever::query {
+namespace {
+
+// ------------------------------------------------------------------ vocabulary and typos
+const std::set<std::string>& Vocabulary() {
+  static const std::set<std::string> k = {
+      "sales", "sale", "revenue", "revenues", "takings", "turnover", "income", "earned", "earn",
+      "earnings", "made", "make", "brought", "gross", "net", "orders", "order", "purchases",
+      "purchase", "transactions", "transaction", "average", "value", "basket", "items", "item",
+      "units", "unit", "pieces", "quantity", "sold", "sell", "selling", "customers", "customer",
+      "clients", "client", "buyers", "buyer", "shoppers", "shopper", "accounts", "account",
+      "registered", "signups", "signup", "products", "product", "catalogue", "catalog",
+      "inventory", "stock", "coupons", "coupon", "promo", "discount", "discounts", "vouchers",
+      "voucher", "codes", "code", "refunds", "refund", "refunded", "refunding", "chargebacks",
+      "chargeback", "disputes", "dispute", "disputed", "payouts", "payout", "deposits", "deposit",
+      "transfers", "transfer", "payments", "payment", "method", "methods", "gateway", "gateways",
+      "unpaid", "awaiting", "pending", "processing", "completed", "cancelled", "canceled",
+      "failed", "shipping", "delivery", "postage", "tax", "taxes", "largest", "biggest",
+      "highest", "lowest", "smallest", "most", "least", "fewest", "best", "worst", "top",
+      "bottom", "popular", "country", "countries", "category", "categories", "weekday", "month",
+      "months", "week", "weeks", "year", "years", "quarter", "today", "yesterday", "last", "this",
+      "previous", "since", "between", "january", "february", "march", "april", "june", "july",
+      "august", "september", "october", "november", "december", "monday", "tuesday",
+      "wednesday", "thursday", "friday", "saturday", "sunday", "growth", "change", "compared",
+      "versus", "percentage", "percent", "share", "rate", "returning", "repeat", "lifetime",
+      "first", "time", "spent", "spend", "spending", "variation", "variant", "variants", "size",
+      "colour", "color", "expired", "active", "valid", "unused", "reason", "reasons", "open",
+      "deadline", "response", "lost", "won", "amount", "total", "number", "many", "much",
+      "which", "what", "show", "list", "orders", "received", "guest", "guests", "expensive",
+      "cheapest", "priciest", "price", "prices", "available", "enabled", "breakdown", "daily",
+      "weekly", "monthly", "yearly", "registered", "lapsed", "ordered", "bought", "placed",
+      "traffic", "visitors", "sessions", "weather", "forecast", "profit", "margin", "marketing",
+      "schedule", "scheduled", "supplier", "competitors", "tracking", "shipment", "inflation",
+      "conversion", "advertising", "instagram", "facebook", "average", "money", "issued",
+      "paid", "days", "day", "dates", "date", "uses", "used", "times", "fixed", "grouped",
+      "simple", "variable", "external", "percent", "cart", "hold", "draft", "statuses", "status",
+      "transit", "window", "ever", "overall", "total"};
+  return k;
+}
+
+const std::map<std::string, std::string>& NumberWords() {
+  static const std::map<std::string, std::string> k = {
+      {"two", "2"},     {"three", "3"},    {"four", "4"},      {"five", "5"},
+      {"six", "6"},     {"seven", "7"},    {"eight", "8"},     {"nine", "9"},
+      {"ten", "10"},    {"eleven", "11"},  {"twelve", "12"},   {"fifteen", "15"},
+      {"twenty", "20"}, {"thirty", "30"},  {"fourteen", "14"}, {"sixty", "60"},
+      {"ninety", "90"}, {"hundred", "100"}, {"single", "1"}, {"yr", "year"}, {"yrs", "years"},
+      {"mth", "month"}, {"mnth", "month"}, {"mths", "months"}, {"wk", "week"}, {"wks", "weeks"},
+      {"qtr", "quarter"}, {"yday", "yesterday"}, {"tdy", "today"}, {"rev", "revenue"},
+      {"custs", "customers"}, {"cust", "customer"}, {"qty", "quantity"}, {"prods", "products"},
+      {"avg", "average"}, {"pct", "percent"}, {"thru", "through"}, {"vs.", "vs"},
+      {"stok", "stock"}, {"ordr", "order"}, {"ordrs", "orders"}, {"sals", "sales"}, {"cupon", "coupon"},
+      {"refnd", "refund"}, {"mnth", "month"}, {"todays", "today"}, {"yesterdays", "yesterday"}};
+  return k;
+}
+
+std::string CorrectWord(const std::string& w) {
+  if (w.size() < 4 || Vocabulary().count(w)) return w;
+  if (w.size() == 4) {  // only a swap or a wrong letter in a key 4-letter word ("yaer")
+    for (const char* v : {"year", "week", "last", "this", "days", "sale", "sold", "paid", "rate", "item", "unit", "most", "best", "code", "date", "much", "many"}) {
+      std::string a = w, b = v;
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      if (w[0] == v[0] && a == b && EditDistance(w, v, 1) == 1) return v;
+    }
+    return w;
+  }
+  if (std::any_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '@' || c == '_'; })) {
+    return w;
+  }
+  int allowed = AllowedTypos(w.size());
+  std::string best = w;
+  int best_d = allowed + 1;
+  for (const std::string& v : Vocabulary()) {
+    if (std::abs(static_cast<int>(v.size()) - static_cast<int>(w.size())) > allowed) continue;
+    if (v[0] != w[0]) continue;
+    int d = EditDistance(w, v, allowed);
+    if (d < best_d || (d == best_d && v.size() == w.size() && best.size() != w.size())) {
+      best_d = d;
+      best = v;
+    }
+  }
+  return best;
+}
+
+// ------------------------------------------------------------------ helpers on the text
+struct Text {
+  std::string s;  // " tok tok tok " (corrected, entity phrases replaced by placeholders)
+  bool Has(const std::string& phrase) const { return s.find(" " + phrase + " ") != std::string::npos; }
+  bool Any(std::initializer_list<const char*> phrases) const {
+    for (const char* p : phrases) {
+      if (Has(p)) return true;
+    }
+    return false;
+  }
+  bool Re(const std::regex& re) const { return std::regex_search(s, re); }
+};
+
+int MonthNumber(const std::string& w) {
+  static const char* kShort[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                 "jul", "aug", "sep", "oct", "nov", "dec"};
+  for (int i = 1; i <= 12; ++i) {
+    std::string full = ToLower(kMonthNames[i]);
+    if (w == full || w == kShort[i - 1] || (w == "sept" && i == 9)) return i;
+  }
+  return 0;
+}
+
+const char* kMonthAlt =
+    "(january|february|march|april|may|june|july|august|september|october|november|december|jan|"
+    "feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)";
+
+// Parses "1 march 2025", "march 1st", "march 1, 2025", "2025-03-01" at a position; year inferred
+// as the most recent such date on or before `d`.
+std::optional<CivilDate> ParseDateWords(const std::string& text, CivilDate d) {
+  static const std::regex iso(R"((\d{4})-(\d{1,2})-(\d{1,2}))");
+  static const std::regex dmy(std::string(R"((\d{1,2})(?:st|nd|rd|th)? (?:of )?)") + kMonthAlt +
+                              R"((?: (\d{4}))?)");
+  static const std::regex mdy(std::string(kMonthAlt) + R"( (\d{1,2})(?:st|nd|rd|th)?(?: (\d{4}))?)");
+  std::smatch m;
+  int y = 0, mo = 0, day = 0;
+  if (std::regex_search(text, m, iso)) {
+    y = std::stoi(m[1]);
+    mo = std::stoi(m[2]);
+    day = std::stoi(m[3]);
+  } else if (std::regex_search(text, m, dmy)) {
+    day = std::stoi(m[1]);
+    mo = MonthNumber(m[2]);
+    if (m[3].matched) y = std::stoi(m[3]);
+  } else if (std::regex_search(text, m, mdy)) {
+    mo = MonthNumber(m[1]);
+    day = std::stoi(m[2]);
+    if (m[3].matched) y = std::stoi(m[3]);
+  } else {
+    return std::nullopt;
+  }
+  if (y == 0) {
+    y = d.year;
+    if (IsValidDate(y, mo, day) && CivilDate{y, mo, day} > d) --y;
+  }
+  if (!IsValidDate(y, mo, day)) return std::nullopt;
+  return CivilDate{y, mo, day};
+}
+
+struct Periods {
+  std::vector<std::pair<size_t, std::string>> found;  // position, spec
+};
+
+void AddPeriod(Periods& p, size_t pos, std::string spec) {
+  for (auto& [q, s] : p.found) {
+    if (q == pos) return;
+  }
+  p.found.emplace_back(pos, std::move(spec));
+}
+
+// Finds time expressions; erases them from `s` (so their numbers are not read as "top N").
+Periods FindPeriods(std::string& s, CivilDate d) {
+  Periods out;
+  auto take = [&](const std::regex& re, const std::function<std::string(const std::smatch&)>& f) {
+    std::smatch m;
+    std::string::const_iterator from = s.cbegin();
+    while (std::regex_search(from, s.cend(), m, re)) {
+      size_t pos = static_cast<size_t>(m.position(0) + (from - s.cbegin()));
+      std::string spec = f(m);
+      size_t len = static_cast<size_t>(m.length(0));
+      if (!spec.empty()) {
+        AddPeriod(out, pos, spec);
+        s.replace(pos, len, std::string(len > 2 ? len - 2 : 0, '~').insert(0, " ").append(" "));
+      }
+      from = s.cbegin() + static_cast<std::ptrdiff_t>(pos + std::max<size_t>(len, 1));
+      if (from >= s.cend()) break;
+    }
+  };
+  auto num = [](const std::string& x) { return std::stoi(x.size() > 6 ? x.substr(0, 6) : x); };
+  const std::string M = kMonthAlt;
+  const std::string DATE = "(?:\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}(?:st|nd|rd|th)? (?:of )?" + M +
+                           "(?: \\d{4})?|" + M + " \\d{1,2}(?:st|nd|rd|th)?(?: \\d{4})?)";
+  // Ranges first (they contain dates).
+  static const std::regex between(" (?:between|from) (" + DATE + ") (?:and|to|until|till|-) (" +
+                                  DATE + ") ");
+  take(between, [&](const std::smatch& m) -> std::string {
+    auto a = ParseDateWords(m[1], d), b = ParseDateWords(m[2], d);
+    if (!a || !b) return "";
+    return "range:" + a->ToString() + ":" + b->ToString();
+  });
+  static const std::regex since(" (?:since|from|after) (" + DATE + ") ");
+  take(since, [&](const std::smatch& m) -> std::string {
+    auto a = ParseDateWords(m[1], d);
+    return a ? "since:" + a->ToString() : "";
+  });
+  static const std::regex on_date(" (?:on |for )?(" + DATE + ") ");
+  // Comparisons' special bases.
+  static const std::regex same_period_ly(
+      " (?:the )?same (?:period|time|point|days|dates) (?:of |in )?last year ");
+  take(same_period_ly, [](const std::smatch&) { return std::string("ytd_last_year"); });
+  static const std::regex same_month_ly(" (?:the )?same month (?:of |in )?last year ");
+  take(same_month_ly, [](const std::smatch&) { return std::string("month_last_year"); });
+  static const std::regex same_days_lm(
+      " (?:the )?same (?:days|period|point|time|dates) (?:of |in )?last month ");
+  take(same_days_lm, [](const std::smatch&) { return std::string("mtd_last_month"); });
+  static const std::regex prev_days(" (?:the )?(?:previous|prior|preceding) (\\d+) days ");
+  take(prev_days, [&](const std::smatch& m) { return "prev_days:" + std::to_string(num(m[1])); });
+  static const std::regex last_days(" (?:in |over |during |for )?(?:the )?(?:last|past|previous|recent) (\\d+) days ");
+  take(last_days, [&](const std::smatch& m) { return "last_days:" + std::to_string(num(m[1])); });
+  static const std::regex last_weeks(" (?:the )?(?:last|past) (\\d+) weeks ");
+  take(last_weeks, [&](const std::smatch& m) { return "last_days:" + std::to_string(7 * num(m[1])); });
+  static const std::regex last_months(" (?:the )?(?:last|past) (\\d+) months ");
+  take(last_months, [&](const std::smatch& m) { return "last_months:" + std::to_string(num(m[1])); });
+  static const std::regex months_ago(" (\\d+) months ago ");
+  take(months_ago, [&](const std::smatch& m) { return "months_ago:" + std::to_string(num(m[1])); });
+  static const std::regex weeks_ago(" (\\d+) weeks ago ");
+  take(weeks_ago, [&](const std::smatch& m) { return "weeks_ago:" + std::to_string(num(m[1])); });
+  static const std::regex days_ago(" (\\d+) days ago ");
+  take(days_ago, [&](const std::smatch& m) { return "days_ago:" + std::to_string(num(m[1])); });
+  static const std::regex month_before_last(" (?:the )?month before last ");
+  take(month_before_last, [](const std::smatch&) { return std::string("months_ago:2"); });
+  static const std::regex week_before_last(" (?:the )?week before last ");
+  take(week_before_last, [](const std::smatch&) { return std::string("weeks_ago:2"); });
+  static const std::regex day_before_yesterday(" (?:the )?day before yesterday ");
+  take(day_before_yesterday, [](const std::smatch&) { return std::string("days_ago:2"); });
+  static const std::regex quarter_n(
+      " (?:in |during )?(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)(?: of)?(?: (\\d{4}))? ");
+  take(quarter_n, [&](const std::smatch& m) -> std::string {
+    int q = 0;
+    if (m[1].matched) {
+      q = std::stoi(m[1]);
+    } else {
+      std::string w = m[2];
+      q = (w == "first" || w == "1st") ? 1 : (w == "second" || w == "2nd") ? 2 : (w == "third" || w == "3rd") ? 3 : 4;
+    }
+    int y = m[3].matched ? std::stoi(m[3]) : d.year;
+    if (!m[3].matched && CivilDate{y, (q - 1) * 3 + 1, 1} > d) --y;
+    return "quarter:" + std::to_string(y) + ":" + std::to_string(q);
+  });
+  static const std::regex black_friday(" black friday(?: (\\d{4}))? ");
+  take(black_friday, [&](const std::smatch& m) {
+    return m[1].matched ? "black_friday:" + std::string(m[1]) : std::string("black_friday");
+  });
+  static const std::regex words(
+      " (?:(?:so far )?today|yesterday|(?:so far )?this week|week to date|wtd|last week|previous "
+      "week|past week|(?:so far )?this month|month to date|mtd|current month|last month|previous "
+      "month|past month|(?:so far )?this quarter|quarter to date|qtd|current quarter|last "
+      "quarter|previous quarter|past quarter|(?:so far )?this year|year to date|ytd|current "
+      "year|last year|previous year|past year|all time|of all time|ever|in total|overall|to "
+      "date|lifetime) ");
+  take(words, [](const std::smatch& m) -> std::string {
+    std::string w = Trim(m.str(0));
+    if (w.find("today") != std::string::npos) return "today";
+    if (w == "yesterday") return "yesterday";
+    if (w.find("this week") != std::string::npos || w == "week to date" || w == "wtd") return "this_week";
+    if (w == "last week" || w == "previous week") return "last_week";
+    if (w == "past week") return "last_days:7";
+    if (w.find("this month") != std::string::npos || w == "month to date" || w == "mtd" || w == "current month") return "this_month";
+    if (w == "last month" || w == "previous month" || w == "past month") return "last_month";
+    if (w.find("this quarter") != std::string::npos || w == "quarter to date" || w == "qtd" || w == "current quarter") return "this_quarter";
+    if (w == "last quarter" || w == "previous quarter" || w == "past quarter") return "last_quarter";
+    if (w.find("this year") != std::string::npos || w == "year to date" || w == "ytd" || w == "current year") return "this_year";
+    if (w == "last year" || w == "previous year" || w == "past year") return "last_year";
+    return "all";
+  });
+  static const std::regex month_year(" (?:in |during |for |of )?" + M + "(?: (\\d{4}))? ");
+  take(month_year, [&](const std::smatch& m) -> std::string {
+    std::string w = m[1];
+    int mo = MonthNumber(w);
+    // "may" alone is a verb unless introduced ("in may") or followed by a year.
+    if (w == "may" && !m[2].matched && m.str(0).find(" may") == 0) return "";
+    if (w == "mar" || w == "jan" || w == "dec" || w == "jun" || w == "jul" || w == "aug" || w == "oct" || w == "nov" || w == "feb" || w == "apr" || w == "sep" || w == "sept") {
+      // abbreviations are fine
+    }
+    if (m[2].matched) return "month:" + std::string(m[2]) + ":" + std::to_string(mo);
+    return "month:" + std::to_string(mo);
+  });
+  static const std::regex year(" (?:in |during |for |of |since )?(20\\d\\d|19\\d\\d) ");
+  take(year, [&](const std::smatch& m) -> std::string {
+    if (m.str(0).find("since") != std::string::npos) return "since:" + std::string(m[1]) + "-01-01";
+    return "year:" + std::string(m[1]);
+  });
+  take(on_date, [&](const std::smatch& m) -> std::string {
+    auto a = ParseDateWords(m[1], d);
+    return a ? "date:" + a->ToString() : "";
+  });
+  std::sort(out.found.begin(), out.found.end());
+  return out;
+}
+
+// Shifts a period one step back ("and the month before?").
+std::string ShiftBack(const std::string& spec, const std::string& unit) {
+  auto after = [&](const std::string& prefix) -> int {
+    return std::atoi(spec.substr(prefix.size()).c_str());
+  };
+  if (unit == "month" || unit.empty()) {
+    if (spec == "this_month") return "last_month";
+    if (spec == "last_month") return "months_ago:2";
+    if (spec.rfind("months_ago:", 0) == 0) return "months_ago:" + std::to_string(after("months_ago:") + 1);
+    if (spec.rfind("month:", 0) == 0 && std::count(spec.begin(), spec.end(), ':') == 2) {
+      int y = std::atoi(spec.substr(6, 4).c_str());
+      int m = std::atoi(spec.substr(11).c_str()) - 1;
+      if (m == 0) {
+        m = 12;
+        --y;
+      }
+      return "month:" + std::to_string(y) + ":" + std::to_string(m);
+    }
+  }
+  if (unit == "week" || unit.empty()) {
+    if (spec == "this_week") return "last_week";
+    if (spec == "last_week") return "weeks_ago:2";
+    if (spec.rfind("weeks_ago:", 0) == 0) return "weeks_ago:" + std::to_string(after("weeks_ago:") + 1);
+  }
+  if (unit == "year" || unit.empty()) {
+    if (spec == "this_year") return "last_year";
+    if (spec.rfind("year:", 0) == 0) return "year:" + std::to_string(after("year:") - 1);
+  }
+  if (unit == "day" || unit.empty()) {
+    if (spec == "today") return "yesterday";
+    if (spec == "yesterday") return "days_ago:2";
+    if (spec.rfind("days_ago:", 0) == 0) return "days_ago:" + std::to_string(after("days_ago:") + 1);
+  }
+  if (unit == "quarter" || unit.empty()) {
+    if (spec == "this_quarter") return "last_quarter";
+  }
+  if (spec.rfind("last_days:", 0) == 0) return "prev_days:" + spec.substr(10);
+  if ((unit == "year" || unit.empty()) && spec == "last_year") return "years_ago:2";
+  if (spec.rfind("years_ago:", 0) == 0) return "years_ago:" + std::to_string(after("years_ago:") + 1);
+  if (unit == "year" && spec == "last_month") return "month_last_year";
+  return DefaultBasePeriod(spec);
+}
+
+struct EntityHit {
+  const NamedEntity* e = nullptr;
+  int start = 0, length = 0, distance = 0;
+};
+
+int KindPriority(const std::string& k) {
+  static const std::map<std::string, int> p = {
+      {"variation", 0}, {"product", 1}, {"category", 2}, {"coupon", 3}, {"customer", 4},
+      {"payment_method", 5}, {"country", 6}, {"order_status", 7}};
+  auto it = p.find(k);
+  return it == p.end() ? 9 : it->second;
+}
+
+std::vector<EntityHit> MatchEntities(const std::vector<std::string>& tokens, const StoreNames& names,
+                                     const std::string& raw) {
+  std::vector<EntityHit> hits;
+  const bool has_upper_us = raw.find("US") != std::string::npos;
+  for (const NamedEntity& e : names.entities) {
+    for (const auto& phrase : e.phrases) {
+      if (phrase.size() == 1 && phrase[0] == "us" && !has_upper_us) continue;
+      size_t letters = 0;
+      for (const auto& t : phrase) letters += t.size();
+      if (letters < 2) continue;
+      // Single common words are only names when exact; fuzzy needs a distinctive phrase.
+      bool fuzzy = letters >= 6 && !(phrase.size() == 1 && Vocabulary().count(phrase[0]));
+      PhraseMatch m = FindPhrase(tokens, phrase, fuzzy);
+      if (m.start < 0) continue;
+      // A fuzzy single-word hit must not be a vocabulary word ("orders" ~ "order5").
+      if (m.distance > 0 && phrase.size() == 1 && Vocabulary().count(tokens[static_cast<size_t>(m.start)])) continue;
+      if (m.distance > 0 && m.length == 1 && Vocabulary().count(tokens[static_cast<size_t>(m.start)])) continue;
+      hits.push_back({&e, m.start, m.length, m.distance});
+    }
+  }
+  std::sort(hits.begin(), hits.end(), [](const EntityHit& a, const EntityHit& b) {
+    if (a.length != b.length) return a.length > b.length;
+    if (a.distance != b.distance) return a.distance < b.distance;
+    return KindPriority(a.e->kind) < KindPriority(b.e->kind);
+  });
+  std::vector<EntityHit> chosen;
+  std::vector<bool> used(tokens.size(), false);
+  for (const EntityHit& h : hits) {
+    bool free = true;
+    for (int i = h.start; i < h.start + h.length; ++i) free = free && !used[static_cast<size_t>(i)];
+    if (!free) {
+      // Same span, same kind, another entity of equal quality: keep both (a name shared by two
+      // products selects both).
+      bool same = false;
+      for (const EntityHit& c : chosen) {
+        if (c.start == h.start && c.length == h.length && c.distance == h.distance &&
+            c.e->kind == h.e->kind && c.e->name == h.e->name && c.e != h.e) {
+          same = true;
+        }
+      }
+      if (same) chosen.push_back(h);
+      continue;
+    }
+    for (int i = h.start; i < h.start + h.length; ++i) used[static_cast<size_t>(i)] = true;
+    chosen.push_back(h);
+  }
+  return chosen;
+}
+
+std::optional<int> FirstNumber(const std::string& s, const std::regex& re) {
+  std::smatch m;
+  if (std::regex_search(s, m, re)) {
+    try {
+      int v = std::stoi(m[1].str().substr(0, 6));
+      return v;
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool MentionsPayments(std::string_view question) {
+  std::string n = " " + NormalizeText(question.substr(0, kMaxQuestionBytes)) + " ";
+  for (const char* w : {" pay", "paid", "method", "gateway", " via ", " using ", " through ",
+                        "share", " card", "paypal", "stripe", "cash", "bank", "transfer",
+                        "apple", "google", "klarna", "cod ", "cheque", "check "}) {
+    if (n.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool MentionsCustomers(std::string_view question) {
+  std::string n = " " + NormalizeText(question.substr(0, kMaxQuestionBytes)) + " ";
+  for (const char* w : {" has ", " have ", " did ", "spent", "spend", " customer", " client",
+                        " buyer", "lifetime", "ltv", "@", " ordered", " bought", " made "}) {
+    if (n.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
+QuestionIntent Interpret(std::string_view question, const StoreNames& names, CivilDate as_of,
+                         const QuestionIntent* previous) {
+  QuestionIntent in;
+  std::string raw(question.substr(0, kMaxQuestionBytes));
+  std::vector<std::string> tokens = Tokenize(NormalizeText(raw));
+  if (tokens.size() > 120) tokens.resize(120);
+  for (auto& t : tokens) {
+    auto it = NumberWords().find(t);
+    if (it != NumberWords().end()) t = it->second;
+    // "12%" / "$50" keep their number.
+    while (!t.empty() && (t.back() == '?' || t.back() == '.')) t.pop_back();
+  }
+
+  // ---------------------------------------------------------------- the store's own names
+  std::vector<EntityHit> hits = MatchEntities(tokens, names, raw);
+  std::vector<std::string> work = tokens;
+  std::vector<bool> in_entity(tokens.size(), false);
+  for (const EntityHit& h : hits) {
+    for (int i = h.start; i < h.start + h.length; ++i) in_entity[static_cast<size_t>(i)] = true;
+  }
+  for (size_t i = 0; i < work.size(); ++i) {
+    if (!in_entity[i]) work[i] = CorrectWord(work[i]);
+  }
+  // Statuses and countries are vocabulary too: keep their words in the text for the rules.
+  std::string s = " ";
+  for (size_t i = 0; i < work.size(); ++i) {
+    bool placeholder = false;
+    for (const EntityHit& h : hits) {
+      if (static_cast<int>(i) == h.start &&
+          (h.e->kind == "product" || h.e->kind == "variation" || h.e->kind == "category" ||
+           h.e->kind == "customer" || h.e->kind == "coupon")) {
+        s += "<" + h.e->kind + "> ";
+        placeholder = true;
+      }
+    }
+    if (placeholder) continue;
+    bool inside = false;
+    for (const EntityHit& h : hits) {
+      if (static_cast<int>(i) > h.start && static_cast<int>(i) < h.start + h.length &&
+          (h.e->kind == "product" || h.e->kind == "variation" || h.e->kind == "category" ||
+           h.e->kind == "customer" || h.e->kind == "coupon")) {
+        inside = true;
+      }
+    }
+    if (!inside) s += work[i] + " ";
+  }
+
+  // ---------------------------------------------------------------- periods
+  Periods periods = FindPeriods(s, as_of);
+  Text t{s};
+
+  // ---------------------------------------------------------------- entities -> filters
+  const NamedEntity* product = nullptr;
+  const NamedEntity* variation = nullptr;
+  const NamedEntity* category = nullptr;
+  const NamedEntity* customer = nullptr;
+  const NamedEntity* coupon = nullptr;
+  const NamedEntity* method = nullptr;
+  const NamedEntity* country = nullptr;
+  std::vector<std::string> statuses;
+  std::vector<int64_t> product_ids;
+  for (const EntityHit& h : hits) {
+    const std::string& k = h.e->kind;
+    if (k == "product") {
+      if (!product) product = h.e;
+      if (product && product->name == h.e->name) product_ids.push_back(std::atoll(h.e->key.c_str()));
+    } else if (k == "variation" && !variation) {
+      variation = h.e;
+    } else if (k == "category" && !category) {
+      category = h.e;
+    } else if (k == "customer" && !customer) {
+      customer = h.e;
+    } else if (k == "coupon" && !coupon) {
+      coupon = h.e;
+    } else if (k == "payment_method" && !method) {
+      method = h.e;
+    } else if (k == "country" && !country) {
+      country = h.e;
+    } else if (k == "order_status") {
+      if (std::find(statuses.begin(), statuses.end(), h.e->key) == statuses.end()) {
+        statuses.push_back(h.e->key);
+      }
+    }
+  }
+  // A variation whose whole name matched is more specific than its parent product.
+  if (variation && product && std::atoll(product->key.c_str()) == variation->parent_id) {
+    product = nullptr;
+    product_ids.clear();
+  }
+
+  // ---------------------------------------------------------------- out of scope
+  static const std::regex oos(
+      " (traffic|visits?|visitors?|sessions?|page ?views?|pageviews|bounce|conversion|conversions|"
+      "abandoned|abandonment|carts?|ads|adverts?|advertising|adwords|roas|cpc|impressions|clicks|"
+      "campaigns?|social|instagram|facebook|tiktok|pinterest|twitter|youtube|newsletters?|"
+      "mailing|subscribers|marketing|reviews?|ratings?|stars|competitors?|competition|amazon|ebay|"
+      "etsy|walmart|cogs|profits?|profitable|margins?|markup|rent|expenses?|salary|salaries|"
+      "payroll|wages|staff|employees?|rota|shifts?|scheduled|schedule|tickets?|helpdesk|zendesk|"
+      "tracking|track|shipments?|dhl|fedex|usps|carriers?|labels?|weather|temperature|rain|"
+      "forecast|forecasts|predict|prediction|projected|projection|suppliers?|vendors?|wholesale|"
+      "inflation|gdp|unemployment|bitcoin|crypto|nasdaq|seo|google analytics|analytics|"
+      "website|web site|homepage|landing|email list|exchange rate|stock market|stock price|"
+      "share price|interest rate|lottery|horoscope|recipe|capital of|president) ");
+  static const std::regex action(
+      "^ (please |can you |could you |pls )?(send|create|make (a|an|new|me a)|cancel|delete|remove|update|email|e-mail|"
+      "refund (order|the|this|that|my|customer|#|\\d)|issue (a|an)|publish|mark|post|reply|ship|print|apply|restock|"
+      "reorder|order more|write|call|text|notify|disable|enable|archive|approve|contact|set up (a|an)|"
+      "set (the|my|a)|change (the|my)|increase (the|my)|decrease (the|my)|raise (the|my)|lower (the|my)|"
+      "add (a|an|new)|generate (a|an)|schedule|book|block|ban|reset|edit|rename|duplicate|import|export) ");
+  static const std::regex cost_words(" (cost of goods|cost|costs|spend on|spent on|spending on) ");
+  static const std::regex future(" (next (week|month|quarter|year)|tomorrow|will we|going to|expected to|will i) ");
+  std::string oos_topic;
+  std::smatch om;
+  const std::string plain = " " + Join(tokens, " ") + " ";
+  if (std::regex_search(t.s, om, oos) || std::regex_search(plain, om, oos)) oos_topic = Trim(om.str(1));
+  static const std::regex sql_like(
+      "(\\bselect\\b.*\\bfrom\\b|\\bdrop (table|database)\\b|\\binsert into\\b|\\bdelete from\\b|"
+      "\\bunion( all)? select\\b|\\bupdate \\w+ set\\b|;\\s*--|\\balter table\\b|\\btruncate\\b|"
+      "\\bpragma\\b|\\battach database\\b)",
+      std::regex::icase);
+  if (oos_topic.empty() && std::regex_search(raw, sql_like)) oos_topic = "database commands";
+  if (oos_topic.empty() && raw.find("UPS") != std::string::npos) oos_topic = "carrier tracking";
+  if (oos_topic.empty() && (std::regex_search(t.s, om, action) || std::regex_search(plain, om, action))) {
+    oos_topic = "a request to change the store";
+  }
+  if (oos_topic.empty() && std::regex_search(t.s, om, cost_words) &&
+      !t.Any({"shipping", "discount", "discounts", "coupon", "coupons", "customers", "customer"})) {
+    oos_topic = "costs and expenses";
+  }
+  if (oos_topic.empty() && std::regex_search(t.s, om, future) && !t.Any({"payout", "payouts", "deposit", "deposits", "deadline"})) {
+    oos_topic = "forecasts";
+  }
+  // Store words that make "stock"/"tracking" etc. legitimate are handled by the specific regexes
+  // above (stock market, stock price); a product name never reaches them (it is a placeholder).
+  if (!oos_topic.empty()) {
+    in.out_of_scope = oos_topic;
+    return in;
+  }
+
+  // ---------------------------------------------------------------- shared cues
+  static const std::regex top_n(" (?:top|best|first|bottom|worst|leading|biggest|largest|highest|lowest) (\\d+) ");
+  static const std::regex n_noun(" (\\d+) (?:best|top|most|biggest|largest|highest|worst|least|products|product|items|customers|clients|buyers|countries|categories|coupons|codes|coupon|days|dates|months|methods|reasons|skus|variants|variations|sizes) ");
+  const bool how_many_early = t.Any({"how many", "number of", "count"});
+  std::optional<int> n = FirstNumber(t.s, top_n);
+  if (!n) n = FirstNumber(t.s, n_noun);
+  Text no_at_least{t.s};
+  for (size_t pos; (pos = no_at_least.s.find(" at least ")) != std::string::npos;) no_at_least.s.replace(pos, 10, " ");
+  const bool ascending = no_at_least.Any({"least", "worst", "fewest", "lowest", "bottom", "slowest", "smallest", "cheapest", "least expensive", "weakest", "quietest", "slowest selling"});
+  const bool ranking = ascending || n.has_value() ||
+                       t.Any({"top", "best", "most", "highest", "biggest", "largest", "leading",
+                              "popular", "bestseller", "bestsellers", "best selling", "best-selling",
+                              "busiest", "strongest", "favourite", "favorite", "number one",
+                              "rank", "ranking", "ranked", "which"}) ||
+                       (t.s.rfind(" who ", 0) == 0 && !how_many_early);
+  const bool how_many = t.Any({"how many", "number of", "count", "count of", "how often", "no of", "#"});
+  const bool how_much = t.Any({"how much", "total", "amount", "value", "sum", "worth", "dollars", "$"});
+  const bool money_words = t.Any({"take", "took", "taken", "sales", "revenue", "revenues", "takings", "turnover", "income", "made",
+                                  "make", "earn", "earned", "earnings", "brought", "bring", "gross",
+                                  "money", "dollars", "spent", "spend", "spending", "value", "worth",
+                                  "sold for", "generated", "generate"});
+  const bool percent_words = t.Any({"percent", "percentage", "%", "share", "proportion", "ratio", "rate", "fraction", "pct"});
+  const bool compare_words = t.Any({"vs", "versus", "compared", "compare", "comparison", "against",
+                                    "growth", "grow", "grew", "change", "changed", "up or down",
+                                    "increase", "decrease", "increased", "decreased", "difference",
+                                    "trend", "than"});
+  const bool orders_words = t.Any({"orders", "order", "purchases", "purchase", "transactions", "transaction", "checkouts"});
+
+  std::string dim;
+  auto dim_from_by = [&]() -> std::string {
+    static const std::regex by(" (?:by|per|for each|each|across|split by|broken down by|break(?:down)? (?:it |that |this )?(?:down )?by|grouped by) (day|days|date|week|weeks|month|months|weekday|weekdays|day of the week|year|years|product|products|item|items|category|categories|country|countries|customer|customers|client|clients|coupon|coupons|code|codes|payment method|payment methods|method|methods|gateway|status|statuses|reason|reasons|variation|variations|variant|variants|size|sizes|colour|color|sku|skus|location|region) ");
+    std::smatch m;
+    std::string w;
+    if (std::regex_search(t.s, m, by)) w = m[1];
+    if (w.empty()) {
+      if (t.Has("daily")) w = "day";
+      else if (t.Has("weekly")) w = "week";
+      else if (t.Has("monthly") || t.Has("month by month") || t.Has("month over month")) w = "month";
+    }
+    if (w.empty()) return "";
+    if (w == "day" || w == "days" || w == "date") return "day";
+    if (w == "week" || w == "weeks") return "week";
+    if (w == "month" || w == "months") return "month";
+    if (w == "weekday" || w == "weekdays" || w == "day of the week") return "weekday";
+    if (w == "year" || w == "years") return "year";
+    if (w == "product" || w == "products" || w == "item" || w == "items" || w == "sku" || w == "skus") return "product";
+    if (w == "category" || w == "categories") return "category";
+    if (w == "country" || w == "countries" || w == "location" || w == "region") return "country";
+    if (w == "customer" || w == "customers" || w == "client" || w == "clients") return "customer";
+    if (w == "coupon" || w == "coupons" || w == "code" || w == "codes") return "coupon";
+    if (w == "status" || w == "statuses") return "status";
+    if (w == "reason" || w == "reasons") return "reason";
+    if (w == "variation" || w == "variations" || w == "variant" || w == "variants" || w == "size" || w == "sizes" || w == "colour" || w == "color") return "variation";
+    return "payment_method";
+  };
+  dim = dim_from_by();
+  if (dim.empty() && t.Any({"day of the week", "weekday", "days of the week"})) dim = "weekday";
+
+  // The entity noun of a ranking question ("which country ...", "top 3 products").
+  auto rank_noun = [&]() -> std::string {
+    if (t.Any({"day of the week", "weekday", "days of the week"})) return "weekday";
+    if (t.Any({"size", "sizes", "colour", "color", "colours", "colors", "variant", "variants", "variation", "variations"})) return "variation";
+    if (t.Any({"category", "categories", "collection", "collections", "department", "departments"})) return "category";
+    if (t.Any({"country", "countries", "where", "market", "markets", "region"})) return "country";
+    if (t.Any({"coupon", "coupons", "promo", "codes", "code", "voucher", "vouchers"})) return "coupon";
+    if (t.Any({"payment method", "payment methods", "method", "methods", "gateway", "gateways", "pay with", "paid with", "payment option", "payment type"})) return "payment_method";
+    if (t.Any({"customer", "customers", "client", "clients", "buyer", "buyers", "shopper", "shoppers", "who"})) return "customer";
+    if (t.Any({"product", "products", "item", "items", "sku", "skus", "seller", "sellers", "bestseller", "bestsellers", "best selling", "best-selling", "selling", "thing", "things"})) return "product";
+    if (t.Any({"date", "dates", "day", "days"})) return "day";
+    if (t.Any({"month", "months"})) return "month";
+    if (t.Any({"week", "weeks"})) return "week";
+    return "";
+  };
+
+  auto set_rank = [&](const std::string& d) {
+    in.dimension = d;
+    if (n) {
+      in.limit = *n;
+      in.single = *n == 1;
+    } else {
+      bool plural = t.Any({"products", "items", "customers", "clients", "countries", "categories",
+                           "coupons", "codes", "days", "dates", "months", "methods", "skus",
+                           "sellers", "bestsellers", "buyers", "variants", "sizes", "weeks"});
+      if (plural && !t.Any({"which one", "the most", "the best", "best seller", "bestseller", "top seller", "number one", "the top"})) {
+        in.limit = t.Any({"top", "bottom", "best", "worst"}) ? 5 : 10;
+        if (t.Any({"top", "bottom"})) in.notes.push_back("top 5 unless a number is given");
+      } else {
+        in.limit = 1;
+        in.single = true;
+      }
+    }
+    in.ascending = ascending;
+  };
+
+  // ---------------------------------------------------------------- topic rules
+  const bool payouts = t.Any({"payout", "payouts", "deposit", "deposits", "paid out", "transfers to my bank", "transfer to my bank", "bank transfers", "to my bank", "to the bank", "bank account", "settlements", "settlement"});
+  const bool disputes = t.Any({"dispute", "disputes", "disputed", "chargeback", "chargebacks", "charge back", "charge backs"});
+  const bool net_words = t.Any({"net sales", "net revenue", "after refunds", "minus refunds", "less refunds", "excluding refunds", "net of refunds", "net takings", "net income", "net turnover"});
+  const bool refunds = !net_words && (t.Any({"refund", "refunds", "refunded amount", "money back", "reimbursed", "returns", "returned"}) ||
+                       (t.Has("refunded") && !orders_words) ||
+                       (t.Has("refunded") && percent_words) ||
+                       (t.Has("refunded") && t.Any({"how much", "total", "amount", "value", "money"})));
+  const bool coupons = coupon || t.Any({"coupon", "coupons", "promo", "promos", "promo code", "promo codes", "voucher", "vouchers", "discount code", "discount codes", "discount", "discounts", "discounted", "codes"});
+  const bool stock = t.Any({"stock", "inventory", "sold out", "in stock", "out of stock", "low on", "running low", "left in stock", "units left", "restock", "on hand", "warehouse", "stockout", "stockouts"}) ||
+                     (t.Has("left") && t.Any({"units", "items", "only"}));
+  const bool unpaid = t.Any({"unpaid", "awaiting payment", "not been paid", "not paid", "haven't paid", "havent paid", "have not paid", "outstanding", "owed", "owe", "waiting for payment", "waiting on payment", "yet to pay", "yet to be paid"});
+  const bool pending_status = t.Any({"pending payment", "payment pending"}) && !unpaid;
+  const bool payments = method != nullptr || unpaid || (
+                        t.Any({"payment method", "payment methods", "paid with", "paid by", "paid via", "paid using", "pay with", "pay by", "pay via", "payment", "payments", "gateway", "gateways", "paid through", "checkout option"}) && !pending_status);
+  const bool order_metric = net_words || t.Any({"shipping", "postage", "delivery fees", "delivery charges", "tax", "taxes", "vat", "gst", "average order value", "aov", "items per order", "basket size", "average basket"});
+  const bool people = !(order_metric && customer == nullptr) && (customer != nullptr ||
+                      t.Any({"customer", "customers", "client", "clients", "buyer", "buyers", "shopper", "shoppers", "people", "account", "accounts", "signups", "signup", "sign ups", "sign up", "signed up", "registered", "registrations", "members", "who", "ltv", "clv", "lifetime value"}));
+
+  std::string metric;
+
+  if (payouts && !disputes) {
+    if (t.Any({"pending", "not yet paid", "not paid out", "in transit", "upcoming", "on the way", "scheduled", "expected", "not yet", "yet to arrive", "on its way", "coming"})) metric = "pending_payouts";
+    else if (t.Any({"failed", "canceled", "cancelled", "bounced"})) metric = "failed_payouts";
+    else if (t.Any({"last", "latest", "most recent", "recent", "previous"}) && periods.found.empty()) {
+      metric = t.Any({"when", "what date", "which date", "what day", "which day", "date"}) ? "last_payout_date" : "last_payout";
+    } else if (t.Any({"largest", "biggest", "highest"})) metric = "largest_payout";
+    else if (t.Any({"average", "avg", "typical", "mean"})) metric = "avg_payout";
+    else if (how_many) metric = "payout_count";
+    else metric = "payouts_total";
+    if (dim == "day" || dim == "month") in.dimension = dim;
+  } else if (disputes) {
+    if (t.Any({"win rate", "success rate", "won percentage"}) || (percent_words && t.Any({"won", "win"}))) metric = "dispute_win_rate";
+    else if (t.Any({"deadline", "due", "respond by", "evidence", "due date"})) metric = "next_dispute_deadline";
+    else if (t.Any({"need a response", "needs a response", "need response", "needs response", "needing a response", "needing response", "require a response", "requires a response", "respond", "response", "reply", "action", "attention", "awaiting response"})) metric = "disputes_needing_response";
+    else if (t.Any({"open", "active", "ongoing", "unresolved", "pending", "currently", "in progress", "under review", "still"})) metric = "open_disputes";
+    else {
+      metric = (how_much && !how_many) || t.Any({"money", "amount", "value", "cost", "dollars"}) ? "dispute_amount" : "dispute_count";
+      if (t.Any({"lost", "lose", "losing"})) in.statuses = {"lost"};
+      else if (t.Any({"won", "win", "winning"})) in.statuses = {"won"};
+      if (t.Any({"reason", "reasons", "why", "cause"})) set_rank("reason");
+      else if (dim == "reason" || dim == "status" || dim == "month") in.dimension = dim;
+    }
+  } else if (refunds && (percent_words || !t.Any({"fully refunded orders", "orders marked refunded", "orders are refunded", "orders were refunded", "refunded status", "status refunded"}))) {
+    if (percent_words || t.Any({"rate", "how often"})) metric = "refund_rate";
+    else if (t.Any({"reason", "reasons", "why", "cause", "causes"})) {
+      metric = "refund_count";
+      set_rank("reason");
+    } else if ((ranking || product) && rank_noun() == "product") {
+      metric = "refunded_units";
+      if (product) {
+        in.product_ids = product_ids;
+        in.product = product->name;
+      } else {
+        set_rank("product");
+      }
+    } else if (t.Any({"largest", "biggest", "highest", "single largest", "max", "maximum"})) metric = "largest_refund";
+    else if (t.Any({"average", "avg", "typical", "mean"})) metric = "avg_refund";
+    else if (how_many && !t.Any({"how much"})) metric = "refund_count";
+    else metric = "refund_total";
+    if (metric == "refund_total" || metric == "refund_count") {
+      if (dim == "day" || dim == "month") in.dimension = dim;
+    }
+  } else if (stock && !t.Any({"stock market", "stock price"})) {
+    static const std::regex thr(" (?:only |just |at most |under |below |less than |fewer than |or fewer|or less)?(\\d+) (?:or fewer|or less|units|unit|items|item|left|pieces|in stock)");
+    static const std::regex thr2(" (?:\\d+) (?:or|and|to) (\\d+) ");
+    if (t.Any({"out of stock", "sold out", "none left", "no stock", "zero stock", "unavailable", "stockout", "stockouts", "out-of-stock", "run out", "ran out"})) metric = "out_of_stock";
+    else if (t.Any({"low", "running low", "low on", "few left", "almost out", "nearly out", "only", "left", "reorder", "restock"}) && !product && !variation) {
+      metric = "low_stock";
+      std::optional<int> th = FirstNumber(t.s, thr2);
+      if (!th) th = FirstNumber(t.s, thr);
+      if (th) {
+        int v = *th;
+        if (t.Any({"under", "below", "less than", "fewer than"}) && !t.Any({"or fewer", "or less"})) v -= 1;
+        if (v > 0) in.threshold = v;
+      }
+      if (in.threshold == 0) in.notes.push_back("low stock means 5 units or fewer");
+    } else if (how_much || t.Any({"value", "worth"})) metric = "inventory_value";
+    else if (product || variation) metric = "stock_level";
+    else metric = "low_stock";
+  } else if (coupons && !t.Any({"discount total", "total discount", "total discounts", "discounts given", "discount given", "how much discount", "discounts did", "discount did"}) ) {
+    std::string ctype;
+    if (t.Any({"fixed cart", "fixed-cart", "cart discount"})) ctype = "fixed_cart";
+    else if (t.Any({"fixed product", "fixed-product", "product discount"})) ctype = "fixed_product";
+    else if (t.Any({"percent", "percentage", "%"}) && !t.Any({"share", "of orders"})) ctype = "percent";
+    if (t.Any({"valid", "active", "still", "usable", "live", "available", "running", "current", "currently", "can be used", "working"}) && !coupon) metric = "active_coupons";
+    else if (t.Any({"expired", "expire", "expiring", "no longer valid"}) && !coupon) metric = "expired_coupons";
+    else if (t.Any({"unused", "never used", "not used", "not been used", "never been used", "nobody used", "no one used", "zero uses"})) metric = "unused_coupons";
+    else if (!ctype.empty() && !coupon && !ranking) {
+      metric = "coupon_count";
+      in.type = ctype;
+    } else if (coupon) {
+      in.coupon = coupon->key;
+      metric = (how_much || t.Any({"discount", "saved", "save", "cost", "gave", "given", "give away"})) && !how_many ? "coupon_discount" : "coupon_uses";
+      if (money_words && t.Any({"sales", "revenue", "brought", "generated", "made"}) && !t.Has("discount")) metric = "gross_sales";
+    } else if (t.Any({"orders with a coupon", "orders used a coupon", "orders that used a coupon", "used a coupon", "with a coupon", "with coupons", "used coupons", "using a coupon", "coupon orders"}) || (percent_words && orders_words)) {
+      if (percent_words) metric = "coupon_order_share";
+      else if (t.Any({"average", "aov", "avg"})) metric = "coupon_aov";
+      else metric = "coupon_orders";
+    } else if (ranking) {
+      metric = t.Any({"discount", "gave away", "saved", "value", "amount", "money", "cost", "most expensive", "dollars"}) ? "coupon_discount" : "coupon_uses";
+      set_rank("coupon");
+    } else if (how_many && t.Any({"coupons", "coupon codes", "codes", "vouchers"}) && !orders_words && !t.Any({"used", "uses", "redeemed", "times"})) {
+      metric = "coupon_count";
+    } else if (t.Any({"discount", "discounts", "discounted"}) && !how_many) {
+      metric = "discount_total";
+    } else if (dim == "coupon" || t.Any({"each coupon", "per coupon", "coupon usage", "coupon use", "coupon uses", "coupons used", "redeemed", "redemptions"})) {
+      metric = how_much && !how_many ? "coupon_discount" : "coupon_uses";
+      if (dim == "coupon" || !how_many) in.dimension = "coupon";
+      if (!how_many) in.limit = 0;
+      if (how_many && dim != "coupon") in.dimension.clear();
+      if (how_many && in.dimension.empty()) metric = "coupon_orders";
+    } else {
+      metric = "coupon_uses";
+      in.dimension = "coupon";
+    }
+  } else if (coupons) {
+    metric = "discount_total";
+  } else if (payments && !(people && customer) && !(order_metric && !unpaid && !method)) {
+    if (unpaid) metric = (how_much && !how_many) ? "unpaid_value" : "unpaid_orders";
+    else if (t.Any({"enabled", "accept", "accepted", "offer", "offered", "available", "set up", "configured", "active", "turned on", "support"}) && !ranking && !method) metric = "enabled_gateways";
+    else if (t.Any({"payments received", "received payments", "payments came in", "payments did we receive", "payments were received", "payments have we received", "payments we received", "got paid", "paid orders", "payments did we get", "payments were made", "payments came"}) && !method) {
+      metric = how_much && !how_many ? "payments_received_amount" : "payments_received";
+    } else if (t.Any({"failed payment", "failed payments", "payment failures", "payments failed", "declined"})) {
+      metric = "order_count";
+      in.statuses = {"failed"};
+    } else if (method && (percent_words)) {
+      metric = money_words && !t.Any({"orders"}) ? "payment_revenue_share" : "payment_share";
+      in.payment_method = method->key;
+    } else if (method) {
+      in.payment_method = method->key;
+      if (how_many || (orders_words && !money_words)) metric = "order_count";
+      else if (t.Any({"average", "aov", "avg"})) metric = "avg_order_value";
+      else metric = "gross_sales";
+    } else if (percent_words || t.Any({"mix", "breakdown", "split", "distribution"})) {
+      metric = money_words ? "payment_revenue_share" : "payment_share";
+      in.dimension = "payment_method";
+      if (ranking) set_rank("payment_method");
+    } else if (ranking || t.Any({"payment method", "payment methods"})) {
+      metric = money_words && !t.Any({"used", "orders"}) ? "gross_sales" : "order_count";
+      if (ranking) set_rank("payment_method");
+      else in.dimension = "payment_method";
+    } else if (t.Any({"payments", "payment"}) && how_many) {
+      metric = "payments_received";
+    } else if (t.Any({"payments", "payment"}) && how_much) {
+      metric = "payments_received_amount";
+    } else {
+      metric = "order_count";
+      in.dimension = "payment_method";
+    }
+  } else if (people && !(product && !customer && !t.Any({"who", "customers", "buyers", "people"}))) {
+    std::optional<int> times;
+    static const std::regex at_least(" (?:at least|minimum of|min) (\\d+) (?:times|orders|purchases) ");
+    static const std::regex more_than(" (?:more than|over) (\\d+) (?:times|orders|purchases) ");
+    static const std::regex n_or_more(" (\\d+) (?:or more|plus|\\+) (?:times|orders|purchases) ");
+    static const std::regex n_times(" (\\d+) (?:times|orders|purchases) ");
+    if (auto v = FirstNumber(t.s, at_least)) times = *v;
+    else if (auto v2 = FirstNumber(t.s, more_than)) times = *v2 + 1;
+    else if (auto v3 = FirstNumber(t.s, n_or_more)) times = *v3;
+    else if (t.Any({"more than once", "multiple times", "again and again", "repeatedly", "twice or more"})) times = 2;
+    if (customer && !ranking) {
+      in.customer_key = customer->key;
+      in.customer = customer->name;
+      if (how_many && orders_words) metric = "order_count";
+      else if (t.Any({"average", "aov", "avg"})) metric = "avg_order_value";
+      else if (how_many && t.Any({"items", "units"})) metric = "items_sold";
+      else metric = "customer_spend";
+    } else if (t.Any({"paying customers", "paying customer", "non-paying", "non paying", "nonpaying"})) {
+      metric = t.Any({"non-paying", "non paying", "nonpaying"}) ? "non_paying_customers" : "paying_customers";
+    } else if (t.Any({"account", "accounts", "signups", "signup", "sign ups", "sign up", "signed up", "registered", "registrations", "register", "joined", "members", "created an account"})) {
+      metric = periods.found.empty() ? "registered_customers" : "new_signups";
+    } else if (t.Any({"lapsed", "haven't ordered", "havent ordered", "have not ordered", "not ordered", "inactive", "churned", "stopped ordering", "not bought", "haven't bought", "not purchased", "haven't purchased", "not come back", "lost customers"})) {
+      metric = "lapsed_customers";
+      for (const auto& [pos, spec] : periods.found) {
+        if (spec.rfind("last_days:", 0) == 0) in.threshold = std::atoi(spec.c_str() + 10);
+        if (spec == "last_month") in.threshold = 30;
+        if (spec == "last_year") in.threshold = 365;
+        if (spec.rfind("last_months:", 0) == 0) in.threshold = 30 * std::atoi(spec.c_str() + 12);
+      }
+      periods.found.clear();
+      if (in.threshold == 0) in.notes.push_back("lapsed means no order in the last 90 days");
+    } else if (t.Any({"lifetime value", "ltv", "clv", "lifetime spend"}) && !ranking) {
+      metric = "avg_ltv";
+    } else if (times && !ranking) {
+      metric = percent_words ? "repeat_rate" : "repeat_customers";
+      in.threshold = *times;
+    } else if (t.Any({"repeat", "loyal", "come back", "came back", "returned", "ordered again", "bought again", "purchased again", "second order", "more than once", "repeat customers", "repeat buyers"}) && (periods.found.empty() || t.Has("repeat")) && !t.Has("returning")) {
+      metric = percent_words ? "repeat_rate" : "repeat_customers";
+    } else if (t.Any({"returning", "existing", "came back", "come back", "bought again", "ordered again", "repeat"})) {
+      metric = "returning_customers";
+      if (money_words && !how_many) {
+        metric = "gross_sales";
+        in.customer_type = "returning";
+      }
+    } else if (t.Any({"new", "first-time", "first time", "first order", "first purchase", "first-ever", "new buyers", "newly"})) {
+      metric = "new_customers";
+      if (money_words && !how_many) {
+        metric = "gross_sales";
+        in.customer_type = "new";
+      }
+    } else if (ranking && !how_many) {
+      const bool by_orders = t.Any({"orders", "order count", "most orders", "placed", "most often", "frequent", "frequently", "purchases", "number of orders", "times"}) && !t.Any({"spend", "spent", "spending", "money", "revenue", "value"});
+      metric = by_orders ? "order_count" : "customer_spend";
+      if (t.Any({"items", "units"})) metric = "items_sold";
+      set_rank("customer");
+    } else if (t.Any({"average orders", "orders per customer", "average number of orders"})) {
+      metric = "avg_orders_per_customer";
+    } else if (t.Any({"average spend", "average customer", "spend per customer", "spent per customer", "average spent"})) {
+      metric = "avg_ltv";
+    } else if (country && how_many && !orders_words) {
+      metric = "customers_in_country";
+      in.country = country->key;
+    } else if (dim == "country" && !orders_words) {
+      metric = "customers_in_country";
+    } else if (product || category) {
+      metric = "customer_count";
+    } else if (how_many || t.Any({"customers", "clients", "buyers"})) {
+      metric = "customer_count";
+    }
+    if (metric == "customer_count" && dim == "country" && !orders_words) {
+      metric = "customers_in_country";
+    }
+  }
+
+  // ------------------------------------------------------------ products / categories / orders
+  if (metric.empty()) {
+    std::string ptype;
+    if (t.Any({"grouped"})) ptype = "grouped";
+    else if (t.Any({"external", "affiliate"})) ptype = "external";
+    else if (t.Any({"variable"})) ptype = "variable";
+    else if (t.Any({"simple"})) ptype = "simple";
+    const bool catalog_q = how_many && t.Any({"products", "product", "items", "listed", "catalogue", "catalog", "listings", "skus"}) &&
+                           !t.Any({"sold", "sell", "sales", "bought", "units", "orders", "ordered", "purchased", "revenue"});
+    if (catalog_q || (!ptype.empty() && how_many && t.Any({"products", "product"}))) {
+      metric = "product_count";
+      in.type = ptype;
+      if (t.Any({"on sale", "discounted"})) metric = "on_sale_products";
+    } else if (t.Any({"on sale"}) && !money_words) {
+      metric = "on_sale_products";
+    } else if (t.Any({"most expensive", "priciest", "highest price", "highest priced", "highest-priced", "cheapest", "lowest price", "least expensive", "lowest priced", "lowest-priced", "costliest"})) {
+      metric = "product_price";
+      in.dimension = "product";
+      in.single = !n || *n == 1;
+      in.limit = n ? *n : 1;
+      in.ascending = t.Any({"cheapest", "lowest price", "least expensive", "lowest priced", "lowest-priced"});
+    } else if (t.Any({"sold nothing", "didn't sell", "didnt sell", "did not sell", "no sales", "not sold", "unsold", "zero sales", "haven't sold", "havent sold", "have not sold", "not selling", "never sold", "no orders", "sold 0", "sold zero", "without sales", "without any sales", "nothing sold", "dead stock"})) {
+      metric = "unsold_products";
+    }
+  }
+  if (metric.empty()) {
+    // Order-level metric words.
+    std::string m2;
+    if (t.Any({"average order value", "aov", "average order", "average basket", "average sale", "average ticket", "average transaction", "average purchase", "average spend per order", "avg order", "basket value", "average order size", "order value"})) m2 = "avg_order_value";
+    else if (t.Any({"items per order", "units per order", "basket size", "products per order"})) m2 = "avg_items_per_order";
+    else if (t.Any({"price per unit", "per unit", "per item", "average selling price", "average price", "unit price"})) m2 = "avg_unit_price";
+    else if (t.Any({"orders per day", "orders a day", "daily orders", "orders each day", "average orders"})) m2 = "orders_per_day";
+    else if (t.Any({"net sales", "net revenue", "after refunds", "net income", "net takings", "net turnover", "minus refunds", "less refunds", "excluding refunds", "net of refunds", "net"})) m2 = "net_sales";
+    else if (t.Any({"shipping", "delivery fees", "delivery charges", "postage", "shipping fees", "shipping charges"})) m2 = "shipping_collected";
+    else if (t.Any({"tax", "taxes", "vat", "gst", "sales tax"})) m2 = "tax_collected";
+    else if (t.Any({"guest", "guests", "without an account", "without account", "not logged in"})) m2 = percent_words ? "guest_share" : "guest_orders";
+    else if (t.Any({"largest order", "biggest order", "highest order", "largest single order", "biggest single order", "biggest sale", "largest sale", "largest purchase", "biggest purchase", "most expensive order", "highest value order", "largest transaction", "biggest transaction"})) m2 = "largest_order";
+    else if (t.Any({"items", "units", "pieces", "quantity", "how many sold", "sold units", "products sold", "things"}) && !t.Any({"revenue", "sales", "money", "value"})) m2 = "items_sold";
+    else if (how_many && orders_words) m2 = "order_count";
+    else if (money_words || (t.Any({"sold", "sell"}) && how_much)) m2 = "gross_sales";
+    else if (orders_words || t.Any({"sales count", "how many sales", "number of sales", "how many sold"})) m2 = "order_count";
+    else if (t.Any({"sold", "sell", "selling", "seller", "sellers", "bestseller", "bestsellers", "popular"})) m2 = (product || category || ranking) ? "items_sold" : "gross_sales";
+    if (t.Any({"how many sales", "number of sales", "sales count"})) m2 = "order_count";
+
+    if (!statuses.empty() && !t.Any({"sales", "revenue"})) {
+      // Orders in a status [M-STATUS] / [M-ORDERS].
+      in.statuses = statuses;
+      if (m2.empty() || m2 == "items_sold") m2 = "order_count";
+      if (how_much && m2 == "order_count" && !how_many) m2 = "gross_sales";
+    }
+    const std::string noun = rank_noun();
+    if (!m2.empty() || ranking || product || category || variation) {
+      if (m2.empty()) m2 = (product || category || variation) ? (money_words ? "product_revenue" : "items_sold") : "gross_sales";
+      // Which day / month / country / product / category ...
+      const bool time_rank = t.Any({"which day", "what day", "which date", "what date", "best day", "busiest day", "worst day", "slowest day", "quietest day", "which month", "what month", "best month", "busiest month", "worst month", "which week", "best week", "which weekday", "what weekday", "day of the week", "on what day", "on which day", "biggest day", "highest day", "strongest month", "strongest day"});
+      if (ranking && (time_rank || (!noun.empty() && noun != "customer")) && m2 != "avg_order_value" && m2 != "largest_order") {
+        std::string d2 = noun.empty() ? "product" : noun;
+        if (time_rank && (d2 != "weekday")) {
+          d2 = t.Any({"month", "months"}) ? "month" : t.Any({"week", "weeks"}) && !t.Has("day of the week") ? "week" : "day";
+        }
+        if (d2 == "product" || d2 == "category" || d2 == "variation") {
+          if (m2 == "gross_sales" || m2 == "net_sales") m2 = "product_revenue";
+          if (m2 == "order_count" && !money_words) m2 = t.Any({"orders", "order"}) && !t.Any({"sold", "units", "items"}) ? "product_orders" : "items_sold";
+          if (money_words && m2 == "items_sold" && !t.Any({"units", "items sold", "quantity"})) m2 = "product_revenue";
+        }
+        if ((d2 == "day" || d2 == "month" || d2 == "week" || d2 == "weekday") && t.Any({"busiest", "quietest"}) && !money_words) m2 = "order_count";
+        if (d2 == "country" && t.Any({"placed", "orders"}) && !money_words) m2 = "order_count";
+        if (d2 == "variation" && (product || variation)) {
+          if (product) {
+            in.product_ids = product_ids;
+            in.product = product->name;
+          }
+        }
+        set_rank(d2);
+        if (d2 == "weekday" || d2 == "week" || d2 == "month" || d2 == "day") {
+          // "which month ..." is one answer.
+          if (!n) {
+            in.single = true;
+            in.limit = 1;
+          }
+        }
+      } else if (ranking && noun == "customer") {
+        m2 = money_words ? "customer_spend" : "order_count";
+        set_rank("customer");
+      }
+      metric = m2;
+    }
+  }
+
+  // ---------------------------------------------------------------- filters for all metrics
+  if (metric.empty() && previous == nullptr && (product || category)) metric = money_words ? "product_revenue" : "items_sold";
+  if (in.product_ids.empty() && product && metric != "refunded_units") {
+    in.product_ids = product_ids;
+    in.product = product->name;
+  }
+  if (variation && in.variation_ids.empty()) {
+    in.variation_ids = {std::atoll(variation->key.c_str())};
+    in.variation = variation->name;
+  }
+  if (category && metric != "product_count") in.category = category->name;
+  if (category && metric == "product_count") in.category = category->name;
+  if (country && metric != "customers_in_country") in.country = country->key;
+  if (country && metric == "customers_in_country") in.country = country->key;
+  if (coupon && in.coupon.empty() && metric != "unused_coupons") in.coupon = coupon->key;
+  if (method && in.payment_method.empty() && metric != "enabled_gateways") in.payment_method = method->key;
+  if (customer && in.customer_key.empty() && metric != "customer_spend") {
+    in.customer_key = customer->key;
+    in.customer = customer->name;
+  }
+  if (!statuses.empty() && in.statuses.empty() && (metric == "order_count" || metric == "gross_sales") && !t.Any({"sales", "revenue"})) {
+    in.statuses = statuses;
+  }
+  if (in.dimension.empty() && !dim.empty()) in.dimension = dim;
+  if (!metric.empty() && in.dimension == "product" && metric == "gross_sales") metric = "product_revenue";
+
+  // ---------------------------------------------------------------- periods and comparisons
+  in.metric = metric;
+  if (!periods.found.empty()) in.period = periods.found[0].second;
+  const bool explicit_two = periods.found.size() >= 2;
+  if (compare_words && !in.metric.empty()) {
+    in.compare = t.Any({"difference", "how much more", "how many more", "how much less", "how many fewer", "change in dollars", "absolute"}) && !t.Any({"percent", "percentage", "%"}) ? "change" : "growth";
+    if (explicit_two) in.base_period = periods.found[1].second;
+    if (in.period.empty()) in.period = "this_month";
+    static const std::regex before_unit(" (?:the |that )?(year|month|week|day|quarter) before ");
+    std::smatch bm;
+    if (std::regex_search(t.s, bm, before_unit) && (!explicit_two || in.base_period == in.period)) {
+      in.base_period = ShiftBack(in.period, bm[1]);
+    }
+    if (in.base_period == in.period && !in.period.empty()) {
+      std::string unit = in.period.find("year") != std::string::npos ? "year" : in.period.find("week") != std::string::npos ? "week" : in.period.find("month") != std::string::npos ? "month" : "";
+      in.base_period = ShiftBack(in.period, unit);
+    }
+    if (in.base_period.empty()) {
+      in.base_period = DefaultBasePeriod(in.period);
+      if (!in.base_period.empty()) in.notes.push_back("compared with the previous period of the same length");
+    }
+    if (t.Has("than") && !explicit_two && !t.Any({"growth", "change", "vs", "versus", "compared"})) {
+      in.compare.clear();
+      in.base_period.clear();
+    }
+  } else if (explicit_two && !in.metric.empty() && periods.found[1].second != in.period &&
+             (t.Has("and") || t.Has("or"))) {
+    // "sales in October and September": compare the two.
+    in.base_period = periods.found[1].second;
+    in.compare = "growth";
+  }
+
+  // ---------------------------------------------------------------- follow-ups
+  if (previous != nullptr && previous->out_of_scope.empty() && !previous->metric.empty()) {
+    const bool starts_follow = t.s.rfind(" and ", 0) == 0 || t.s.rfind(" what about ", 0) == 0 ||
+                               t.s.rfind(" how about ", 0) == 0 || t.s.rfind(" only ", 0) == 0 ||
+                               t.s.rfind(" same ", 0) == 0 || t.s.rfind(" now ", 0) == 0 ||
+                               t.s.rfind(" just ", 0) == 0 || t.s.rfind(" break ", 0) == 0 ||
+                               t.s.rfind(" split ", 0) == 0 || t.s.rfind(" by ", 0) == 0 ||
+                               t.s.rfind(" for ", 0) == 0 || t.s.rfind(" in ", 0) == 0 ||
+                               t.s.rfind(" then ", 0) == 0;
+    const bool before = t.Any({"before", "the one before", "prior", "earlier"});
+    if (in.metric.empty() || (starts_follow && !t.Any({"sales", "orders", "revenue", "refunds", "customers", "payouts", "disputes", "coupons"}))) {
+      QuestionIntent f = *previous;
+      f.notes.clear();
+      if (!in.period.empty()) {
+        f.period = in.period;
+        f.base_period = in.base_period;
+        f.compare = in.compare;
+      } else if (before) {
+        std::string unit = t.Has("month") ? "month" : t.Has("week") ? "week" : t.Has("year") ? "year" : t.Has("day") ? "day" : t.Has("quarter") ? "quarter" : "";
+        std::string shifted = ShiftBack(previous->period.empty() ? "all" : previous->period, unit);
+        if (!shifted.empty()) f.period = shifted;
+        f.base_period.clear();
+        f.compare.clear();
+      }
+      if (!in.compare.empty() && in.period.empty()) {
+        f.compare = in.compare;
+        f.base_period = DefaultBasePeriod(f.period);
+      }
+      if (!dim.empty()) {
+        f.dimension = dim;
+        f.limit = 0;
+        f.single = false;
+      } else if (!in.dimension.empty()) {
+        f.dimension = in.dimension;
+        f.limit = in.limit;
+        f.single = in.single;
+        f.ascending = in.ascending;
+      }
+      if (f.dimension == "product" && f.metric == "gross_sales") f.metric = "product_revenue";
+      if (country) f.country = country->key;
+      if (product) {
+        f.product_ids = product_ids;
+        f.product = product->name;
+      }
+      if (variation) {
+        f.variation_ids = {std::atoll(variation->key.c_str())};
+        f.variation = variation->name;
+      }
+      if (category) f.category = category->name;
+      if (coupon) f.coupon = coupon->key;
+      if (method) f.payment_method = method->key;
+      if (customer) {
+        f.customer_key = customer->key;
+        f.customer = customer->name;
+      }
+      if (!statuses.empty()) f.statuses = statuses;
+      if (!in.customer_type.empty()) f.customer_type = in.customer_type;
+      if (t.Any({"new customers", "new customer", "first-time"}) && f.metric != "new_customers") f.customer_type = "new";
+      if (t.Any({"returning customers", "returning"}) && f.metric != "returning_customers") f.customer_type = "returning";
+      f.notes.push_back("follow-up: reusing the previous question");
+      return f;
+    }
+  }
+  return in;
+}
+
+}  // namespace clever::query

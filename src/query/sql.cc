@@ -1,0 +1,689 @@
+#include "query/sql.h"
+
+#include <string_view>
+
+namespace clever::query {
+namespace {
+
+using store::Value;
+
+std::string ToLowerAscii(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+constexpr const char* kSales = "o.status IN ('completed','processing','on-hold')";
+constexpr const char* kCustKey =
+    "(CASE WHEN o.customer_id > 0 THEN 'c:' || CAST(o.customer_id AS TEXT) "
+    "WHEN trim(o.billing_email) <> '' THEN 'e:' || lower(trim(o.billing_email)) "
+    "ELSE 'o:' || CAST(o.id AS TEXT) END)";
+constexpr const char* kMethodKey =
+    "(CASE WHEN trim(o.payment_method_title) <> '' THEN trim(o.payment_method_title) "
+    "WHEN trim(o.payment_method) <> '' THEN trim(o.payment_method) ELSE '(none)' END)";
+constexpr const char* kPayoutAmount =
+    "(CASE WHEN po.type = 'withdrawal' THEN -abs(po.amount_minor) ELSE po.amount_minor END)";
+constexpr const char* kPayoutDate = "COALESCE(po.date_ms, po.created * 1000)";
+
+class Builder {
+ public:
+  // Returns a marker; Finish() replaces markers with `?` and orders the parameters by their
+  // position in the final text, so the evaluation order of string concatenation never matters.
+  std::string P(Value v) {
+    params_.push_back(std::move(v));
+    return "\x01" + std::to_string(params_.size() - 1) + "\x02";
+  }
+  std::string In(const std::vector<std::string>& values) {
+    std::string s = "(";
+    for (size_t i = 0; i < values.size(); ++i) s += (i ? "," : "") + P(values[i]);
+    return s + ")";
+  }
+  std::string InIds(const std::vector<int64_t>& values) {
+    std::string s = "(";
+    for (size_t i = 0; i < values.size(); ++i) s += (i ? "," : "") + P(values[i]);
+    return s + ")";
+  }
+  SqlQuery Finish(const std::string& text) {
+    SqlQuery q;
+    q.text.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] != '\x01') {
+        q.text += text[i];
+        continue;
+      }
+      size_t end = text.find('\x02', i);
+      size_t idx = std::stoul(text.substr(i + 1, end - i - 1));
+      q.params.push_back(params_.at(idx));
+      q.text += '?';
+      i = end;
+    }
+    return q;
+  }
+
+ private:
+  std::vector<Value> params_;
+};
+
+std::string DayAfter(const CivilDate& d) { return d.AddDays(1).ToString(); }
+
+// "col >= ? AND col < ?" over store-local ISO text.
+std::string LocalRange(Builder& b, const std::string& col, const DateRange& r) {
+  std::string s;
+  if (r.start) s = col + " >= " + b.P(r.start->ToString()) + " AND ";
+  return s + col + " < " + b.P(DayAfter(r.end));
+}
+
+// UTC "YYYY-MM-DD HH:MM:SS" bounds of store-local dates (disputes).
+std::string UtcText(const StoreTimeZone& tz, const CivilDate& local_day) {
+  int64_t utc = tz.ToUtc(LocalDateTime{local_day, 0, 0, 0});
+  std::string s = LocalDateTime::FromEpochSecondsAsUtc(utc).ToString();
+  s[10] = ' ';
+  return s;
+}
+
+bool IsLineMetric(const std::string& m) {
+  return m == "items_sold" || m == "product_revenue" || m == "product_orders" ||
+         m == "avg_unit_price";
+}
+
+std::string OrderDimKey(const std::string& dim) {
+  if (dim == "day" || dim == "week" || dim == "weekday") return "substr(o.date_created, 1, 10)";
+  if (dim == "month") return "substr(o.date_created, 1, 7)";
+  if (dim == "year") return "substr(o.date_created, 1, 4)";
+  if (dim == "country") return "o.billing_country";
+  if (dim == "customer") return kCustKey;
+  if (dim == "payment_method") return kMethodKey;
+  if (dim == "status") return "o.status";
+  if (dim == "coupon") return "cl.code";
+  if (dim == "product") return "li.product_id";
+  if (dim == "variation") return "(CAST(li.product_id AS TEXT) || ':' || CAST(li.variation_id AS TEXT))";
+  if (dim == "category") return "pc.name";
+  return "";
+}
+
+// Filters shared by every order-based statement.
+std::string OrderFilters(Builder& b, const QueryPlan& p, const DateRange& r, const StoreFacts& f,
+                         bool line_level) {
+  std::string w;
+  if (!p.country.empty()) w += " AND o.billing_country = " + b.P(p.country);
+  if (!p.payment_method.empty()) {
+    w += " AND (" + std::string(kMethodKey) + " = " + b.P(p.payment_method) +
+         " OR o.payment_method = " + b.P(p.payment_method) + ")";
+  }
+  if (!p.coupon.empty() && p.metric != "coupon_uses" && p.metric != "coupon_discount") {
+    w += " AND EXISTS (SELECT 1 FROM order_coupon_lines c2 WHERE c2.store_id = o.store_id AND "
+         "c2.order_id = o.id AND c2.code = " +
+         b.P(p.coupon) + ")";
+  }
+  if (!p.customer_key.empty()) w += " AND " + std::string(kCustKey) + " = " + b.P(p.customer_key);
+  if (line_level) {
+    if (!p.product_ids.empty()) w += " AND li.product_id IN " + b.InIds(p.product_ids);
+    if (!p.variation_ids.empty()) w += " AND li.variation_id IN " + b.InIds(p.variation_ids);
+    if (!p.category.empty() && p.dimension != "category") {
+      w += " AND EXISTS (SELECT 1 FROM product_categories pc2 WHERE pc2.store_id = li.store_id "
+           "AND pc2.product_id = li.product_id AND lower(pc2.name) = lower(" +
+           b.P(p.category) + "))";
+    }
+    if (!p.category.empty() && p.dimension == "category") {
+      w += " AND lower(pc.name) = lower(" + b.P(p.category) + ")";
+    }
+  } else {
+    if (!p.product_ids.empty() || !p.variation_ids.empty() || !p.category.empty()) {
+      w += " AND EXISTS (SELECT 1 FROM order_line_items l2 WHERE l2.store_id = o.store_id AND "
+           "l2.order_id = o.id";
+      if (!p.product_ids.empty()) w += " AND l2.product_id IN " + b.InIds(p.product_ids);
+      if (!p.variation_ids.empty()) w += " AND l2.variation_id IN " + b.InIds(p.variation_ids);
+      if (!p.category.empty()) {
+        w += " AND EXISTS (SELECT 1 FROM product_categories pc2 WHERE pc2.store_id = "
+             "l2.store_id AND pc2.product_id = l2.product_id AND lower(pc2.name) = lower(" +
+             b.P(p.category) + "))";
+      }
+      w += ")";
+    }
+  }
+  if (!p.customer_type.empty()) {
+    // First sales order of the customer, up to the as-of date [M-NEW] [M-RETURNING].
+    std::string cmp = p.customer_type == "new" ? " >= " : " < ";
+    std::string start = r.start ? r.start->ToString() : std::string("0000-00-00");
+    w += " AND " + std::string(kCustKey) +
+         " IN (SELECT ck FROM (SELECT " + std::string(kCustKey) +
+         " AS ck, MIN(o.date_created) AS first_at FROM orders o WHERE o.store_id = " +
+         b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " +
+         b.P(DayAfter(p.as_of)) + " GROUP BY 1) fo WHERE fo.first_at" + cmp + b.P(start) + ")";
+  }
+  return w;
+}
+
+std::string StatusCondition(Builder& b, const QueryPlan& p) {
+  if (p.statuses.empty()) return kSales;
+  return "o.status IN " + b.In(p.statuses);
+}
+
+std::string Select(const std::string& k, const std::string& a, const std::string& bb,
+                   const std::string& n) {
+  return "SELECT " + k + " AS k, " + a + " AS a, " + bb + " AS b, " + n + " AS n";
+}
+
+StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                               const StoreFacts& f) {
+  const std::string& m = p.metric;
+  const bool line = IsLineMetric(m);
+  const std::string& dim = p.dimension;
+  const bool line_dim = dim == "product" || dim == "variation" || dim == "category";
+  if (line_dim && !line) {
+    return InvalidArgumentError("this figure cannot be broken down by product");
+  }
+  std::string from = " FROM orders o";
+  if (line) from += " JOIN order_line_items li ON li.store_id = o.store_id AND li.order_id = o.id";
+  if (dim == "category") {
+    from += " JOIN product_categories pc ON pc.store_id = li.store_id AND pc.product_id = "
+            "li.product_id";
+  }
+  if (dim == "coupon") {
+    from += " JOIN order_coupon_lines cl ON cl.store_id = o.store_id AND cl.order_id = o.id";
+  }
+  const bool distinct_orders = dim == "coupon";
+  std::string count = distinct_orders ? "COUNT(DISTINCT o.id)" : "COUNT(*)";
+  std::string a, bb = "NULL", n = "NULL";
+  const bool needs_refunds = m == "net_sales" || m == "customer_spend" || m == "avg_ltv";
+  std::string refunds_join;
+  if (needs_refunds) {
+    refunds_join = " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM refunds WHERE "
+                   "store_id = " +
+                   b.P(f.store_id) + " AND date_created < " + b.P(DayAfter(p.as_of)) +
+                   " GROUP BY order_id) rf ON rf.order_id = o.id";
+  }
+  const std::string has_coupon =
+      "EXISTS (SELECT 1 FROM order_coupon_lines c3 WHERE c3.store_id = o.store_id AND "
+      "c3.order_id = o.id)";
+  if (m == "gross_sales" || m == "new_customer_sales") {
+    a = "SUM(o.total_minor)";
+  } else if (m == "net_sales" || m == "customer_spend") {
+    a = "SUM(o.total_minor - COALESCE(rf.r, 0))";
+  } else if (m == "avg_ltv") {
+    a = "SUM(o.total_minor - COALESCE(rf.r, 0))";
+    bb = "COUNT(DISTINCT " + std::string(kCustKey) + ")";
+  } else if (m == "order_count" || m == "orders_in_status") {
+    a = count;
+  } else if (m == "avg_order_value") {
+    a = "SUM(o.total_minor)";
+    bb = count;
+  } else if (m == "shipping_collected") {
+    a = "SUM(o.shipping_total_minor)";
+  } else if (m == "tax_collected") {
+    a = "SUM(o.total_tax_minor)";
+  } else if (m == "discount_total") {
+    a = "SUM(o.discount_total_minor)";
+  } else if (m == "largest_order") {
+    a = "MAX(o.total_minor)";
+  } else if (m == "guest_orders") {
+    a = "SUM(CASE WHEN o.customer_id = 0 THEN 1 ELSE 0 END)";
+  } else if (m == "guest_share") {
+    a = "SUM(CASE WHEN o.customer_id = 0 THEN 1 ELSE 0 END)";
+    bb = "COUNT(*)";
+  } else if (m == "customer_count") {
+    a = "COUNT(DISTINCT " + std::string(kCustKey) + ")";
+  } else if (m == "avg_orders_per_customer") {
+    a = "COUNT(*)";
+    bb = "COUNT(DISTINCT " + std::string(kCustKey) + ")";
+  } else if (m == "coupon_orders") {
+    a = "SUM(CASE WHEN " + has_coupon + " THEN 1 ELSE 0 END)";
+  } else if (m == "coupon_order_share") {
+    a = "SUM(CASE WHEN " + has_coupon + " THEN 1 ELSE 0 END)";
+    bb = "COUNT(*)";
+  } else if (m == "coupon_aov") {
+    a = "SUM(CASE WHEN " + has_coupon + " THEN o.total_minor ELSE 0 END)";
+    bb = "SUM(CASE WHEN " + has_coupon + " THEN 1 ELSE 0 END)";
+  } else if (m == "orders_per_day") {
+    a = "COUNT(*)";
+    n = "MIN(substr(o.date_created, 1, 10))";
+  } else if (m == "avg_items_per_order") {
+    a = "SUM((SELECT COALESCE(SUM(l3.quantity), 0) FROM order_line_items l3 WHERE l3.store_id = "
+        "o.store_id AND l3.order_id = o.id))";
+    bb = "COUNT(*)";
+  } else if (m == "payment_share" || m == "payment_revenue_share") {
+    std::string unit = m == "payment_share" ? "1" : "o.total_minor";
+    if (dim.empty()) {
+      if (p.payment_method.empty()) return InvalidArgumentError("which payment method?");
+      a = "SUM(CASE WHEN " + std::string(kMethodKey) + " = " + b.P(p.payment_method) +
+          " OR o.payment_method = " + b.P(p.payment_method) + " THEN " + unit + " ELSE 0 END)";
+      bb = "SUM(" + unit + ")";
+    } else {
+      a = "SUM(" + unit + ")";
+    }
+  } else if (m == "items_sold") {
+    a = "SUM(li.quantity)";
+  } else if (m == "product_revenue") {
+    a = "SUM(li.total_minor)";
+  } else if (m == "product_orders") {
+    a = "COUNT(DISTINCT o.id)";
+  } else if (m == "avg_unit_price") {
+    a = "SUM(li.total_minor)";
+    bb = "SUM(li.quantity)";
+  } else {
+    return InvalidArgumentError("unknown order metric");
+  }
+  std::string k = dim.empty() ? "NULL" : OrderDimKey(dim);
+  if (dim == "product") n = "MAX(CASE WHEN li.parent_name <> '' THEN li.parent_name ELSE li.name END)";
+  if (dim == "variation") n = "MAX(li.name)";
+  // Parameters are numbered in text order: build the pieces in that order.
+  std::string sql = Select(k, a, bb, n) + from + refunds_join;
+  std::string where = " WHERE o.store_id = " + b.P(f.store_id) + " AND " + StatusCondition(b, p);
+  if (m == "orders_in_status" || m == "avg_ltv") {
+    where += " AND o.date_created < " + b.P(DayAfter(p.as_of));
+  } else {
+    where += " AND " + LocalRange(b, "o.date_created", r);
+  }
+  QueryPlan copy = p;
+  if (m == "payment_share" || m == "payment_revenue_share") copy.payment_method.clear();
+  where += OrderFilters(b, copy, r, f, line);
+  sql += where;
+  if (!dim.empty()) sql += " GROUP BY " + k;
+  return b.Finish(sql);
+}
+
+StatusOr<SqlQuery> CustomerFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                                  const StoreFacts& f) {
+  const std::string& m = p.metric;
+  auto customers = [&]() {
+    return "(SELECT " + std::string(kCustKey) +
+           " AS ck, MIN(o.date_created) AS first_at, MAX(o.date_created) AS last_at, COUNT(*) AS "
+           "cnt FROM orders o WHERE o.store_id = " +
+           b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " +
+           b.P(DayAfter(p.as_of)) + " GROUP BY 1) cu";
+  };
+  std::string sql;
+  if (m == "new_customers") {
+    sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM " + customers() + " WHERE " +
+          LocalRange(b, "cu.first_at", r);
+  } else if (m == "returning_customers") {
+    if (!r.start) {
+      sql = Select("NULL", "0", "NULL", "NULL");
+    } else {
+      sql = Select("NULL", "COUNT(DISTINCT " + std::string(kCustKey) + ")", "NULL", "NULL") +
+            " FROM orders o JOIN " + customers() + " ON cu.ck = " + kCustKey +
+            " WHERE o.store_id = " + b.P(f.store_id) + " AND " + kSales + " AND " +
+            LocalRange(b, "o.date_created", r) + " AND cu.first_at < " +
+            b.P(r.start->ToString());
+    }
+  } else if (m == "repeat_customers") {
+    sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM " + customers() +
+          " WHERE cu.cnt >= " + b.P(int64_t{p.threshold > 0 ? p.threshold : 2});
+  } else if (m == "repeat_rate") {
+    sql = Select("NULL",
+                 "SUM(CASE WHEN cu.cnt >= " + b.P(int64_t{p.threshold > 0 ? p.threshold : 2}) +
+                     " THEN 1 ELSE 0 END)",
+                 "COUNT(*)", "NULL") +
+          " FROM " + customers();
+  } else if (m == "lapsed_customers") {
+    int days = p.threshold > 0 ? p.threshold : 90;
+    sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM " + customers() +
+          " WHERE cu.last_at < " + b.P(p.as_of.AddDays(-(days - 1)).ToString());
+  } else if (m == "customers_in_country") {
+    std::string k = p.dimension == "country" ? "x.bc" : "NULL";
+    sql = Select(k, "COUNT(*)", "NULL", "NULL") + " FROM (SELECT " + kCustKey +
+          " AS ck, o.billing_country AS bc, ROW_NUMBER() OVER (PARTITION BY " + kCustKey +
+          " ORDER BY o.date_created DESC, o.id DESC) AS rn FROM orders o WHERE o.store_id = " +
+          b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " +
+          b.P(DayAfter(p.as_of)) + ") x WHERE x.rn = 1";
+    if (!p.country.empty()) sql += " AND x.bc = " + b.P(p.country);
+    if (p.dimension == "country") sql += " GROUP BY x.bc";
+  } else {
+    return InvalidArgumentError("unknown customer metric");
+  }
+  return b.Finish(sql);
+}
+
+StatusOr<SqlQuery> AccountFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                                 const StoreFacts& f) {
+  std::string sql = Select("NULL", "COUNT(*)", "NULL", "NULL") +
+                    " FROM customers c WHERE c.store_id = " + b.P(f.store_id) +
+                    " AND (c.role = 'customer' OR c.role = '') AND (c.date_created IS NULL OR "
+                    "c.date_created < " +
+                    b.P(DayAfter(p.as_of)) + ")";
+  if (p.metric == "new_signups") sql += " AND " + LocalRange(b, "c.date_created", r);
+  if (p.metric == "paying_customers") sql += " AND c.is_paying_customer = 1";
+  if (p.metric == "non_paying_customers") sql += " AND c.is_paying_customer = 0";
+  return b.Finish(sql);
+}
+
+std::string CatalogWhere(Builder& b, const QueryPlan& p, const StoreFacts& f) {
+  return " WHERE p.store_id = " + b.P(f.store_id) +
+         " AND p.status = 'publish' AND (p.date_created IS NULL OR p.date_created < " +
+         b.P(DayAfter(p.as_of)) + ")";
+}
+
+std::string StockUnits(Builder& b, const QueryPlan& p, const StoreFacts& f) {
+  std::string d1 = DayAfter(p.as_of);
+  return "(SELECT 'p:' || CAST(p.id AS TEXT) AS uk, p.stock_quantity AS qty, p.manage_stock AS "
+         "ms, p.name AS nm, p.stock_status AS ss, p.price_minor AS pr FROM products p WHERE "
+         "p.store_id = " +
+         b.P(f.store_id) +
+         " AND p.status = 'publish' AND (p.date_created IS NULL OR p.date_created < " + b.P(d1) +
+         ") AND (p.type = 'simple' OR (p.type = 'variable' AND p.manage_stock = 1))"
+         " UNION ALL SELECT 'v:' || CAST(v.id AS TEXT), v.stock_quantity, v.manage_stock, p.name, "
+         "v.stock_status, v.price_minor FROM variations v JOIN products p ON p.store_id = "
+         "v.store_id AND p.id = v.parent_id WHERE v.store_id = " +
+         b.P(f.store_id) +
+         " AND p.status = 'publish' AND p.type = 'variable' AND (p.date_created IS NULL OR "
+         "p.date_created < " +
+         b.P(d1) + ") AND v.status = 'publish' AND v.manage_stock <> 2) u";
+}
+
+StatusOr<SqlQuery> ProductFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                                 const StoreFacts& f) {
+  const std::string& m = p.metric;
+  std::string sql;
+  if (m == "product_count") {
+    sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM products p" + CatalogWhere(b, p, f);
+    if (!p.type.empty()) sql += " AND p.type = " + b.P(p.type);
+    if (!p.category.empty()) {
+      sql += " AND EXISTS (SELECT 1 FROM product_categories pc WHERE pc.store_id = p.store_id AND "
+             "pc.product_id = p.id AND lower(pc.name) = lower(" +
+             b.P(p.category) + "))";
+    }
+  } else if (m == "on_sale_products" || m == "product_price" || m == "unsold_products") {
+    std::string a = m == "product_price" ? "p.price_minor" : "NULL";
+    sql = Select("p.id", a, "NULL", "p.name") + " FROM products p" + CatalogWhere(b, p, f) +
+          " AND p.type IN ('simple','variable')";
+    if (m == "on_sale_products") sql += " AND p.on_sale = 1";
+    if (m == "product_price") sql += " AND p.price_minor IS NOT NULL";
+    if (!p.category.empty()) {
+      sql += " AND EXISTS (SELECT 1 FROM product_categories pc WHERE pc.store_id = p.store_id AND "
+             "pc.product_id = p.id AND lower(pc.name) = lower(" +
+             b.P(p.category) + "))";
+    }
+    if (!p.product_ids.empty()) sql += " AND p.id IN " + b.InIds(p.product_ids);
+    if (m == "unsold_products") {
+      sql += " AND p.id NOT IN (SELECT li.product_id FROM orders o JOIN order_line_items li ON "
+             "li.store_id = o.store_id AND li.order_id = o.id WHERE o.store_id = " +
+             b.P(f.store_id) + " AND " + kSales + " AND " + LocalRange(b, "o.date_created", r) +
+             ")";
+    }
+  } else if (m == "low_stock" || m == "out_of_stock" || m == "inventory_value") {
+    if (m == "inventory_value") {
+      sql = Select("NULL", "SUM(u.qty * u.pr)", "NULL", "NULL") + " FROM " + StockUnits(b, p, f) +
+            " WHERE u.ms = 1 AND u.qty > 0 AND u.pr IS NOT NULL";
+    } else {
+      sql = Select("u.uk", "u.qty", "u.ms", "u.nm") + " FROM " + StockUnits(b, p, f);
+      if (m == "low_stock") {
+        sql += " WHERE u.ms = 1 AND u.qty > 0 AND u.qty <= " +
+               b.P(int64_t{p.threshold > 0 ? p.threshold : 5});
+      } else {
+        sql += " WHERE u.ss = 'outofstock'";
+      }
+    }
+  } else if (m == "stock_level") {
+    if (!p.variation_ids.empty()) {
+      sql = Select("v.id", "CASE WHEN v.manage_stock = 1 THEN v.stock_quantity ELSE NULL END",
+                   "NULL", "NULL") +
+            " FROM variations v WHERE v.store_id = " + b.P(f.store_id) + " AND v.id IN " +
+            b.InIds(p.variation_ids);
+    } else if (!p.product_ids.empty()) {
+      sql = Select("p.id",
+                   "CASE WHEN p.manage_stock = 1 THEN p.stock_quantity ELSE (SELECT "
+                   "SUM(v.stock_quantity) FROM variations v WHERE v.store_id = p.store_id AND "
+                   "v.parent_id = p.id AND v.manage_stock = 1) END",
+                   "NULL", "p.name") +
+            " FROM products p WHERE p.store_id = " + b.P(f.store_id) + " AND p.id IN " +
+            b.InIds(p.product_ids);
+    } else {
+      return InvalidArgumentError("which product?");
+    }
+  } else {
+    return InvalidArgumentError("unknown product metric");
+  }
+  return b.Finish(sql);
+}
+
+StatusOr<SqlQuery> CouponFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                                const StoreFacts& f) {
+  const std::string& m = p.metric;
+  std::string sql;
+  if (m == "coupon_uses" || m == "coupon_discount") {
+    std::string k = p.dimension == "coupon" ? "cl.code" : "NULL";
+    std::string a = m == "coupon_uses" ? "COUNT(DISTINCT o.id)" : "SUM(cl.discount_minor)";
+    sql = Select(k, a, "NULL", "NULL") +
+          " FROM orders o JOIN order_coupon_lines cl ON cl.store_id = o.store_id AND cl.order_id "
+          "= o.id WHERE o.store_id = " +
+          b.P(f.store_id) + " AND " + kSales + " AND " + LocalRange(b, "o.date_created", r);
+    if (!p.coupon.empty()) sql += " AND cl.code = " + b.P(p.coupon);
+    QueryPlan copy = p;
+    copy.coupon.clear();
+    sql += OrderFilters(b, copy, r, f, false);
+    if (p.dimension == "coupon") sql += " GROUP BY cl.code";
+    return b.Finish(sql);
+  }
+  const bool count_only = m == "coupon_count";
+  sql = Select(count_only ? "NULL" : "c.code", count_only ? "COUNT(*)" : "NULL", "NULL",
+               count_only ? "NULL" : "c.code") +
+        " FROM coupons c WHERE c.store_id = " + b.P(f.store_id) +
+        " AND (c.date_created IS NULL OR c.date_created < " + b.P(DayAfter(p.as_of)) + ")";
+  const std::string today = p.as_of.ToString();
+  if (m == "active_coupons") {
+    sql += " AND (c.date_expires IS NULL OR c.date_expires = '' OR substr(c.date_expires, 1, 10) "
+           ">= " +
+           b.P(today) +
+           ") AND (c.usage_limit IS NULL OR c.usage_limit = 0 OR c.usage_count < c.usage_limit) "
+           "AND (c.status = '' OR c.status = 'publish')";
+  } else if (m == "expired_coupons") {
+    sql += " AND c.date_expires IS NOT NULL AND c.date_expires <> '' AND substr(c.date_expires, "
+           "1, 10) < " +
+           b.P(today);
+  } else if (m == "unused_coupons") {
+    sql += " AND c.code NOT IN (SELECT cl.code FROM order_coupon_lines cl JOIN orders o ON "
+           "o.store_id = cl.store_id AND o.id = cl.order_id WHERE cl.store_id = " +
+           b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " +
+           b.P(DayAfter(p.as_of)) + ")";
+  } else if (m == "coupon_count") {
+    if (!p.type.empty()) sql += " AND c.discount_type = " + b.P(p.type);
+  } else {
+    return InvalidArgumentError("unknown coupon metric");
+  }
+  return b.Finish(sql);
+}
+
+StatusOr<SqlQuery> RefundFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                                const StoreFacts& f) {
+  const std::string& m = p.metric;
+  std::string sql;
+  if (m == "refund_rate") {
+    sql = Select("NULL",
+                 "SUM(CASE WHEN EXISTS (SELECT 1 FROM refunds r WHERE r.store_id = o.store_id AND "
+                 "r.order_id = o.id AND r.date_created < " +
+                     b.P(DayAfter(p.as_of)) + ") THEN 1 ELSE 0 END)",
+                 "COUNT(*)", "NULL") +
+          " FROM orders o WHERE o.store_id = " + b.P(f.store_id) +
+          " AND o.status IN ('completed','processing','on-hold','refunded') AND " +
+          LocalRange(b, "o.date_created", r);
+    QueryPlan copy = p;
+    copy.customer_type.clear();
+    sql += OrderFilters(b, copy, r, f, false);
+    return b.Finish(sql);
+  }
+  if (m == "refunded_units") {
+    std::string k = p.dimension == "product" ? "rl.product_id" : "NULL";
+    sql = Select(k, "SUM(abs(rl.quantity))", "NULL", "NULL") +
+          " FROM refunds r JOIN refund_line_items rl ON rl.store_id = r.store_id AND "
+          "rl.refund_id = r.id WHERE r.store_id = " +
+          b.P(f.store_id) + " AND " + LocalRange(b, "r.date_created", r);
+    if (!p.product_ids.empty()) sql += " AND rl.product_id IN " + b.InIds(p.product_ids);
+    if (p.dimension == "product") sql += " GROUP BY rl.product_id";
+    return b.Finish(sql);
+  }
+  std::string k = "NULL";
+  if (p.dimension == "day") k = "substr(r.date_created, 1, 10)";
+  if (p.dimension == "month") k = "substr(r.date_created, 1, 7)";
+  if (p.dimension == "reason") k = "trim(r.reason)";
+  std::string a, bb = "NULL";
+  if (m == "refund_total") a = "SUM(r.amount_minor)";
+  else if (m == "refund_count") a = "COUNT(*)";
+  else if (m == "largest_refund") a = "MAX(r.amount_minor)";
+  else if (m == "avg_refund") {
+    a = "SUM(r.amount_minor)";
+    bb = "COUNT(*)";
+  } else {
+    return InvalidArgumentError("unknown refund metric");
+  }
+  sql = Select(k, a, bb, "NULL") + " FROM refunds r WHERE r.store_id = " + b.P(f.store_id) +
+        " AND " + LocalRange(b, "r.date_created", r);
+  if (p.dimension == "reason") sql += " AND trim(r.reason) <> ''";
+  if (k != "NULL") sql += " GROUP BY " + k;
+  return b.Finish(sql);
+}
+
+StatusOr<SqlQuery> PaymentFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                                 const StoreFacts& f) {
+  const std::string& m = p.metric;
+  std::string sql;
+  if (m == "unpaid_orders" || m == "unpaid_value") {
+    sql = (m == "unpaid_orders" ? Select("o.number", "o.total_minor", "NULL", "o.number")
+                                : Select("NULL", "SUM(o.total_minor)", "COUNT(*)", "NULL")) +
+          " FROM orders o WHERE o.store_id = " + b.P(f.store_id) + " AND o.date_created < " +
+          b.P(DayAfter(p.as_of)) +
+          " AND (o.date_paid IS NULL OR o.date_paid = '') AND o.status NOT IN "
+          "('cancelled','failed','refunded','trash','checkout-draft','draft')";
+  } else if (m == "payments_received" || m == "payments_received_amount") {
+    sql = Select("NULL", m == "payments_received" ? "COUNT(*)" : "SUM(o.total_minor)", "NULL",
+                 "NULL") +
+          " FROM orders o WHERE o.store_id = " + b.P(f.store_id) +
+          " AND o.date_paid IS NOT NULL AND o.date_paid <> '' AND " +
+          LocalRange(b, "o.date_paid", r);
+    if (!p.payment_method.empty()) {
+      sql += " AND (" + std::string(kMethodKey) + " = " + b.P(p.payment_method) +
+             " OR o.payment_method = " + b.P(p.payment_method) + ")";
+    }
+  } else if (m == "enabled_gateways") {
+    sql = Select("g.id", "NULL", "NULL", "g.title") + " FROM payment_gateways g WHERE g.store_id = " +
+          b.P(f.store_id) + " AND g.enabled = 1";
+  } else {
+    return InvalidArgumentError("unknown payment metric");
+  }
+  return b.Finish(sql);
+}
+
+StatusOr<SqlQuery> PayoutFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                                const StoreFacts& f) {
+  const std::string& m = p.metric;
+  std::string cur = ToLowerAscii(f.currency);
+  std::string base = " FROM payouts po WHERE po.store_id = " + b.P(f.store_id) +
+                     " AND (lower(po.currency) = " + b.P(cur) + " OR po.currency = '')";
+  auto range = [&]() {
+    std::string s;
+    if (r.start) s += " AND " + std::string(kPayoutDate) + " >= " + b.P(r.start->ToDays() * 86400000);
+    return s + " AND " + kPayoutDate + " < " + b.P((r.end.ToDays() + 1) * 86400000);
+  };
+  std::string k = p.dimension == "day" || p.dimension == "month" ? kPayoutDate : "NULL";
+  std::string sql;
+  if (m == "payouts_total" || m == "payout_count" || m == "largest_payout" || m == "avg_payout") {
+    std::string a = m == "payout_count"     ? "COUNT(*)"
+                    : m == "largest_payout" ? "MAX(" + std::string(kPayoutAmount) + ")"
+                                            : "SUM(" + std::string(kPayoutAmount) + ")";
+    std::string bb = m == "avg_payout" ? "COUNT(*)" : "NULL";
+    sql = Select(k, a, bb, "NULL");
+    sql += base;
+    sql += " AND po.status = 'paid'" + range();
+    if (k != "NULL") sql += " GROUP BY " + k;
+  } else if (m == "last_payout" || m == "last_payout_date") {
+    sql = Select(kPayoutDate, kPayoutAmount, "NULL", "po.id") + base +
+          " AND po.status = 'paid' AND " + kPayoutDate + " < " +
+          b.P((p.as_of.ToDays() + 1) * 86400000) + " ORDER BY " + kPayoutDate +
+          " DESC, po.created DESC LIMIT 1";
+  } else if (m == "pending_payouts") {
+    sql = Select("NULL", "SUM(" + std::string(kPayoutAmount) + ")", "COUNT(*)", "NULL") + base +
+          " AND po.status IN ('pending','in_transit','estimated')";
+  } else if (m == "failed_payouts") {
+    sql = Select("NULL", "COUNT(*)", "SUM(" + std::string(kPayoutAmount) + ")", "NULL") + base +
+          " AND po.status IN ('failed','canceled')";
+  } else {
+    return InvalidArgumentError("unknown payout metric");
+  }
+  return b.Finish(sql);
+}
+
+StatusOr<SqlQuery> DisputeFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                                 const StoreFacts& f) {
+  const std::string& m = p.metric;
+  auto range = [&]() {
+    std::string s;
+    if (r.start) s += " AND d.created >= " + b.P(UtcText(f.tz, *r.start));
+    return s + " AND d.created < " + b.P(UtcText(f.tz, r.end.AddDays(1)));
+  };
+  std::string sql;
+  if (m == "dispute_count" || m == "dispute_amount") {
+    std::string k = "NULL";
+    if (p.dimension == "reason") k = "d.reason";
+    if (p.dimension == "status") k = "d.status";
+    if (p.dimension == "month") k = "d.created";
+    sql = Select(k, m == "dispute_count" ? "COUNT(*)" : "SUM(d.amount_minor)", "NULL", "NULL") +
+          " FROM disputes d WHERE d.store_id = " + b.P(f.store_id) + range();
+    if (!p.statuses.empty()) sql += " AND d.status IN " + b.In(p.statuses);
+    if (k != "NULL" && p.dimension != "month") sql += " GROUP BY " + k;
+  } else if (m == "open_disputes" || m == "disputes_needing_response") {
+    sql = Select("d.dispute_id", "d.amount_minor", "NULL", "d.order_number") +
+          " FROM disputes d WHERE d.store_id = " + b.P(f.store_id) +
+          " AND d.created < " + b.P(UtcText(f.tz, p.as_of.AddDays(1))) +
+          (m == "open_disputes"
+               ? " AND d.status IN ('needs_response','warning_needs_response','under_review',"
+                 "'warning_under_review')"
+               : " AND d.status IN ('needs_response','warning_needs_response')");
+  } else if (m == "dispute_win_rate") {
+    sql = Select("NULL", "SUM(CASE WHEN d.status = 'won' THEN 1 ELSE 0 END)",
+                 "SUM(CASE WHEN d.status IN ('won','lost') THEN 1 ELSE 0 END)", "NULL") +
+          " FROM disputes d WHERE d.store_id = " + b.P(f.store_id) + range();
+  } else if (m == "next_dispute_deadline") {
+    sql = Select("MIN(d.due_by)", "COUNT(*)", "NULL", "NULL") +
+          " FROM disputes d WHERE d.store_id = " + b.P(f.store_id) +
+          " AND d.status IN ('needs_response','warning_needs_response') AND d.due_by IS NOT NULL";
+  } else {
+    return InvalidArgumentError("unknown dispute metric");
+  }
+  return b.Finish(sql);
+}
+
+}  // namespace
+
+StatusOr<SqlQuery> BuildSql(const QueryPlan& plan, const DateRange& range, const StoreFacts& facts,
+                            store::Dialect /*dialect*/) {
+  Builder b;
+  const std::string& m = plan.metric;
+  if (m == "new_customers" || m == "returning_customers" || m == "repeat_customers" ||
+      m == "repeat_rate" || m == "lapsed_customers" || m == "customers_in_country") {
+    return CustomerFamily(b, plan, range, facts);
+  }
+  if (m == "registered_customers" || m == "new_signups" || m == "paying_customers" ||
+      m == "non_paying_customers") {
+    return AccountFamily(b, plan, range, facts);
+  }
+  if (m == "product_count" || m == "on_sale_products" || m == "product_price" ||
+      m == "unsold_products" || m == "low_stock" || m == "out_of_stock" ||
+      m == "inventory_value" || m == "stock_level") {
+    return ProductFamily(b, plan, range, facts);
+  }
+  if (m == "coupon_uses" || m == "coupon_discount" || m == "active_coupons" ||
+      m == "expired_coupons" || m == "unused_coupons" || m == "coupon_count") {
+    return CouponFamily(b, plan, range, facts);
+  }
+  if (m == "refund_total" || m == "refund_count" || m == "largest_refund" || m == "avg_refund" ||
+      m == "refund_rate" || m == "refunded_units") {
+    return RefundFamily(b, plan, range, facts);
+  }
+  if (m == "unpaid_orders" || m == "unpaid_value" || m == "payments_received" ||
+      m == "payments_received_amount" || m == "enabled_gateways") {
+    return PaymentFamily(b, plan, range, facts);
+  }
+  if (m == "payouts_total" || m == "payout_count" || m == "largest_payout" || m == "avg_payout" ||
+      m == "last_payout" || m == "last_payout_date" || m == "pending_payouts" ||
+      m == "failed_payouts") {
+    return PayoutFamily(b, plan, range, facts);
+  }
+  if (m == "dispute_count" || m == "dispute_amount" || m == "open_disputes" ||
+      m == "disputes_needing_response" || m == "dispute_win_rate" ||
+      m == "next_dispute_deadline") {
+    return DisputeFamily(b, plan, range, facts);
+  }
+  return OrderFamily(b, plan, range, facts);
+}
+
+}  // namespace clever::query

@@ -1,0 +1,44 @@
+// SQL generation: QueryPlan -> one SELECT with `?` placeholders and bound parameters. No text
+// from the question is ever pasted into SQL: names, codes, dates and numbers travel as
+// parameters; only fixed fragments of this file form the statement. The SQL is portable between
+// SQLite and PostgreSQL (substr, lower, trim, CAST(.. AS TEXT), ||, CASE, EXISTS, window
+// functions); `dialect` exists for the few places that may differ.
+//
+// Every statement returns the columns k (group key or NULL), a (numerator), b (denominator or
+// NULL), n (a fallback display name or NULL); execute.h turns them into figures.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/dates.h"
+#include "common/status.h"
+#include "query/periods.h"
+#include "query/plan.h"
+#include "store/database.h"
+
+namespace clever::query {
+
+// What the planner needs to know about one store (store_info + sync_state).
+struct StoreFacts {
+  int64_t store_id = 0;
+  std::string name;
+  std::string currency = "USD";
+  int decimals = 2;
+  StoreTimeZone tz = StoreTimeZone::Utc();
+  bool woopayments = true;   // payouts and disputes are synced for this store
+  std::string synced_at;     // UTC ISO time of the last successful sync ("" = never)
+};
+
+struct SqlQuery {
+  std::string text;
+  std::vector<store::Value> params;
+};
+
+// The statement computing `plan.metric` over `range` (the plan's range or its base range).
+// kInvalidArgument for a combination the catalogue does not define.
+StatusOr<SqlQuery> BuildSql(const QueryPlan& plan, const DateRange& range, const StoreFacts& facts,
+                            store::Dialect dialect);
+
+}  // namespace clever::query

@@ -1,0 +1,214 @@
+#include "query/text.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace clever::query {
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when invalid.
+size_t Utf8Length(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t n = 0;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0 && c >= 0xC2) n = 2;
+  else if ((c & 0xF0) == 0xE0) n = 3;
+  else if ((c & 0xF8) == 0xF0 && c <= 0xF4) n = 4;
+  else return 0;
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+std::string DecodeEntities(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '&') {
+      static const std::pair<const char*, const char*> kEntities[] = {
+          {"&amp;", "&"},   {"&#038;", "&"},  {"&#39;", "'"},  {"&#039;", "'"},
+          {"&quot;", "\""}, {"&lt;", "<"},    {"&gt;", ">"},   {"&nbsp;", " "},
+          {"&#8211;", "-"}, {"&#8217;", "'"}, {"&ndash;", "-"}};
+      bool done = false;
+      for (const auto& [from, to] : kEntities) {
+        std::string_view f(from);
+        if (s.substr(i, f.size()) == f) {
+          out += to;
+          i += f.size() - 1;
+          done = true;
+          break;
+        }
+      }
+      if (done) continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string NormalizeText(std::string_view raw) {
+  std::string text = DecodeEntities(raw);
+  std::string out;
+  out.reserve(text.size());
+  auto push_space = [&]() {
+    if (!out.empty() && out.back() != ' ') out += ' ';
+  };
+  for (size_t i = 0; i < text.size();) {
+    size_t n = Utf8Length(text, i);
+    if (n == 0) {  // invalid byte: drop
+      ++i;
+      continue;
+    }
+    if (n > 1) {
+      std::string_view cp = std::string_view(text).substr(i, n);
+      // Typographic dashes and quotes to ASCII.
+      if (cp == "\xE2\x80\x93" || cp == "\xE2\x80\x94") {
+        push_space();
+      } else if (cp == "\xE2\x80\x99" || cp == "\xE2\x80\x98") {
+        out += '\'';
+      } else if (cp == "\xC2\xA0") {
+        push_space();
+      } else {
+        out.append(cp);
+      }
+      i += n;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (std::isalnum(c)) {
+      out += static_cast<char>(std::tolower(c));
+    } else if (c == '%' || c == '#' || c == '$' || c == '@' || c == '_') {
+      out += static_cast<char>(c);
+    } else if (c == '\'' || c == '.' || c == '-' || c == '/' || c == ':' || c == '+') {
+      // Keep inside a word ("don't", "12.50", "on-hold", "t-shirt", "10/03", "ck_x"), else space.
+      bool prev_word = !out.empty() && out.back() != ' ';
+      bool next_word = i + 1 < text.size() &&
+                       (std::isalnum(static_cast<unsigned char>(text[i + 1])) ||
+                        static_cast<unsigned char>(text[i + 1]) >= 0x80);
+      if (prev_word && next_word) {
+        out += static_cast<char>(c);
+      } else {
+        push_space();
+      }
+    } else {
+      push_space();
+    }
+    ++i;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::vector<std::string> Tokenize(std::string_view normalized) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < normalized.size()) {
+    size_t j = normalized.find(' ', i);
+    if (j == std::string_view::npos) j = normalized.size();
+    if (j > i) out.emplace_back(normalized.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+int EditDistance(std::string_view a, std::string_view b, int cap) {
+  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  if (std::abs(n - m) > cap) return cap + 1;
+  std::vector<std::vector<int>> d(static_cast<size_t>(n + 1), std::vector<int>(static_cast<size_t>(m + 1)));
+  for (int i = 0; i <= n; ++i) d[static_cast<size_t>(i)][0] = i;
+  for (int j = 0; j <= m; ++j) d[0][static_cast<size_t>(j)] = j;
+  for (int i = 1; i <= n; ++i) {
+    int row_min = cap + 1;
+    for (int j = 1; j <= m; ++j) {
+      const size_t ui = static_cast<size_t>(i), uj = static_cast<size_t>(j);
+      int cost = a[ui - 1] == b[uj - 1] ? 0 : 1;
+      int v = std::min({d[ui - 1][uj] + 1, d[ui][uj - 1] + 1, d[ui - 1][uj - 1] + cost});
+      if (i > 1 && j > 1 && a[ui - 1] == b[uj - 2] && a[ui - 2] == b[uj - 1]) {
+        v = std::min(v, d[ui - 2][uj - 2] + 1);
+      }
+      d[ui][uj] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > cap) return cap + 1;
+  }
+  return std::min(d[static_cast<size_t>(n)][static_cast<size_t>(m)], cap + 1);
+}
+
+int AllowedTypos(size_t length) {
+  if (length < 4) return 0;
+  if (length <= 7) return 1;
+  return 2;
+}
+
+PhraseMatch FindPhrase(const std::vector<std::string>& tokens,
+                       const std::vector<std::string>& phrase, bool fuzzy) {
+  PhraseMatch best;
+  if (phrase.empty() || phrase.size() > tokens.size()) return best;
+  int best_distance = 1 << 20;
+  for (size_t s = 0; s + phrase.size() <= tokens.size(); ++s) {
+    int total = 0;
+    bool ok = true;
+    for (size_t k = 0; k < phrase.size(); ++k) {
+      const std::string& t = tokens[s + k];
+      const std::string& p = phrase[k];
+      if (t == p) continue;
+      if (!fuzzy) {
+        ok = false;
+        break;
+      }
+      int allowed = AllowedTypos(p.size());
+      // Digits and codes must match exactly.
+      if (allowed == 0 || std::any_of(p.begin(), p.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+        ok = false;
+        break;
+      }
+      // Typos rarely hit the first letter; requiring it keeps "nothing" from being "clothing".
+      if (t.empty() || t[0] != p[0]) {
+        ok = false;
+        break;
+      }
+      int dist = EditDistance(t, p, allowed);
+      if (dist > allowed) {
+        ok = false;
+        break;
+      }
+      total += dist;
+    }
+    if (ok && total < best_distance) {
+      best_distance = total;
+      best.start = static_cast<int>(s);
+      best.length = static_cast<int>(phrase.size());
+      best.distance = total;
+      if (total == 0) break;
+    }
+  }
+  return best;
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string Trim(std::string_view s) {
+  size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string_view::npos) return "";
+  size_t b = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(a, b - a + 1));
+}
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace clever::query

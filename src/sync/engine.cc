@@ -1,0 +1,1186 @@
+// The sync engine: per-category passes over the store's lists (see docs/sync.md for the design).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <unordered_set>
+
+#include "common/dates.h"
+#include "sync/fetcher.h"
+#include "sync/sync.h"
+#include "sync/writer.h"
+#include "woo/records.h"
+
+namespace clever::sync {
+namespace {
+
+using store::Value;
+
+// ---------------------------------------------------------------------------------- time helpers
+std::string IsoUtc(std::chrono::system_clock::time_point t) {
+  int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  return LocalDateTime::FromEpochSecondsAsUtc(secs).ToString();
+}
+
+std::optional<int64_t> IsoToEpoch(const std::string& iso) {
+  auto t = ParseLocalDateTime(iso);
+  if (!t.ok()) return std::nullopt;
+  return t->ToEpochSecondsAsUtc();
+}
+
+std::string EpochToIso(int64_t secs) {
+  return LocalDateTime::FromEpochSecondsAsUtc(secs).ToString();
+}
+
+// "Fri, 27 Nov 2026 23:49:00 GMT" -> ISO UTC, or "".
+std::string HttpDateToIso(const std::string& text) {
+  int day = 0, year = 0, hh = 0, mm = 0, ss = 0;
+  char mon[4] = {0};
+  if (std::sscanf(text.c_str(), "%*3s, %d %3s %d %d:%d:%d", &day, mon, &year, &hh, &mm, &ss) != 6) {
+    return "";
+  }
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (int m = 0; m < 12; ++m) {
+    if (std::strncmp(mon, kMonths[m], 3) == 0 && IsValidDate(year, m + 1, day) && hh < 24 &&
+        mm < 60 && ss < 61) {
+      LocalDateTime t{{year, m + 1, day}, hh, mm, ss};
+      return t.ToString();
+    }
+  }
+  return "";
+}
+
+// ---------------------------------------------------------------------------------- cursor
+// Opaque to everyone but sync/: "k=v;k=v". Values never contain ';' or '='.
+struct Cursor {
+  std::string mode;  // "" (never) | full | incr | done
+  int64_t offset = 0;
+  bool has_last = false;
+  woo::RecordKey last;
+  std::string since;       // incremental window start (UTC ISO) of the current pass
+  std::string max_mod;     // largest modified/created date seen in the current pass
+  std::string pass_start;  // server time when the current pass began
+  std::string next_since;  // where the next incremental pass starts (set when done)
+  int64_t reconciled = 0;  // unix seconds of the last full id reconciliation
+
+  static Cursor Parse(const std::string& text) {
+    Cursor c;
+    std::stringstream in(text);
+    std::string part;
+    while (std::getline(in, part, ';')) {
+      size_t eq = part.find('=');
+      if (eq == std::string::npos) continue;
+      std::string k = part.substr(0, eq);
+      std::string v = part.substr(eq + 1);
+      auto num = [&] {
+        try {
+          return static_cast<int64_t>(std::stoll(v));
+        } catch (...) {
+          return int64_t{0};
+        }
+      };
+      if (k == "mode") c.mode = v;
+      if (k == "offset") c.offset = std::max<int64_t>(0, num());
+      if (k == "last_id") {
+        c.has_last = true;
+        c.last.id = num();
+      }
+      if (k == "last_mod") c.last.modified_gmt = v;
+      if (k == "since") c.since = v;
+      if (k == "max_mod") c.max_mod = v;
+      if (k == "pass_start") c.pass_start = v;
+      if (k == "next_since") c.next_since = v;
+      if (k == "reconciled") c.reconciled = num();
+    }
+    return c;
+  }
+  [[nodiscard]] std::string Serialize() const {
+    std::string s = "mode=" + mode + ";offset=" + std::to_string(offset);
+    if (has_last) s += ";last_id=" + std::to_string(last.id) + ";last_mod=" + last.modified_gmt;
+    s += ";since=" + since + ";max_mod=" + max_mod + ";pass_start=" + pass_start +
+         ";next_since=" + next_since + ";reconciled=" + std::to_string(reconciled);
+    return s;
+  }
+};
+
+struct StateRow {
+  std::string state;
+  Cursor cursor;
+  int64_t records_done = 0, records_total = 0;
+  std::string last_success_at;
+};
+
+// ---------------------------------------------------------------------------------- outcome
+struct Outcome {
+  bool not_available = false;
+  std::string note;  // merchant-facing remark kept in error_reason on success (e.g. skipped rows)
+};
+
+std::string HintFor(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kUnauthenticated:
+      return "Check the store's API key with `clever connector test NAME`; create a new Read key "
+             "in WooCommerce > Settings > Advanced > REST API if it was revoked.";
+    case StatusCode::kPermissionDenied:
+      return "The key's WordPress user needs the Shop Manager or Administrator role.";
+    case StatusCode::kUnavailable:
+    case StatusCode::kDeadlineExceeded:
+      return "The store was busy or unreachable; Clever tries again at the next sync. If it "
+             "persists, ask your host whether requests are being rate-limited.";
+    case StatusCode::kDataLoss:
+      return "The store sent data Clever could not read (often a PHP error printed into the "
+             "answer); check the store's PHP error log.";
+    case StatusCode::kNotFound:
+      return "Check that WooCommerce is active and the store URL is right.";
+    default:
+      return "Run `clever sync` again; if it keeps failing, report this message.";
+  }
+}
+
+// ---------------------------------------------------------------------------------- the run
+class Run {
+ public:
+  Run(store::Database& db, Fetcher& fetcher, Clock& clock, const SyncOptions& options,
+      int64_t store_id, const ProgressFn& progress)
+      : db_(db),
+        fetcher_(fetcher),
+        clock_(clock),
+        options_(options),
+        store_(store_id),
+        progress_(progress) {}
+
+  Status Execute();
+
+ private:
+  // ---- state
+  StatusOr<StateRow> ReadState(const std::string& category) {
+    CLEVER_ASSIGN_OR_RETURN(
+        store::ResultSet rs,
+        db_.Query("SELECT state, cursor, records_done, records_total, last_success_at FROM "
+                  "sync_state WHERE store_id = ? AND category = ?",
+                  {Value{store_}, Value{category}}));
+    StateRow row;
+    if (!rs.rows.empty()) {
+      row.state = store::AsString(rs.rows[0][0]);
+      row.cursor = Cursor::Parse(store::AsString(rs.rows[0][1]));
+      row.records_done = store::AsInt(rs.rows[0][2]);
+      row.records_total = store::AsInt(rs.rows[0][3]);
+      row.last_success_at = store::AsString(rs.rows[0][4]);
+    }
+    return row;
+  }
+  Status EnsureStateRow(const std::string& category) {
+    return db_
+        .Execute("INSERT INTO sync_state (store_id, category) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                 {Value{store_}, Value{category}})
+        .status();
+  }
+  Status SaveCursor(const std::string& category, const Cursor& c, int64_t done, int64_t total) {
+    return db_
+        .Execute(
+            "UPDATE sync_state SET cursor = ?, records_done = ?, records_total = ? WHERE store_id "
+            "= ? AND category = ?",
+            {Value{c.Serialize()}, Value{done}, Value{total}, Value{store_}, Value{category}})
+        .status();
+  }
+  Status SetState(const std::string& category, const std::string& state, const std::string& reason,
+                  const std::string& hint, bool success) {
+    std::string now = IsoUtc(clock_.Now());
+    if (success) {
+      return db_
+          .Execute(
+              "UPDATE sync_state SET state = ?, error_reason = ?, error_hint = ?, "
+              "last_success_at = ?, last_attempt_at = ? WHERE store_id = ? AND category = ?",
+              {Value{state}, Value{reason}, Value{hint}, Value{now}, Value{now}, Value{store_},
+               Value{category}})
+          .status();
+    }
+    return db_
+        .Execute(
+            "UPDATE sync_state SET state = ?, error_reason = ?, error_hint = ?, last_attempt_at = "
+            "? WHERE store_id = ? AND category = ?",
+            {Value{state}, Value{reason}, Value{hint}, Value{now}, Value{store_}, Value{category}})
+        .status();
+  }
+
+  // ---- progress
+  struct Progress {
+    std::string category;
+    int64_t done = 0, total = 0;
+    int64_t done_at_start = 0;
+    std::chrono::steady_clock::time_point started;
+  };
+  void Report(const Progress& p, const std::string& state) {
+    if (!progress_) return;
+    CategoryStatus s;
+    s.category = p.category;
+    s.state = state;
+    s.records_done = p.done;
+    s.records_total = std::max(p.total, p.done);
+    double secs = std::chrono::duration<double>(clock_.Monotonic() - p.started).count();
+    int64_t moved = p.done - p.done_at_start;
+    if (secs > 0.001 && moved > 0) {
+      s.rate_per_s = static_cast<double>(moved) / secs;
+      s.eta_s = static_cast<int64_t>(std::ceil(
+          static_cast<double>(std::max<int64_t>(0, s.records_total - p.done)) / s.rate_per_s));
+    }
+    progress_(s);
+  }
+
+  // ---- generic keyset pass (see docs/sync.md, "Paging while the store changes")
+  template <typename T>
+  struct ListSpec {
+    std::string category;  // sync_state row the cursor lives in
+    std::string route;
+    woo::Params filters;  // _fields, orderby, order, filters; page params are added here
+    bool by_modified = false;
+    std::function<StatusOr<woo::Page<T>>(std::string_view)> parse;
+    std::function<woo::RecordKey(const T&)> key;
+    std::function<std::string(const T&)> tracked_date;  // feeds Cursor::max_mod
+    std::function<Status(std::vector<T>&)> write;
+    std::vector<int64_t>* seen = nullptr;  // ids of every entry listed (when non-null)
+  };
+
+  template <typename T>
+  Status Keyset(const ListSpec<T>& spec, Cursor& cur, Progress& prog);
+
+  // A single GET whose body goes through `parse` on the worker.
+  template <typename R>
+  StatusOr<R> GetOne(const std::string& route, const woo::Params& params,
+                     std::function<StatusOr<R>(std::string_view)> parse,
+                     std::string* date_header = nullptr, int64_t* total = nullptr) {
+    auto out = std::make_shared<std::optional<R>>();
+    auto date = std::make_shared<std::string>();
+    auto tot = std::make_shared<int64_t>(-1);
+    Status s = fetcher_.Get(route, params, [&, out, date, tot](const woo::Response& r) -> Status {
+      StatusOr<R> v = parse(r.body);
+      if (!v.ok()) return v.status();
+      *out = std::move(v).value();
+      auto it = r.headers.find("date");
+      if (it != r.headers.end()) *date = it->second;
+      *tot = r.total;
+      return OkStatus();
+    });
+    if (!s.ok()) return s;
+    if (date_header != nullptr) *date_header = *date;
+    if (total != nullptr) *total = *tot;
+    return std::move(**out);
+  }
+
+  // Remote X-WP-Total of a list (one id-only row).
+  StatusOr<int64_t> RemoteCount(const std::string& route, woo::Params filters) {
+    filters.emplace_back("_fields", woo::kIdFields);
+    filters.emplace_back("per_page", "1");
+    int64_t total = -1;
+    CLEVER_ASSIGN_OR_RETURN(auto keys, GetOne<std::vector<woo::RecordKey>>(
+                                           route, filters, &woo::ParseKeys, nullptr, &total));
+    if (total < 0) return DataLossError("the store did not send X-WP-Total for " + route);
+    (void)keys;
+    return total;
+  }
+
+  // ---- categories
+  StatusOr<Outcome> Discover();
+  template <typename T>
+  StatusOr<Outcome> CrudCategory(const std::string& family, ListSpec<T> spec,
+                                 const std::string& route_for_count,
+                                 const woo::Params& count_filters, bool incremental_ok);
+  StatusOr<Outcome> Customers();
+  StatusOr<Outcome> Orders();
+  StatusOr<Outcome> Products();
+  StatusOr<Outcome> Coupons();
+  StatusOr<Outcome> Refunds();
+  StatusOr<Outcome> Payments();
+  StatusOr<Outcome> Payouts();
+  StatusOr<Outcome> Disputes();
+  StatusOr<Outcome> Reports();
+  StatusOr<Outcome> RefundsPerOrder(const Cursor& orders_cursor);
+  // Pages of a WooPayments wrapper list ({data, total_count}; page/pagesize), in order; each
+  // page's records go to `sink` (which writes them in one transaction).
+  template <typename T>
+  Status WrapperList(const std::string& route, woo::Params params,
+                     StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*), Progress& prog,
+                     int64_t* skipped, const std::function<Status(std::vector<T>&)>& sink);
+  template <typename T>
+  StatusOr<Outcome> ReplacedWrapper(const std::string& route, const char* sort,
+                                    StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*),
+                                    const std::string& table, const std::string& key_column,
+                                    Status (*write)(store::Database&, int64_t,
+                                                    const std::vector<T>&),
+                                    std::string (*key)(const T&), const std::string& what);
+  Status Category(const std::string& name, const std::function<StatusOr<Outcome>()>& body);
+  [[nodiscard]] bool Wanted(const std::string& name) const {
+    return options_.only.empty() ||
+           std::find(options_.only.begin(), options_.only.end(), name) != options_.only.end();
+  }
+
+  std::string SinceFor(const Cursor& c) {
+    std::string base = c.next_since;
+    auto e = IsoToEpoch(base);
+    if (!e) return "";
+    return EpochToIso(*e - options_.overlap.count());
+  }
+
+  store::Database& db_;
+  Fetcher& fetcher_;
+  Clock& clock_;
+  const SyncOptions& options_;
+  int64_t store_;
+  const ProgressFn& progress_;
+  woo::RouteIndex routes_;
+  int decimals_ = 2;
+  std::vector<std::string> failures_;
+  std::vector<int64_t> touched_orders_;     // orders written in this run (refund fallback)
+  std::vector<std::string> skipped_notes_;  // records that could not be read, this category
+  Status first_failure_;
+};
+
+template <typename T>
+Status Run::Keyset(const ListSpec<T>& spec, Cursor& cur, Progress& prog) {
+  struct Result {
+    woo::Page<T> page;
+    int64_t total = -1;
+    std::string date;
+  };
+  struct Slot {
+    int64_t offset;
+    std::future<Status> done;
+    std::shared_ptr<Result> res;
+  };
+  const int64_t per_page = std::clamp(options_.per_page, 2, 100);
+  const int64_t step = per_page - 1;  // one entry of overlap: the chain check
+  const size_t max_window = static_cast<size_t>(fetcher_.concurrency()) * 2;
+  std::deque<Slot> window;
+  int64_t known_total = -1;
+  int64_t next_submit = cur.offset;
+  int shifts = 0;
+
+  auto submit = [&](int64_t offset) {
+    woo::Params params = spec.filters;
+    params.emplace_back("per_page", std::to_string(per_page));
+    params.emplace_back("offset", std::to_string(offset));
+    auto res = std::make_shared<Result>();
+    auto parse = spec.parse;
+    std::future<Status> f =
+        fetcher_.Submit(spec.route, std::move(params), [res, parse](const woo::Response& r) {
+          StatusOr<woo::Page<T>> page = parse(r.body);
+          if (!page.ok()) return page.status();
+          res->page = std::move(page).value();
+          res->total = r.total;
+          auto it = r.headers.find("date");
+          if (it != r.headers.end()) res->date = it->second;
+          return OkStatus();
+        });
+    window.push_back({offset, std::move(f), res});
+  };
+
+  for (;;) {
+    if (window.empty()) {
+      next_submit = cur.offset;
+      submit(next_submit);
+      next_submit += step;
+    }
+    while (window.size() < max_window && known_total >= 0 && next_submit < known_total) {
+      submit(next_submit);
+      next_submit += step;
+    }
+    Slot slot = std::move(window.front());
+    window.pop_front();
+    CLEVER_RETURN_IF_ERROR(slot.done.get().WithContext("fetching " + spec.route));
+    Result& r = *slot.res;
+    if (r.total >= 0) known_total = std::max(known_total, r.total);
+    if (cur.pass_start.empty()) {
+      std::string server = HttpDateToIso(r.date);
+      cur.pass_start = server.empty() ? IsoUtc(clock_.Now()) : server;
+    }
+    std::vector<woo::RecordKey> keys = r.page.keys;
+    for (auto& k : keys) {
+      if (k.id <= 0)
+        return DataLossError("the store listed an entry without an id in " + spec.route);
+      if (!spec.by_modified) k.modified_gmt.clear();
+    }
+    const int64_t n = static_cast<int64_t>(keys.size());
+    // Chain check: a page at offset > 0 must start at or before the last entry already taken,
+    // else entries before it were deleted (or moved) and the rows shifted: step back.
+    if (slot.offset > 0 && cur.has_last && (n == 0 || keys.front() > cur.last)) {
+      window.clear();
+      if (++shifts > 10000) return InternalError("the store's list kept shifting under paging");
+      next_submit = std::max<int64_t>(0, slot.offset - per_page);
+      cur.offset = next_submit;
+      continue;
+    }
+    if (n == per_page && cur.has_last && !(keys.back() > cur.last)) {
+      return FailedPreconditionError("the store ignored the `offset` parameter of " + spec.route +
+                                     "; Clever cannot page it safely");
+    }
+    std::vector<T> fresh;
+    fresh.reserve(r.page.records.size());
+    for (auto& rec : r.page.records) {
+      woo::RecordKey k = spec.key(rec);
+      if (!spec.by_modified) k.modified_gmt.clear();
+      if (cur.has_last && !(k > cur.last)) continue;
+      std::string d = spec.tracked_date ? spec.tracked_date(rec) : std::string();
+      if (d > cur.max_mod) cur.max_mod = d;
+      fresh.push_back(std::move(rec));
+    }
+    if (spec.seen != nullptr) {
+      for (const auto& k : keys) {
+        if (!cur.has_last || k > cur.last) spec.seen->push_back(k.id);
+      }
+    }
+    if (n > 0 && (!cur.has_last || keys.back() > cur.last)) {
+      cur.last = keys.back();
+      cur.has_last = true;
+    }
+    cur.offset = slot.offset + std::max<int64_t>(0, n - 1);
+    prog.done += static_cast<int64_t>(fresh.size());
+    if (known_total >= 0) prog.total = std::max(prog.total, known_total);
+    for (const auto& issue : r.page.skipped) {
+      skipped_notes_.push_back(spec.route + " id " + std::to_string(issue.id) + ": " +
+                               issue.message);
+    }
+    Status written = db_.Transaction([&]() -> Status {
+      CLEVER_RETURN_IF_ERROR(spec.write(fresh));
+      return SaveCursor(spec.category, cur, prog.done, prog.total);
+    });
+    CLEVER_RETURN_IF_ERROR(written);
+    Report(prog, "syncing");
+    if (n < per_page) return OkStatus();
+    if (!window.empty() && window.front().offset != cur.offset) {
+      window.clear();
+      next_submit = cur.offset;
+    }
+  }
+}
+
+StatusOr<Outcome> Run::Discover() {
+  CLEVER_ASSIGN_OR_RETURN(
+      woo::SiteIndex site,
+      GetOne<woo::SiteIndex>("",
+                             {{"_fields", "name,url,home,gmt_offset,timezone_string,namespaces"}},
+                             &woo::ParseSiteIndex));
+  CLEVER_ASSIGN_OR_RETURN(routes_, GetOne<woo::RouteIndex>("wc/v3", {}, &woo::ParseRouteIndex));
+  woo::GeneralSettings settings;
+  auto general = GetOne<woo::GeneralSettings>("wc/v3/settings/general", {{"_fields", "id,value"}},
+                                              &woo::ParseGeneralSettings);
+  if (general.ok()) {
+    settings = *general;
+  } else if (general.status().code() == StatusCode::kUnauthenticated) {
+    return general.status();
+  }
+  decimals_ = settings.price_decimals;
+  CLEVER_RETURN_IF_ERROR(
+      db_.Execute(
+             "INSERT INTO store_info (store_id, site_name, home_url, timezone_string, gmt_offset, "
+             "currency, price_decimals, has_woopayments, has_refunds_route, "
+             "supports_modified_after, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT "
+             "(store_id) DO UPDATE SET site_name=excluded.site_name, home_url=excluded.home_url, "
+             "timezone_string=excluded.timezone_string, gmt_offset=excluded.gmt_offset, "
+             "currency=CASE WHEN excluded.currency = '' THEN store_info.currency ELSE "
+             "excluded.currency END, price_decimals=excluded.price_decimals, "
+             "has_woopayments=excluded.has_woopayments, "
+             "has_refunds_route=excluded.has_refunds_route, "
+             "supports_modified_after=excluded.supports_modified_after, "
+             "updated_at=excluded.updated_at",
+             {Value{store_}, Value{site.name}, Value{site.home.empty() ? site.url : site.home},
+              Value{site.timezone_string}, Value{site.gmt_offset}, Value{settings.currency},
+              Value{int64_t{settings.price_decimals}},
+              Value{int64_t{routes_.has_payments_deposits ? 1 : 0}},
+              Value{int64_t{routes_.has_refunds_route ? 1 : 0}},
+              Value{int64_t{routes_.supports_modified_after ? 1 : 0}}, Value{IsoUtc(clock_.Now())}})
+          .status());
+  return Outcome{};
+}
+
+template <typename T>
+StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
+                                    const std::string& route_for_count,
+                                    const woo::Params& count_filters, bool incremental_ok) {
+  CLEVER_RETURN_IF_ERROR(EnsureStateRow(spec.category));
+  CLEVER_ASSIGN_OR_RETURN(StateRow state, ReadState(spec.category));
+  Cursor cur = state.cursor;
+  const int64_t reconciled = cur.reconciled;
+  if (options_.full || cur.mode.empty() || cur.mode == "done") {
+    std::string since =
+        (cur.mode == "done" && incremental_ok && !options_.full) ? SinceFor(cur) : "";
+    cur = Cursor{};
+    cur.reconciled = options_.full ? 0 : reconciled;
+    cur.mode = since.empty() ? "full" : "incr";
+    cur.since = since;
+  }
+  const bool resumed = cur.offset > 0 || cur.has_last;
+  const bool incr = cur.mode == "incr";
+  Progress prog{spec.category, resumed ? state.records_done : 0, resumed ? state.records_total : 0,
+                resumed ? state.records_done : 0, clock_.Monotonic()};
+  woo::Params filters = spec.filters;
+  if (incr) {
+    filters.emplace_back("modified_after", cur.since);
+    filters.emplace_back("dates_are_gmt", "true");
+    filters.emplace_back("orderby", spec.by_modified ? "modified" : "id");
+  } else {
+    spec.by_modified = false;
+    filters.emplace_back("orderby", "id");
+  }
+  filters.emplace_back("order", "asc");
+  spec.filters = filters;
+  std::vector<int64_t> seen;
+  if (!incr && !resumed) spec.seen = &seen;
+  CLEVER_RETURN_IF_ERROR(
+      db_.Transaction([&] { return SaveCursor(spec.category, cur, prog.done, prog.total); }));
+  Report(prog, "syncing");
+  CLEVER_RETURN_IF_ERROR(Keyset(spec, cur, prog));
+
+  // Deletions (and any entry the pass could not see): reconcile ids.
+  const int64_t now = clock_.NowUnixSeconds();
+  CLEVER_ASSIGN_OR_RETURN(std::vector<int64_t> local, StoredIds(db_, store_, family));
+  std::vector<int64_t> remote;
+  bool have_remote = false;
+  if (spec.seen != nullptr) {
+    remote = std::move(seen);
+    have_remote = true;
+  } else {
+    bool due = resumed && !incr;
+    due = due || now - cur.reconciled >= options_.reconcile_every.count();
+    if (!due) {
+      CLEVER_ASSIGN_OR_RETURN(int64_t count, RemoteCount(route_for_count, count_filters));
+      due = count != static_cast<int64_t>(local.size());
+    }
+    if (due) {
+      ListSpec<woo::RecordKey> ids;
+      ids.route = route_for_count;
+      ids.filters = count_filters;
+      ids.filters.emplace_back("_fields", woo::kIdFields);
+      ids.filters.emplace_back("orderby", "id");
+      ids.filters.emplace_back("order", "asc");
+      ids.parse = [](std::string_view body) -> StatusOr<woo::Page<woo::RecordKey>> {
+        CLEVER_ASSIGN_OR_RETURN(auto keys, woo::ParseKeys(body));
+        woo::Page<woo::RecordKey> page;
+        page.keys = keys;
+        page.records = std::move(keys);
+        return page;
+      };
+      ids.key = [](const woo::RecordKey& k) { return woo::RecordKey{"", k.id}; };
+      ids.write = [](std::vector<woo::RecordKey>&) { return OkStatus(); };
+      ids.seen = &remote;
+      Cursor scan;
+      Progress scan_prog{"", 0, 0, 0, clock_.Monotonic()};
+      CLEVER_RETURN_IF_ERROR(Keyset(ids, scan, scan_prog));
+      have_remote = true;
+    }
+  }
+  if (have_remote) {
+    std::sort(remote.begin(), remote.end());
+    remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
+    std::vector<int64_t> gone, missing;
+    std::set_difference(local.begin(), local.end(), remote.begin(), remote.end(),
+                        std::back_inserter(gone));
+    std::set_difference(remote.begin(), remote.end(), local.begin(), local.end(),
+                        std::back_inserter(missing));
+    if (!gone.empty()) {
+      CLEVER_RETURN_IF_ERROR(
+          db_.Transaction([&] { return DeleteByIds(db_, store_, family, gone); }));
+    }
+    for (size_t i = 0; i < missing.size(); i += 100) {
+      std::string include;
+      for (size_t j = i; j < std::min(missing.size(), i + 100); ++j) {
+        include += (include.empty() ? "" : ",") + std::to_string(missing[j]);
+      }
+      woo::Params p;
+      for (const auto& kv : spec.filters) {
+        if (kv.first == "_fields" || kv.first == "role") p.push_back(kv);
+      }
+      p.emplace_back("include", include);
+      p.emplace_back("per_page", "100");
+      CLEVER_ASSIGN_OR_RETURN(woo::Page<T> page, GetOne<woo::Page<T>>(spec.route, p, spec.parse));
+      CLEVER_RETURN_IF_ERROR(db_.Transaction([&] { return spec.write(page.records); }));
+    }
+    cur.reconciled = now;
+  }
+  // Done: the next pass starts from the server time this one began (minus the overlap).
+  std::string next = cur.pass_start;
+  if (!cur.max_mod.empty() && (next.empty() || cur.max_mod < next)) next = cur.max_mod;
+  if (next.empty()) next = state.cursor.next_since;
+  cur.next_since = next;
+  cur.mode = "done";
+  cur.offset = 0;
+  cur.has_last = false;
+  cur.last = {};
+  cur.since.clear();
+  cur.max_mod.clear();
+  cur.pass_start.clear();
+  CLEVER_ASSIGN_OR_RETURN(std::vector<int64_t> after, StoredIds(db_, store_, family));
+  const auto count = static_cast<int64_t>(after.size());
+  CLEVER_RETURN_IF_ERROR(
+      db_.Transaction([&] { return SaveCursor(spec.category, cur, count, count); }));
+  Outcome out;
+  if (!skipped_notes_.empty()) {
+    out.note = std::to_string(skipped_notes_.size()) +
+               " record(s) could not be read and were skipped, e.g. " + skipped_notes_.front();
+  }
+  return out;
+}
+
+StatusOr<Outcome> Run::Customers() {
+  ListSpec<woo::CustomerRecord> spec;
+  spec.category = "customers";
+  spec.route = "wc/v3/customers";
+  spec.filters = {{"role", "all"}, {"_fields", woo::kCustomerFields}};
+  spec.parse = [](std::string_view b) { return woo::ParseCustomers(b); };
+  spec.key = [](const woo::CustomerRecord& c) { return woo::RecordKey{"", c.id}; };
+  spec.write = [this](std::vector<woo::CustomerRecord>& rows) {
+    return WriteCustomers(db_, store_, rows);
+  };
+  // No date filter exists for customers: a full pass every time, deletions from the ids seen.
+  return CrudCategory("customers", spec, "wc/v3/customers", {{"role", "all"}}, false);
+}
+
+StatusOr<Outcome> Run::Orders() {
+  ListSpec<woo::OrderRecord> spec;
+  spec.category = "orders";
+  spec.route = "wc/v3/orders";
+  spec.filters = {{"_fields", woo::kOrderFields}};
+  spec.by_modified = true;
+  const int dp = decimals_;
+  spec.parse = [dp](std::string_view b) { return woo::ParseOrders(b, dp); };
+  spec.key = [](const woo::OrderRecord& o) {
+    return woo::RecordKey{o.date_modified_gmt.value_or(""), o.id};
+  };
+  spec.tracked_date = [](const woo::OrderRecord& o) { return o.date_modified_gmt.value_or(""); };
+  spec.write = [this](std::vector<woo::OrderRecord>& rows) {
+    for (const auto& o : rows) touched_orders_.push_back(o.id);
+    return WriteOrders(db_, store_, rows);
+  };
+  return CrudCategory("orders", spec, "wc/v3/orders", {}, routes_.supports_modified_after);
+}
+
+StatusOr<Outcome> Run::Coupons() {
+  ListSpec<woo::CouponRecord> spec;
+  spec.category = "coupons";
+  spec.route = "wc/v3/coupons";
+  spec.filters = {{"_fields", woo::kCouponFields}};
+  spec.by_modified = true;
+  const int dp = decimals_;
+  spec.parse = [dp](std::string_view b) { return woo::ParseCoupons(b, dp); };
+  spec.key = [](const woo::CouponRecord& c) {
+    return woo::RecordKey{c.date_modified_gmt.value_or(""), c.id};
+  };
+  spec.tracked_date = [](const woo::CouponRecord& c) { return c.date_modified_gmt.value_or(""); };
+  spec.write = [this](std::vector<woo::CouponRecord>& rows) {
+    return WriteCoupons(db_, store_, rows);
+  };
+  return CrudCategory("coupons", spec, "wc/v3/coupons", {}, routes_.supports_modified_after);
+}
+
+StatusOr<Outcome> Run::Products() {
+  ListSpec<woo::ProductRecord> spec;
+  spec.category = "products";
+  spec.route = "wc/v3/products";
+  spec.filters = {{"_fields", woo::kProductFields}};
+  spec.by_modified = true;
+  const int dp = decimals_;
+  spec.parse = [dp](std::string_view b) { return woo::ParseProducts(b, dp); };
+  spec.key = [](const woo::ProductRecord& p) {
+    return woo::RecordKey{p.date_modified_gmt.value_or(""), p.id};
+  };
+  spec.tracked_date = [](const woo::ProductRecord& p) { return p.date_modified_gmt.value_or(""); };
+  spec.write = [this](std::vector<woo::ProductRecord>& rows) {
+    return WriteProducts(db_, store_, rows);
+  };
+  CLEVER_ASSIGN_OR_RETURN(Outcome out, CrudCategory("products", spec, "wc/v3/products", {},
+                                                    routes_.supports_modified_after));
+
+  // Categories: a small list, replaced whole.
+  std::vector<woo::CategoryRecord> categories;
+  for (int page = 1; page <= 1000; ++page) {
+    CLEVER_ASSIGN_OR_RETURN(woo::Page<woo::CategoryRecord> p,
+                            GetOne<woo::Page<woo::CategoryRecord>>(
+                                "wc/v3/products/categories",
+                                {{"_fields", woo::kCategoryFields},
+                                 {"per_page", "100"},
+                                 {"page", std::to_string(page)},
+                                 {"orderby", "id"},
+                                 {"order", "asc"}},
+                                [](std::string_view b) { return woo::ParseCategories(b); }));
+    const size_t n = p.keys.size();
+    for (auto& c : p.records) categories.push_back(std::move(c));
+    if (n < 100) break;
+  }
+  CLEVER_RETURN_IF_ERROR(
+      db_.Transaction([&] { return ReplaceCategories(db_, store_, categories); }));
+
+  // Variations: the store-wide list where the route exists, else per variable parent.
+  if (routes_.has_variations_route) {
+    ListSpec<woo::VariationRecord> vs;
+    vs.category = "products:variations";
+    vs.route = "wc/v3/variations";
+    vs.filters = {{"_fields", woo::kVariationFields}};
+    vs.by_modified = true;
+    vs.parse = [dp](std::string_view b) { return woo::ParseVariations(b, dp); };
+    vs.key = [](const woo::VariationRecord& v) {
+      return woo::RecordKey{v.date_modified_gmt.value_or(""), v.id};
+    };
+    vs.tracked_date = [](const woo::VariationRecord& v) {
+      return v.date_modified_gmt.value_or("");
+    };
+    vs.write = [this](std::vector<woo::VariationRecord>& rows) {
+      return WriteVariations(db_, store_, rows);
+    };
+    CLEVER_ASSIGN_OR_RETURN(Outcome vout, CrudCategory("variations", vs, "wc/v3/variations", {},
+                                                       routes_.supports_modified_after));
+    if (out.note.empty()) out.note = vout.note;
+  } else {
+    CLEVER_ASSIGN_OR_RETURN(
+        store::ResultSet rs,
+        db_.Query(
+            "SELECT id FROM products WHERE store_id = ? AND type LIKE 'variable%' ORDER BY id",
+            {Value{store_}}));
+    std::vector<int64_t> parents;
+    for (const auto& row : rs.rows) parents.push_back(store::AsInt(row[0]));
+    // One request per variable parent (all at once, bounded by the fetcher), replaced per parent.
+    struct Job {
+      int64_t parent;
+      std::shared_ptr<woo::Page<woo::VariationRecord>> page;
+      std::future<Status> done;
+    };
+    for (size_t i = 0; i < parents.size(); i += 32) {
+      std::vector<Job> jobs;
+      for (size_t j = i; j < std::min(parents.size(), i + 32); ++j) {
+        auto page = std::make_shared<woo::Page<woo::VariationRecord>>();
+        auto f = fetcher_.Submit(
+            "wc/v3/products/" + std::to_string(parents[j]) + "/variations",
+            {{"_fields", woo::kVariationFields},
+             {"per_page", "100"},
+             {"orderby", "id"},
+             {"order", "asc"}},
+            [page, dp](const woo::Response& r) -> Status {
+              auto p = woo::ParseVariations(r.body, dp);
+              if (!p.ok()) return p.status();
+              *page = std::move(p).value();
+              if (page->keys.size() >= 100) {
+                return FailedPreconditionError("a product has more than 100 variations");
+              }
+              return OkStatus();
+            });
+        jobs.push_back({parents[j], page, std::move(f)});
+      }
+      for (auto& job : jobs) {
+        CLEVER_RETURN_IF_ERROR(job.done.get());
+        CLEVER_RETURN_IF_ERROR(db_.Transaction(
+            [&] { return ReplaceVariationsOf(db_, store_, job.parent, job.page->records); }));
+      }
+    }
+    CLEVER_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
+      return db_
+          .Execute(
+              "DELETE FROM variation_attributes WHERE store_id = ? AND variation_id IN (SELECT "
+              "v.id "
+              "FROM variations v WHERE v.store_id = ? AND NOT EXISTS (SELECT 1 FROM products p "
+              "WHERE p.store_id = v.store_id AND p.id = v.parent_id AND p.type LIKE 'variable%'))",
+              {Value{store_}, Value{store_}})
+          .status();
+    }));
+    CLEVER_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
+      return db_
+          .Execute(
+              "DELETE FROM variations WHERE store_id = ? AND NOT EXISTS (SELECT 1 FROM products p "
+              "WHERE p.store_id = variations.store_id AND p.id = variations.parent_id AND p.type "
+              "LIKE 'variable%')",
+              {Value{store_}})
+          .status();
+    }));
+  }
+  return out;
+}
+
+StatusOr<Outcome> Run::Refunds() {
+  const int dp = decimals_;
+  if (routes_.has_refunds_route) {
+    ListSpec<woo::RefundRecord> spec;
+    spec.category = "refunds";
+    spec.route = "wc/v3/refunds";
+    spec.filters = {{"_fields", woo::kRefundFields}};
+    spec.by_modified = false;  // refunds carry no date_modified: id order inside the window
+    spec.parse = [dp](std::string_view b) { return woo::ParseRefunds(b, dp); };
+    spec.key = [](const woo::RefundRecord& r) { return woo::RecordKey{"", r.id}; };
+    spec.tracked_date = [](const woo::RefundRecord& r) { return r.date_created_gmt.value_or(""); };
+    spec.write = [this](std::vector<woo::RefundRecord>& rows) {
+      return WriteRefunds(db_, store_, rows);
+    };
+    return CrudCategory("refunds", spec, "wc/v3/refunds", {}, routes_.supports_modified_after);
+  }
+  // No store-wide route: only the orders whose refunds[] is non-empty.
+  CLEVER_RETURN_IF_ERROR(EnsureStateRow("refunds"));
+  CLEVER_ASSIGN_OR_RETURN(
+      store::ResultSet rs,
+      db_.Query("SELECT id FROM orders WHERE store_id = ? AND refund_count > 0 ORDER BY id",
+                {Value{store_}}));
+  std::vector<int64_t> orders;
+  for (const auto& row : rs.rows) orders.push_back(store::AsInt(row[0]));
+  Progress prog{"refunds", 0, static_cast<int64_t>(orders.size()), 0, clock_.Monotonic()};
+  struct Job {
+    int64_t order;
+    std::shared_ptr<woo::Page<woo::RefundRecord>> page;
+    std::future<Status> done;
+  };
+  for (size_t i = 0; i < orders.size(); i += 32) {
+    std::vector<Job> jobs;
+    for (size_t j = i; j < std::min(orders.size(), i + 32); ++j) {
+      auto page = std::make_shared<woo::Page<woo::RefundRecord>>();
+      int64_t order = orders[j];
+      auto f = fetcher_.Submit("wc/v3/orders/" + std::to_string(order) + "/refunds",
+                               {{"_fields", woo::kRefundFields}, {"per_page", "100"}},
+                               [page, dp, order](const woo::Response& r) -> Status {
+                                 auto p = woo::ParseRefunds(r.body, dp, order);
+                                 if (!p.ok()) return p.status();
+                                 *page = std::move(p).value();
+                                 for (auto& refund : page->records) refund.order_id = order;
+                                 return OkStatus();
+                               });
+      jobs.push_back({order, page, std::move(f)});
+    }
+    for (auto& job : jobs) {
+      CLEVER_RETURN_IF_ERROR(job.done.get());
+      CLEVER_RETURN_IF_ERROR(db_.Transaction(
+          [&] { return ReplaceRefundsOf(db_, store_, job.order, job.page->records); }));
+      ++prog.done;
+    }
+    Report(prog, "syncing");
+  }
+  // Refunds of orders that are gone or no longer list refunds.
+  CLEVER_ASSIGN_OR_RETURN(
+      store::ResultSet stale,
+      db_.Query("SELECT r.id FROM refunds r WHERE r.store_id = ? AND NOT EXISTS (SELECT 1 FROM "
+                "orders o WHERE o.store_id = r.store_id AND o.id = r.order_id AND o.refund_count "
+                "> 0)",
+                {Value{store_}}));
+  std::vector<int64_t> gone;
+  for (const auto& row : stale.rows) gone.push_back(store::AsInt(row[0]));
+  CLEVER_RETURN_IF_ERROR(
+      db_.Transaction([&] { return DeleteByIds(db_, store_, "refunds", gone); }));
+  return Outcome{};
+}
+
+template <typename T>
+Status Run::WrapperList(const std::string& route, woo::Params params,
+                        StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*), Progress& prog,
+                        int64_t* skipped, const std::function<Status(std::vector<T>&)>& sink) {
+  constexpr int kPageSize = 100;
+  int64_t done = 0;
+  int64_t total = -1;
+  struct Slot {
+    int page;
+    std::shared_ptr<std::pair<woo::Page<T>, int64_t>> res;
+    std::future<Status> done;
+  };
+  std::deque<Slot> window;
+  int next = 1;
+  auto submit = [&](int page) {
+    woo::Params p = params;
+    p.emplace_back("page", std::to_string(page));
+    p.emplace_back("pagesize", std::to_string(kPageSize));
+    auto res = std::make_shared<std::pair<woo::Page<T>, int64_t>>();
+    auto f = fetcher_.Submit(route, std::move(p), [res, parse](const woo::Response& r) -> Status {
+      int64_t t = -1;
+      auto parsed = parse(r.body, &t);
+      if (!parsed.ok()) return parsed.status();
+      res->first = std::move(parsed).value();
+      res->second = t;
+      return OkStatus();
+    });
+    window.push_back({page, res, std::move(f)});
+  };
+  for (int guard = 0; guard < 100000; ++guard) {
+    if (window.empty()) submit(next++);
+    const size_t max_window = static_cast<size_t>(fetcher_.concurrency()) * 2;
+    while (total >= 0 && window.size() < max_window &&
+           static_cast<int64_t>(next - 1) * kPageSize < total) {
+      submit(next++);
+    }
+    Slot slot = std::move(window.front());
+    window.pop_front();
+    CLEVER_RETURN_IF_ERROR(slot.done.get().WithContext("fetching " + route));
+    if (slot.res->second >= 0) total = slot.res->second;
+    auto& page = slot.res->first;
+    const size_t n = page.records.size() + page.skipped.size();
+    *skipped += static_cast<int64_t>(page.skipped.size());
+    done += static_cast<int64_t>(page.records.size());
+    CLEVER_RETURN_IF_ERROR(sink(page.records));
+    prog.done = done;
+    prog.total = std::max<int64_t>(total, prog.done);
+    Report(prog, "syncing");
+    if (n < static_cast<size_t>(kPageSize)) return OkStatus();
+  }
+  return InternalError("the store's " + route + " list did not end");
+}
+
+StatusOr<Outcome> Run::Payments() {
+  Outcome out;
+  auto gateways = GetOne<woo::Page<woo::GatewayRecord>>(
+      "wc/v3/payment_gateways", {{"_fields", woo::kGatewayFields}},
+      [](std::string_view b) { return woo::ParseGateways(b); });
+  if (gateways.ok()) {
+    CLEVER_RETURN_IF_ERROR(
+        db_.Transaction([&] { return ReplaceGateways(db_, store_, gateways->records); }));
+  } else if (gateways.status().code() == StatusCode::kPermissionDenied ||
+             gateways.status().code() == StatusCode::kUnauthenticated) {
+    out.note = "the payment gateway list needs a key whose user can manage WooCommerce";
+  } else if (!woo::IsNoRoute(gateways.status())) {
+    return gateways.status();
+  }
+  if (routes_.has_payments_transactions) {
+    // The ledger only grows: after the first pass, ask for entries since the newest one seen
+    // (minus a day of overlap) and upsert them. Cursor and rows commit together per page.
+    CLEVER_RETURN_IF_ERROR(EnsureStateRow("payments"));
+    CLEVER_ASSIGN_OR_RETURN(StateRow state, ReadState("payments"));
+    Cursor cur = options_.full ? Cursor{} : state.cursor;
+    woo::Params params = {{"sort", "date"}, {"direction", "asc"}};
+    if (!cur.next_since.empty()) {
+      if (auto e = IsoToEpoch(cur.next_since)) {
+        std::string after = EpochToIso(*e - 86400);
+        after[10] = ' ';
+        params.emplace_back("date_after", after);
+      }
+    }
+    Progress prog{"payments", 0, 0, 0, clock_.Monotonic()};
+    int64_t skipped = 0;
+    Status s = WrapperList<woo::TransactionRecord>(
+        "wc/v3/payments/transactions", params, &woo::ParseTransactions, prog, &skipped,
+        [&](std::vector<woo::TransactionRecord>& rows) {
+          for (const auto& t : rows) {
+            if (!t.date) continue;
+            std::string d = *t.date;
+            if (d.size() > 10 && d[10] == ' ') d[10] = 'T';
+            if (d > cur.next_since) cur.next_since = d;
+          }
+          return db_.Transaction([&]() -> Status {
+            CLEVER_RETURN_IF_ERROR(WriteTransactions(db_, store_, rows));
+            return SaveCursor("payments", cur, prog.done, prog.total);
+          });
+        });
+    if (!s.ok() && !woo::IsNoRoute(s)) return s;
+    if (skipped > 0)
+      out.note = std::to_string(skipped) + " payment transaction(s) could not be read";
+  }
+  return out;
+}
+
+template <typename T>
+StatusOr<Outcome> Run::ReplacedWrapper(const std::string& route, const char* sort,
+                                       StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*),
+                                       const std::string& table, const std::string& key_column,
+                                       Status (*write)(store::Database&, int64_t,
+                                                       const std::vector<T>&),
+                                       std::string (*key)(const T&), const std::string& what) {
+  Progress prog{what, 0, 0, 0, clock_.Monotonic()};
+  int64_t skipped = 0;
+  std::set<std::string> seen;
+  Status s = WrapperList<T>(route, {{"sort", sort}, {"direction", "asc"}}, parse, prog, &skipped,
+                            [&](std::vector<T>& rows) {
+                              for (const auto& r : rows) seen.insert(key(r));
+                              return db_.Transaction([&] { return write(db_, store_, rows); });
+                            });
+  if (!s.ok() && woo::IsNoRoute(s)) return Outcome{true, ""};
+  if (!s.ok()) return s;
+  // Rows the store no longer lists.
+  CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs, db_.Query("SELECT " + key_column + " FROM " + table +
+                                                             " WHERE store_id = ?",
+                                                         {Value{store_}}));
+  std::vector<std::string> gone;
+  for (const auto& row : rs.rows) {
+    if (seen.count(store::AsString(row[0])) == 0) gone.push_back(store::AsString(row[0]));
+  }
+  CLEVER_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
+    for (const auto& id : gone) {
+      CLEVER_RETURN_IF_ERROR(
+          db_.Execute("DELETE FROM " + table + " WHERE store_id = ? AND " + key_column + " = ?",
+                      {Value{store_}, Value{id}})
+              .status());
+    }
+    return OkStatus();
+  }));
+  Outcome out;
+  if (skipped > 0) out.note = std::to_string(skipped) + " " + what + " record(s) could not be read";
+  return out;
+}
+
+StatusOr<Outcome> Run::Payouts() {
+  if (!routes_.has_payments_deposits) return Outcome{true, ""};
+  return ReplacedWrapper<woo::PayoutRecord>(
+      "wc/v3/payments/deposits", "date", &woo::ParsePayouts, "payouts", "id", &WritePayouts,
+      [](const woo::PayoutRecord& p) { return p.id; }, "payouts");
+}
+
+StatusOr<Outcome> Run::Disputes() {
+  if (!routes_.has_payments_disputes) return Outcome{true, ""};
+  return ReplacedWrapper<woo::DisputeRecord>(
+      "wc/v3/payments/disputes", "created", &woo::ParseDisputes, "disputes", "dispute_id",
+      &WriteDisputes, [](const woo::DisputeRecord& d) { return d.dispute_id; }, "disputes");
+}
+
+StatusOr<Outcome> Run::Reports() {
+  static const char* const kTotals[] = {"orders", "products", "customers", "coupons"};
+  std::vector<std::pair<std::string, std::vector<woo::ReportTotalRow>>> totals;
+  int missing = 0;
+  for (const char* report : kTotals) {
+    auto rows = GetOne<std::vector<woo::ReportTotalRow>>(
+        std::string("wc/v3/reports/") + report + "/totals", {}, &woo::ParseReportTotals);
+    if (!rows.ok() && woo::IsNoRoute(rows.status())) {
+      ++missing;
+      continue;
+    }
+    if (!rows.ok()) return rows.status();
+    totals.emplace_back(report, std::move(rows).value());
+  }
+  std::vector<std::pair<std::string, woo::SalesReport>> sales;
+  const int dp = decimals_;
+  for (const auto& period : options_.report_periods) {
+    auto s =
+        GetOne<woo::SalesReport>("wc/v3/reports/sales", {{"period", period}},
+                                 [dp](std::string_view b) { return woo::ParseSalesReport(b, dp); });
+    if (!s.ok() && woo::IsNoRoute(s.status())) {
+      ++missing;
+      continue;
+    }
+    if (!s.ok()) return s.status();
+    sales.emplace_back(period, *s);
+  }
+  if (totals.empty() && sales.empty() && missing > 0) return Outcome{true, ""};
+  const std::string now = IsoUtc(clock_.Now());
+  CLEVER_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
+    for (const auto& [report, rows] : totals) {
+      CLEVER_RETURN_IF_ERROR(ReplaceReportTotals(db_, store_, report, rows));
+    }
+    for (const auto& [period, s] : sales) {
+      CLEVER_RETURN_IF_ERROR(WriteSalesReport(db_, store_, period, s, now));
+    }
+    return OkStatus();
+  }));
+  return Outcome{};
+}
+
+int64_t CountRows(store::Database& db, int64_t store, const std::string& category) {
+  std::string sql;
+  if (category == "payments") {
+    sql = "SELECT count(*) FROM payments WHERE store_id = ? AND date_paid IS NOT NULL";
+  } else if (category == "reports") {
+    auto rs = db.Query(
+        "SELECT (SELECT count(*) FROM report_totals WHERE store_id = ?) + (SELECT "
+        "count(*) FROM report_sales WHERE store_id = ?)",
+        {Value{store}, Value{store}});
+    return rs.ok() && !rs->rows.empty() ? store::AsInt(rs->rows[0][0]) : 0;
+  } else {
+    sql = "SELECT count(*) FROM " + category + " WHERE store_id = ?";
+  }
+  auto rs = db.Query(sql, {Value{store}});
+  return rs.ok() && !rs->rows.empty() ? store::AsInt(rs->rows[0][0]) : 0;
+}
+
+Status Run::Category(const std::string& name, const std::function<StatusOr<Outcome>()>& body) {
+  if (!Wanted(name)) return OkStatus();
+  CLEVER_RETURN_IF_ERROR(EnsureStateRow(name));
+  CLEVER_RETURN_IF_ERROR(SetState(name, "syncing", "", "", false));
+  skipped_notes_.clear();
+  StatusOr<Outcome> out = body();
+  Progress final_prog{name, CountRows(db_, store_, name), 0, 0, clock_.Monotonic()};
+  final_prog.total = final_prog.done;
+  if (!out.ok()) {
+    const Status& s = out.status();
+    CLEVER_RETURN_IF_ERROR(SetState(name, "failed", s.message(), HintFor(s), false));
+    failures_.push_back(name + ": " + s.message());
+    if (first_failure_.ok()) first_failure_ = s;
+    Report(final_prog, "failed");
+    return OkStatus();
+  }
+  if (out->not_available) {
+    CLEVER_RETURN_IF_ERROR(SetState(
+        name, "not_available", "not available on this store",
+        "Payouts and disputes come from WooPayments; this store has no such payments plugin "
+        "active.",
+        true));
+    Report(final_prog, "not_available");
+    return OkStatus();
+  }
+  CLEVER_RETURN_IF_ERROR(
+      db_.Execute("UPDATE sync_state SET records_done = ?, records_total = ? "
+                  "WHERE store_id = ? AND category = ?",
+                  {Value{final_prog.done}, Value{final_prog.done}, Value{store_}, Value{name}})
+          .status());
+  CLEVER_RETURN_IF_ERROR(SetState(name, "ok", out->note, "", true));
+  Report(final_prog, "ok");
+  return OkStatus();
+}
+
+Status Run::Execute() {
+  StatusOr<Outcome> discovered = Discover();
+  if (!discovered.ok()) {
+    const Status& s = discovered.status();
+    for (const char* c : kCategories) {
+      if (!Wanted(c)) continue;
+      CLEVER_RETURN_IF_ERROR(EnsureStateRow(c));
+      CLEVER_RETURN_IF_ERROR(SetState(c, "failed", s.message(), HintFor(s), false));
+    }
+    return s.WithContext("reading the store's index");
+  }
+  CLEVER_RETURN_IF_ERROR(Category("customers", [&] { return Customers(); }));
+  CLEVER_RETURN_IF_ERROR(Category("orders", [&] { return Orders(); }));
+  CLEVER_RETURN_IF_ERROR(Category("products", [&] { return Products(); }));
+  CLEVER_RETURN_IF_ERROR(Category("coupons", [&] { return Coupons(); }));
+  CLEVER_RETURN_IF_ERROR(Category("refunds", [&] { return Refunds(); }));
+  CLEVER_RETURN_IF_ERROR(Category("payments", [&] { return Payments(); }));
+  CLEVER_RETURN_IF_ERROR(Category("payouts", [&] { return Payouts(); }));
+  CLEVER_RETURN_IF_ERROR(Category("disputes", [&] { return Disputes(); }));
+  CLEVER_RETURN_IF_ERROR(Category("reports", [&] { return Reports(); }));
+  if (failures_.empty()) return OkStatus();
+  std::string summary = std::to_string(failures_.size()) + " of the store's categories failed: ";
+  for (size_t i = 0; i < failures_.size(); ++i) summary += (i ? "; " : "") + failures_[i];
+  return Status(first_failure_.code(), summary);
+}
+
+}  // namespace
+
+SyncEngine::SyncEngine(store::Database& db, woo::ApiFactory api, Clock& clock, SyncOptions o)
+    : db_(db), api_(std::move(api)), clock_(clock), options_(std::move(o)) {}
+
+Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
+  FetchPolicy policy;
+  policy.concurrency = options_.concurrency;
+  policy.max_attempts = options_.max_attempts;
+  policy.backoff_base = options_.backoff_base;
+  policy.backoff_cap = options_.backoff_cap;
+  Fetcher fetcher(api_, clock_, policy);
+  class Run run(db_, fetcher, clock_, options_, store_id, progress);
+  return run.Execute();
+}
+
+StatusOr<std::vector<CategoryStatus>> ReadStatus(store::Database& db, int64_t store_id) {
+  CLEVER_ASSIGN_OR_RETURN(
+      store::ResultSet rs,
+      db.Query("SELECT category, state, records_done, records_total, last_success_at, "
+               "error_reason, error_hint FROM sync_state WHERE store_id = ?",
+               {Value{store_id}}));
+  std::vector<CategoryStatus> out;
+  for (const char* c : kCategories) {
+    CategoryStatus s;
+    s.category = c;
+    s.state = "pending";
+    for (const auto& row : rs.rows) {
+      if (store::AsString(row[0]) != c) continue;
+      s.state = store::AsString(row[1]);
+      s.records_done = store::AsInt(row[2]);
+      s.records_total = store::AsInt(row[3]);
+      s.last_success_at = store::AsString(row[4]);
+      s.reason = store::AsString(row[5]);
+      s.hint = store::AsString(row[6]);
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace clever::sync

@@ -1,0 +1,590 @@
+#include "sync/writer.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace clever::sync {
+namespace {
+
+using store::Value;
+
+std::string UpsertSql(const char* table, std::vector<const char*> key,
+                      std::vector<const char*> cols) {
+  std::string sql = std::string("INSERT INTO ") + table + " (";
+  std::string marks;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    sql += (i ? "," : "") + std::string(cols[i]);
+    marks += i ? ",?" : "?";
+  }
+  sql += ") VALUES (" + marks + ") ON CONFLICT (";
+  for (size_t i = 0; i < key.size(); ++i) sql += (i ? "," : "") + std::string(key[i]);
+  sql += ") DO UPDATE SET ";
+  bool first = true;
+  for (const char* c : cols) {
+    bool is_key = false;
+    for (const char* k : key) is_key = is_key || std::string(k) == c;
+    if (is_key) continue;
+    sql += (first ? "" : ",") + std::string(c) + "=excluded." + c;
+    first = false;
+  }
+  return sql;
+}
+
+std::string InsertSql(const char* table, std::vector<const char*> cols) {
+  std::string sql = std::string("INSERT INTO ") + table + " (";
+  std::string marks;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    sql += (i ? "," : "") + std::string(cols[i]);
+    marks += i ? ",?" : "?";
+  }
+  return sql + ") VALUES (" + marks + ")";
+}
+
+Value B(bool b) { return Value{int64_t{b ? 1 : 0}}; }
+Value I(int64_t v) { return Value{v}; }
+Value S(const std::string& s) { return Value{s}; }
+Value O(const std::optional<std::string>& s) { return s ? Value{*s} : Value{nullptr}; }
+Value O(const std::optional<int64_t>& v) { return v ? Value{*v} : Value{nullptr}; }
+
+Status Exec(store::Database& db, const std::string& sql, const std::vector<Value>& params) {
+  return db.Execute(sql, params).status();
+}
+
+}  // namespace
+
+Status WriteCustomers(store::Database& db, int64_t store,
+                      const std::vector<woo::CustomerRecord>& rows) {
+  static const std::string sql =
+      UpsertSql("customers", {"store_id", "id"}, {"store_id",           "id",
+                                                  "date_created",       "date_created_gmt",
+                                                  "date_modified_gmt",  "role",
+                                                  "is_paying_customer", "first_name",
+                                                  "last_name",          "email",
+                                                  "billing_first_name", "billing_last_name",
+                                                  "billing_company",    "billing_email",
+                                                  "billing_phone",      "billing_city",
+                                                  "billing_state",      "billing_postcode",
+                                                  "billing_country",    "shipping_city",
+                                                  "shipping_state",     "shipping_postcode",
+                                                  "shipping_country"});
+  for (const auto& c : rows) {
+    CLEVER_RETURN_IF_ERROR(Exec(db, sql,
+                                {I(store),
+                                 I(c.id),
+                                 O(c.date_created),
+                                 O(c.date_created_gmt),
+                                 O(c.date_modified_gmt),
+                                 S(c.role),
+                                 B(c.is_paying_customer),
+                                 S(c.first_name),
+                                 S(c.last_name),
+                                 S(c.email),
+                                 S(c.billing_first_name),
+                                 S(c.billing_last_name),
+                                 S(c.billing_company),
+                                 S(c.billing_email),
+                                 S(c.billing_phone),
+                                 S(c.billing_city),
+                                 S(c.billing_state),
+                                 S(c.billing_postcode),
+                                 S(c.billing_country),
+                                 S(c.shipping_city),
+                                 S(c.shipping_state),
+                                 S(c.shipping_postcode),
+                                 S(c.shipping_country)}));
+  }
+  return OkStatus();
+}
+
+namespace {
+Status DeleteOrderChildren(store::Database& db, int64_t store, int64_t order_id) {
+  static const char* const kTables[] = {"order_line_items", "order_tax_lines",
+                                        "order_shipping_lines", "order_fee_lines",
+                                        "order_coupon_lines"};
+  for (const char* t : kTables) {
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, std::string("DELETE FROM ") + t + " WHERE store_id = ? AND order_id = ?",
+             {I(store), I(order_id)}));
+  }
+  return OkStatus();
+}
+}  // namespace
+
+Status WriteOrders(store::Database& db, int64_t store, const std::vector<woo::OrderRecord>& rows) {
+  static const std::string sql = UpsertSql("orders", {"store_id", "id"},
+                                           {"store_id",
+                                            "id",
+                                            "parent_id",
+                                            "number",
+                                            "status",
+                                            "currency",
+                                            "created_via",
+                                            "date_created",
+                                            "date_created_gmt",
+                                            "date_modified",
+                                            "date_modified_gmt",
+                                            "date_paid",
+                                            "date_paid_gmt",
+                                            "date_completed",
+                                            "date_completed_gmt",
+                                            "customer_id",
+                                            "prices_include_tax",
+                                            "discount_total_minor",
+                                            "discount_tax_minor",
+                                            "shipping_total_minor",
+                                            "shipping_tax_minor",
+                                            "cart_tax_minor",
+                                            "total_minor",
+                                            "total_tax_minor",
+                                            "payment_method",
+                                            "payment_method_title",
+                                            "transaction_id",
+                                            "billing_first_name",
+                                            "billing_last_name",
+                                            "billing_company",
+                                            "billing_email",
+                                            "billing_phone",
+                                            "billing_city",
+                                            "billing_state",
+                                            "billing_postcode",
+                                            "billing_country",
+                                            "shipping_city",
+                                            "shipping_state",
+                                            "shipping_postcode",
+                                            "shipping_country",
+                                            "refund_count"});
+  static const std::string li_sql =
+      InsertSql("order_line_items",
+                {"store_id", "order_id", "id", "product_id", "variation_id", "name", "parent_name",
+                 "sku", "quantity", "subtotal_minor", "total_minor", "total_tax_minor"});
+  static const std::string tax_sql =
+      InsertSql("order_tax_lines", {"store_id", "order_id", "id", "rate_code", "label",
+                                    "tax_total_minor", "shipping_tax_total_minor"});
+  static const std::string ship_sql =
+      InsertSql("order_shipping_lines", {"store_id", "order_id", "id", "method_id", "method_title",
+                                         "total_minor", "total_tax_minor"});
+  static const std::string fee_sql = InsertSql(
+      "order_fee_lines", {"store_id", "order_id", "id", "name", "total_minor", "total_tax_minor"});
+  static const std::string coupon_sql =
+      InsertSql("order_coupon_lines", {"store_id", "order_id", "id", "code", "discount_minor",
+                                       "discount_tax_minor", "discount_type"});
+  // Duplicate child ids inside one order (a hostile or broken store) would violate the key:
+  // "INSERT ... ON CONFLICT DO NOTHING" keeps the first.
+  static const std::string li_ins = li_sql + " ON CONFLICT DO NOTHING";
+  static const std::string tax_ins = tax_sql + " ON CONFLICT DO NOTHING";
+  static const std::string ship_ins = ship_sql + " ON CONFLICT DO NOTHING";
+  static const std::string fee_ins = fee_sql + " ON CONFLICT DO NOTHING";
+  static const std::string coupon_ins = coupon_sql + " ON CONFLICT DO NOTHING";
+  for (const auto& o : rows) {
+    CLEVER_RETURN_IF_ERROR(Exec(db, sql,
+                                {I(store),
+                                 I(o.id),
+                                 I(o.parent_id),
+                                 S(o.number),
+                                 S(o.status),
+                                 S(o.currency),
+                                 S(o.created_via),
+                                 S(o.date_created),
+                                 O(o.date_created_gmt),
+                                 O(o.date_modified),
+                                 O(o.date_modified_gmt),
+                                 O(o.date_paid),
+                                 O(o.date_paid_gmt),
+                                 O(o.date_completed),
+                                 O(o.date_completed_gmt),
+                                 I(o.customer_id),
+                                 B(o.prices_include_tax),
+                                 I(o.discount_total_minor),
+                                 I(o.discount_tax_minor),
+                                 I(o.shipping_total_minor),
+                                 I(o.shipping_tax_minor),
+                                 I(o.cart_tax_minor),
+                                 I(o.total_minor),
+                                 I(o.total_tax_minor),
+                                 S(o.payment_method),
+                                 S(o.payment_method_title),
+                                 S(o.transaction_id),
+                                 S(o.billing_first_name),
+                                 S(o.billing_last_name),
+                                 S(o.billing_company),
+                                 S(o.billing_email),
+                                 S(o.billing_phone),
+                                 S(o.billing_city),
+                                 S(o.billing_state),
+                                 S(o.billing_postcode),
+                                 S(o.billing_country),
+                                 S(o.shipping_city),
+                                 S(o.shipping_state),
+                                 S(o.shipping_postcode),
+                                 S(o.shipping_country),
+                                 I(o.refund_count)}));
+    CLEVER_RETURN_IF_ERROR(DeleteOrderChildren(db, store, o.id));
+    for (const auto& li : o.line_items) {
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, li_ins,
+               {I(store), I(o.id), I(li.id), I(li.product_id), I(li.variation_id), S(li.name),
+                S(li.parent_name), S(li.sku), I(li.quantity), I(li.subtotal_minor),
+                I(li.total_minor), I(li.total_tax_minor)}));
+    }
+    for (const auto& t : o.tax_lines) {
+      CLEVER_RETURN_IF_ERROR(Exec(db, tax_ins,
+                                  {I(store), I(o.id), I(t.id), S(t.rate_code), S(t.label),
+                                   I(t.tax_total_minor), I(t.shipping_tax_total_minor)}));
+    }
+    for (const auto& s : o.shipping_lines) {
+      CLEVER_RETURN_IF_ERROR(Exec(db, ship_ins,
+                                  {I(store), I(o.id), I(s.id), S(s.method_id), S(s.method_title),
+                                   I(s.total_minor), I(s.total_tax_minor)}));
+    }
+    for (const auto& f : o.fee_lines) {
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, fee_ins,
+               {I(store), I(o.id), I(f.id), S(f.name), I(f.total_minor), I(f.total_tax_minor)}));
+    }
+    for (const auto& c : o.coupon_lines) {
+      CLEVER_RETURN_IF_ERROR(Exec(db, coupon_ins,
+                                  {I(store), I(o.id), I(c.id), S(c.code), I(c.discount_minor),
+                                   I(c.discount_tax_minor), S(c.discount_type)}));
+    }
+  }
+  return OkStatus();
+}
+
+Status WriteProducts(store::Database& db, int64_t store,
+                     const std::vector<woo::ProductRecord>& rows) {
+  static const std::string sql = UpsertSql("products", {"store_id", "id"},
+                                           {"store_id",
+                                            "id",
+                                            "name",
+                                            "slug",
+                                            "type",
+                                            "status",
+                                            "sku",
+                                            "price_minor",
+                                            "regular_price_minor",
+                                            "sale_price_minor",
+                                            "on_sale",
+                                            "total_sales",
+                                            "manage_stock",
+                                            "stock_quantity",
+                                            "stock_status",
+                                            "backorders",
+                                            "low_stock_amount",
+                                            "parent_id",
+                                            "date_created",
+                                            "date_created_gmt",
+                                            "date_modified_gmt"});
+  static const std::string cat_sql =
+      InsertSql("product_categories", {"store_id", "product_id", "category_id", "name", "slug"});
+  static const std::string tag_sql =
+      InsertSql("product_tags", {"store_id", "product_id", "tag_id", "name"});
+  for (const auto& p : rows) {
+    CLEVER_RETURN_IF_ERROR(Exec(db, sql,
+                                {I(store),
+                                 I(p.id),
+                                 S(p.name),
+                                 S(p.slug),
+                                 S(p.type),
+                                 S(p.status),
+                                 S(p.sku),
+                                 O(p.price_minor),
+                                 O(p.regular_price_minor),
+                                 O(p.sale_price_minor),
+                                 B(p.on_sale),
+                                 I(p.total_sales),
+                                 B(p.manage_stock),
+                                 O(p.stock_quantity),
+                                 S(p.stock_status),
+                                 S(p.backorders),
+                                 O(p.low_stock_amount),
+                                 I(p.parent_id),
+                                 O(p.date_created),
+                                 O(p.date_created_gmt),
+                                 O(p.date_modified_gmt)}));
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, "DELETE FROM product_categories WHERE store_id = ? AND product_id = ?",
+             {I(store), I(p.id)}));
+    CLEVER_RETURN_IF_ERROR(Exec(
+        db, "DELETE FROM product_tags WHERE store_id = ? AND product_id = ?", {I(store), I(p.id)}));
+    for (const auto& c : p.categories) {
+      CLEVER_RETURN_IF_ERROR(Exec(db, cat_sql, {I(store), I(p.id), I(c.id), S(c.name), S(c.slug)}));
+    }
+    for (const auto& t : p.tags) {
+      CLEVER_RETURN_IF_ERROR(Exec(db, tag_sql, {I(store), I(p.id), I(t.id), S(t.name)}));
+    }
+  }
+  return OkStatus();
+}
+
+Status WriteVariations(store::Database& db, int64_t store,
+                       const std::vector<woo::VariationRecord>& rows) {
+  static const std::string sql =
+      UpsertSql("variations", {"store_id", "id"},
+                {"store_id", "id", "parent_id", "name", "sku", "status", "price_minor",
+                 "regular_price_minor", "sale_price_minor", "on_sale", "manage_stock",
+                 "stock_quantity", "stock_status", "date_created_gmt", "date_modified_gmt"});
+  static const std::string attr_sql =
+      InsertSql("variation_attributes", {"store_id", "variation_id", "position", "name", "option"});
+  for (const auto& v : rows) {
+    CLEVER_RETURN_IF_ERROR(Exec(
+        db, sql,
+        {I(store), I(v.id), I(v.parent_id), S(v.name), S(v.sku), S(v.status), O(v.price_minor),
+         O(v.regular_price_minor), O(v.sale_price_minor), B(v.on_sale), I(v.manage_stock),
+         O(v.stock_quantity), S(v.stock_status), O(v.date_created_gmt), O(v.date_modified_gmt)}));
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, "DELETE FROM variation_attributes WHERE store_id = ? AND variation_id = ?",
+             {I(store), I(v.id)}));
+    for (size_t i = 0; i < v.attributes.size(); ++i) {
+      CLEVER_RETURN_IF_ERROR(Exec(db, attr_sql,
+                                  {I(store), I(v.id), I(static_cast<int64_t>(i)),
+                                   S(v.attributes[i].first), S(v.attributes[i].second)}));
+    }
+  }
+  return OkStatus();
+}
+
+Status ReplaceCategories(store::Database& db, int64_t store,
+                         const std::vector<woo::CategoryRecord>& rows) {
+  CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM categories WHERE store_id = ?", {I(store)}));
+  static const std::string sql = UpsertSql("categories", {"store_id", "id"},
+                                           {"store_id", "id", "name", "slug", "parent", "count"});
+  for (const auto& c : rows) {
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, sql, {I(store), I(c.id), S(c.name), S(c.slug), I(c.parent), I(c.count)}));
+  }
+  return OkStatus();
+}
+
+Status WriteCoupons(store::Database& db, int64_t store,
+                    const std::vector<woo::CouponRecord>& rows) {
+  static const std::string sql =
+      UpsertSql("coupons", {"store_id", "id"},
+                {"store_id", "id", "code", "status", "discount_type", "amount", "usage_count",
+                 "usage_limit", "usage_limit_per_user", "date_expires", "date_expires_gmt",
+                 "free_shipping", "minimum_amount_minor", "maximum_amount_minor", "individual_use",
+                 "exclude_sale_items", "date_created", "date_created_gmt", "date_modified_gmt"});
+  for (const auto& c : rows) {
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, sql,
+             {I(store), I(c.id), S(c.code), S(c.status), S(c.discount_type), S(c.amount),
+              I(c.usage_count), O(c.usage_limit), O(c.usage_limit_per_user), O(c.date_expires),
+              O(c.date_expires_gmt), B(c.free_shipping), O(c.minimum_amount_minor),
+              O(c.maximum_amount_minor), B(c.individual_use), B(c.exclude_sale_items),
+              O(c.date_created), O(c.date_created_gmt), O(c.date_modified_gmt)}));
+  }
+  return OkStatus();
+}
+
+Status WriteRefunds(store::Database& db, int64_t store,
+                    const std::vector<woo::RefundRecord>& rows) {
+  static const std::string sql =
+      UpsertSql("refunds", {"store_id", "id"},
+                {"store_id", "id", "order_id", "date_created", "date_created_gmt", "amount_minor",
+                 "reason", "refunded_payment"});
+  static const std::string li_sql =
+      InsertSql("refund_line_items", {"store_id", "refund_id", "id", "product_id", "variation_id",
+                                      "quantity", "total_minor", "total_tax_minor"}) +
+      " ON CONFLICT DO NOTHING";
+  for (const auto& r : rows) {
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, sql,
+             {I(store), I(r.id), I(r.order_id), S(r.date_created), O(r.date_created_gmt),
+              I(r.amount_minor), S(r.reason), B(r.refunded_payment)}));
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, "DELETE FROM refund_line_items WHERE store_id = ? AND refund_id = ?",
+             {I(store), I(r.id)}));
+    for (const auto& li : r.line_items) {
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, li_sql,
+               {I(store), I(r.id), I(li.id), I(li.product_id), I(li.variation_id), I(li.quantity),
+                I(li.total_minor), I(li.total_tax_minor)}));
+    }
+  }
+  return OkStatus();
+}
+
+Status ReplaceGateways(store::Database& db, int64_t store,
+                       const std::vector<woo::GatewayRecord>& rows) {
+  CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM payment_gateways WHERE store_id = ?", {I(store)}));
+  static const std::string sql = UpsertSql("payment_gateways", {"store_id", "id"},
+                                           {"store_id", "id", "title", "enabled", "method_title"});
+  for (const auto& g : rows) {
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, sql, {I(store), S(g.id), S(g.title), B(g.enabled), S(g.method_title)}));
+  }
+  return OkStatus();
+}
+
+Status WriteTransactions(store::Database& db, int64_t store,
+                         const std::vector<woo::TransactionRecord>& rows) {
+  static const std::string sql =
+      UpsertSql("payment_transactions", {"store_id", "transaction_id"},
+                {"store_id", "transaction_id", "date", "type", "channel", "source", "amount_minor",
+                 "fees_minor", "net_minor", "currency", "order_id", "deposit_id", "deposit_status",
+                 "available_on", "risk_level"});
+  for (const auto& t : rows) {
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, sql,
+             {I(store), S(t.transaction_id), O(t.date), S(t.type), S(t.channel), S(t.source),
+              I(t.amount_minor), I(t.fees_minor), I(t.net_minor), S(t.currency), I(t.order_id),
+              S(t.deposit_id), S(t.deposit_status), O(t.available_on), O(t.risk_level)}));
+  }
+  return OkStatus();
+}
+
+Status WritePayouts(store::Database& db, int64_t store,
+                    const std::vector<woo::PayoutRecord>& rows) {
+  static const std::string sql =
+      UpsertSql("payouts", {"store_id", "id"},
+                {"store_id", "id", "date_ms", "created", "type", "amount_minor", "fee_minor",
+                 "status", "currency", "automatic"});
+  for (const auto& p : rows) {
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, sql,
+             {I(store), S(p.id), O(p.date_ms), O(p.created), S(p.type), I(p.amount_minor),
+              I(p.fee_minor), S(p.status), S(p.currency), B(p.automatic)}));
+  }
+  return OkStatus();
+}
+
+Status WriteDisputes(store::Database& db, int64_t store,
+                     const std::vector<woo::DisputeRecord>& rows) {
+  static const std::string sql =
+      UpsertSql("disputes", {"store_id", "dispute_id"},
+                {"store_id", "dispute_id", "charge_id", "order_number", "amount_minor", "currency",
+                 "reason", "status", "created", "due_by", "source"});
+  for (const auto& d : rows) {
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, sql,
+             {I(store), S(d.dispute_id), S(d.charge_id), S(d.order_number), I(d.amount_minor),
+              S(d.currency), S(d.reason), S(d.status), O(d.created), O(d.due_by), S(d.source)}));
+  }
+  return OkStatus();
+}
+
+Status ReplaceReportTotals(store::Database& db, int64_t store, const std::string& report,
+                           const std::vector<woo::ReportTotalRow>& rows) {
+  CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM report_totals WHERE store_id = ? AND report = ?",
+                              {I(store), S(report)}));
+  static const std::string sql = UpsertSql("report_totals", {"store_id", "report", "slug"},
+                                           {"store_id", "report", "slug", "name", "total"});
+  for (const auto& r : rows) {
+    CLEVER_RETURN_IF_ERROR(Exec(db, sql, {I(store), S(report), S(r.slug), S(r.name), I(r.total)}));
+  }
+  return OkStatus();
+}
+
+Status WriteSalesReport(store::Database& db, int64_t store, const std::string& period,
+                        const woo::SalesReport& s, const std::string& fetched_at) {
+  static const std::string sql =
+      UpsertSql("report_sales", {"store_id", "period"},
+                {"store_id", "period", "total_sales_minor", "net_sales_minor", "total_orders",
+                 "total_items", "total_tax_minor", "total_shipping_minor", "total_refunds_minor",
+                 "total_discount_minor", "total_customers", "fetched_at"});
+  return Exec(
+      db, sql,
+      {I(store), S(period), I(s.total_sales_minor), I(s.net_sales_minor), I(s.total_orders),
+       I(s.total_items), I(s.total_tax_minor), I(s.total_shipping_minor), I(s.total_refunds_minor),
+       I(s.total_discount_minor), I(s.total_customers), S(fetched_at)});
+}
+
+Status DeleteByIds(store::Database& db, int64_t store, const std::string& family,
+                   const std::vector<int64_t>& ids) {
+  for (int64_t id : ids) {
+    if (family == "customers") {
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, "DELETE FROM customers WHERE store_id = ? AND id = ?", {I(store), I(id)}));
+    } else if (family == "orders") {
+      CLEVER_RETURN_IF_ERROR(DeleteOrderChildren(db, store, id));
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, "DELETE FROM orders WHERE store_id = ? AND id = ?", {I(store), I(id)}));
+    } else if (family == "products") {
+      CLEVER_RETURN_IF_ERROR(Exec(db,
+                                  "DELETE FROM variation_attributes WHERE store_id = ? AND "
+                                  "variation_id IN (SELECT id FROM variations WHERE store_id = ? "
+                                  "AND parent_id = ?)",
+                                  {I(store), I(store), I(id)}));
+      CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM variations WHERE store_id = ? AND parent_id = ?",
+                                  {I(store), I(id)}));
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, "DELETE FROM product_categories WHERE store_id = ? AND product_id = ?",
+               {I(store), I(id)}));
+      CLEVER_RETURN_IF_ERROR(Exec(
+          db, "DELETE FROM product_tags WHERE store_id = ? AND product_id = ?", {I(store), I(id)}));
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, "DELETE FROM products WHERE store_id = ? AND id = ?", {I(store), I(id)}));
+    } else if (family == "variations") {
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, "DELETE FROM variation_attributes WHERE store_id = ? AND variation_id = ?",
+               {I(store), I(id)}));
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, "DELETE FROM variations WHERE store_id = ? AND id = ?", {I(store), I(id)}));
+    } else if (family == "coupons") {
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, "DELETE FROM coupons WHERE store_id = ? AND id = ?", {I(store), I(id)}));
+    } else if (family == "refunds") {
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, "DELETE FROM refund_line_items WHERE store_id = ? AND refund_id = ?",
+               {I(store), I(id)}));
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, "DELETE FROM refunds WHERE store_id = ? AND id = ?", {I(store), I(id)}));
+    } else {
+      return InternalError("unknown record family " + family);
+    }
+  }
+  return OkStatus();
+}
+
+StatusOr<std::vector<int64_t>> StoredIds(store::Database& db, int64_t store,
+                                         const std::string& family) {
+  if (family != "customers" && family != "orders" && family != "products" &&
+      family != "variations" && family != "coupons" && family != "refunds") {
+    return InternalError("unknown record family " + family);
+  }
+  CLEVER_ASSIGN_OR_RETURN(
+      store::ResultSet rs,
+      db.Query("SELECT id FROM " + family + " WHERE store_id = ? ORDER BY id", {I(store)}));
+  std::vector<int64_t> ids;
+  ids.reserve(rs.rows.size());
+  for (const auto& row : rs.rows) ids.push_back(store::AsInt(row[0]));
+  return ids;
+}
+
+Status ReplaceVariationsOf(store::Database& db, int64_t store, int64_t parent_id,
+                           const std::vector<woo::VariationRecord>& rows) {
+  CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs,
+                          db.Query("SELECT id FROM variations WHERE store_id = ? AND parent_id = ?",
+                                   {I(store), I(parent_id)}));
+  std::vector<int64_t> gone;
+  for (const auto& row : rs.rows) {
+    int64_t id = store::AsInt(row[0]);
+    bool kept = false;
+    for (const auto& v : rows) kept = kept || v.id == id;
+    if (!kept) gone.push_back(id);
+  }
+  CLEVER_RETURN_IF_ERROR(DeleteByIds(db, store, "variations", gone));
+  std::vector<woo::VariationRecord> fixed = rows;
+  for (auto& v : fixed) {
+    if (v.parent_id == 0) v.parent_id = parent_id;
+  }
+  return WriteVariations(db, store, fixed);
+}
+
+Status ReplaceRefundsOf(store::Database& db, int64_t store, int64_t order_id,
+                        const std::vector<woo::RefundRecord>& rows) {
+  CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs,
+                          db.Query("SELECT id FROM refunds WHERE store_id = ? AND order_id = ?",
+                                   {I(store), I(order_id)}));
+  std::vector<int64_t> gone;
+  for (const auto& row : rs.rows) {
+    int64_t id = store::AsInt(row[0]);
+    bool kept = false;
+    for (const auto& r : rows) kept = kept || r.id == id;
+    if (!kept) gone.push_back(id);
+  }
+  CLEVER_RETURN_IF_ERROR(DeleteByIds(db, store, "refunds", gone));
+  return WriteRefunds(db, store, rows);
+}
+
+}  // namespace clever::sync

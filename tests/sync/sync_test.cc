@@ -1,0 +1,452 @@
+// The sync engine against FakeStore: completeness, incremental, deletions, faults, paging under
+// mutation, kill -9 resumption, sensitive data, status, scheduler.
+#include "sync/sync.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "common/clock.h"
+#include "store/database.h"
+#include "store/schema.h"
+#include "sync/fetcher.h"
+#include "sync/scheduler.h"
+#include "tests/sync/fake_store.h"
+#include "tests/sync/sync_testing.h"
+
+namespace clever::sync {
+namespace {
+
+using store::Value;
+using testing::Dump;
+using testing::ExpectMatchesStore;
+using testing::FakeOptions;
+using testing::FakeStore;
+using testing::Fast;
+using testing::Faults;
+using testing::KillTrials;
+using testing::kStore;
+using testing::Mutation;
+using testing::OpenDb;
+using testing::Scalar;
+using testing::States;
+using testing::SyncOnce;
+
+TEST(SyncEngine, FullSyncMatchesTheStoreInEveryCategory) {
+  FakeStore fake(FakeOptions{});
+  auto db = OpenDb();
+  std::vector<CategoryStatus> progress;
+  ASSERT_TRUE(SyncOnce(*db, fake, Fast(), &progress).ok());
+  ExpectMatchesStore(*db, fake);
+  for (const auto& [category, state] : States(*db)) EXPECT_EQ(state, "ok") << category;
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM report_sales WHERE store_id = ?"), 4);
+  EXPECT_EQ(Scalar(*db,
+                   "SELECT count(*) FROM store_info WHERE store_id = ? AND currency = 'USD' "
+                   "AND timezone_string = 'America/New_York' AND has_woopayments = 1"),
+            1);
+  EXPECT_GT(Scalar(*db, "SELECT count(*) FROM product_categories WHERE store_id = ?"), 0);
+  EXPECT_GT(Scalar(*db, "SELECT count(*) FROM variation_attributes WHERE store_id = ?"), 0);
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM variations WHERE store_id = ? AND manage_stock = 2"),
+            4);
+  // Progress: per category, records done never exceed the total, and end in a final state.
+  bool saw_orders_ok = false;
+  for (const auto& p : progress) {
+    EXPECT_LE(p.records_done, p.records_total) << p.category;
+    if (p.category == "orders" && p.state == "ok") saw_orders_ok = p.records_done == 300;
+  }
+  EXPECT_TRUE(saw_orders_ok);
+}
+
+TEST(SyncEngine, OnlyAllowlistedFieldsAreRequestedAndNoSecretIsStored) {
+  FakeStore fake(FakeOptions{});
+  std::string path = ::testing::TempDir() + "/secrets.db";
+  std::filesystem::remove(path);
+  {
+    auto db = OpenDb(path);
+    ASSERT_TRUE(SyncOnce(*db, fake).ok());
+    ExpectMatchesStore(*db, fake);
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string bytes = ss.str();
+  for (const std::string& secret : FakeStore::Secrets()) {
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
+  }
+  // Every collection request carries `_fields` (WooPayments wrappers, reports and the route
+  // index excepted), and no request asks for a forbidden field.
+  for (const auto& r : fake.requests()) {
+    bool has_fields = false;
+    for (const auto& [k, v] : r.params) {
+      if (k == "_fields") {
+        has_fields = true;
+        for (const char* bad : {"meta_data", "order_key", "payment_url", "settings", "ip_address",
+                                "user_agent", "password"}) {
+          EXPECT_EQ(v.find(bad), std::string::npos) << r.route << " " << v;
+        }
+      }
+    }
+    bool exempt = r.route == "wc/v3" || r.route.rfind("wc/v3/payments/", 0) == 0 ||
+                  r.route.rfind("wc/v3/reports/", 0) == 0;
+    if (!exempt) {
+      EXPECT_TRUE(has_fields) << r.route;
+    }
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(SyncEngine, WithoutWooPaymentsPayoutsAndDisputesAreNotAvailableAndSyncSucceeds) {
+  FakeOptions o;
+  o.woopayments = false;
+  FakeStore fake(o);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  auto st = ReadStatus(*db, kStore);
+  ASSERT_TRUE(st.ok());
+  for (const auto& s : *st) {
+    if (s.category == "payouts" || s.category == "disputes") {
+      EXPECT_EQ(s.state, "not_available");
+      EXPECT_EQ(s.reason, "not available on this store");
+      EXPECT_FALSE(s.hint.empty());
+    } else {
+      EXPECT_EQ(s.state, "ok") << s.category;
+    }
+  }
+  ExpectMatchesStore(*db, fake);
+}
+
+TEST(SyncEngine, OlderStoresWithoutRefundsVariationsOrModifiedAfterEndIdentical) {
+  FakeStore modern(FakeOptions{});
+  auto reference = OpenDb();
+  ASSERT_TRUE(SyncOnce(*reference, modern).ok());
+  FakeOptions old;
+  old.refunds_route = false;
+  old.variations_route = false;
+  old.modified_after = false;
+  FakeStore legacy(old);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, legacy).ok());
+  EXPECT_EQ(Dump(*db), Dump(*reference));
+  // Refunds came from orders with refunds[] only: never one request per order for all orders.
+  int per_order = 0;
+  for (const auto& r : legacy.requests()) {
+    if (r.route.find("/refunds") != std::string::npos) ++per_order;
+  }
+  EXPECT_EQ(per_order,
+            Scalar(*db, "SELECT count(*) FROM orders WHERE store_id = ? AND refund_count > 0"));
+  EXPECT_LT(per_order, 300);
+}
+
+int OrderRecordPages(FakeStore& fake) {
+  int pages = 0;
+  for (const auto& r : fake.requests()) {
+    if (r.route != "wc/v3/orders") continue;
+    for (const auto& [k, v] : r.params) pages += (k == "_fields" && v != "id") ? 1 : 0;
+  }
+  return pages;
+}
+
+TEST(SyncEngine, IncrementalPicksUpExactlyTheChangesIncludingDeletions) {
+  FakeOptions fo;
+  fo.orders = 1000;
+  FakeStore fake(fo);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  const int64_t full_requests = fake.request_count();
+  const int full_order_pages = OrderRecordPages(fake);
+  EXPECT_GE(full_order_pages, 10);
+
+  // Changes without deletions: a window of modified records, a count check, nothing else.
+  fake.Mutate(Mutation{7, 5, 3, 2, 0, 0, 2, 0, 0, 3600});
+  fake.ClearRequests();
+  int64_t before = fake.request_count();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  EXPECT_LT(fake.request_count() - before, full_requests);
+  EXPECT_EQ(OrderRecordPages(fake), 1);
+  int id_listings = 0;
+  for (const auto& r : fake.requests()) {
+    bool ids = false, one = false;
+    for (const auto& [k, v] : r.params) {
+      ids = ids || (k == "_fields" && v == "id");
+      one = one || (k == "per_page" && v == "1");
+    }
+    id_listings += (ids && !one) ? 1 : 0;
+  }
+  EXPECT_EQ(id_listings, 0);  // counts matched: no id-only listing needed
+  ExpectMatchesStore(*db, fake);
+
+  // Now with deletions too: the count differs, an id listing reconciles them.
+  Mutation m;
+  m.new_orders = 7;
+  m.status_changes = 5;
+  m.refunds = 3;
+  m.stock_changes = 2;
+  m.delete_products = 1;
+  m.delete_coupons = 1;
+  m.new_customers = 2;
+  m.delete_orders = 2;
+  m.delete_customers = 1;
+  fake.Mutate(m);
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  EXPECT_EQ(OrderRecordPages(fake), 1);
+  bool windowed = false;
+  for (const auto& r : fake.requests()) {
+    if (r.route != "wc/v3/orders") continue;
+    for (const auto& [k, v] : r.params) windowed = windowed || k == "modified_after";
+  }
+  EXPECT_TRUE(windowed);
+  ExpectMatchesStore(*db, fake);
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
+TEST(SyncEngine, FaultsInjectedEndIdenticalToAFaultFreeSync) {
+  FakeStore clean(FakeOptions{});
+  auto reference = OpenDb();
+  ASSERT_TRUE(SyncOnce(*reference, clean).ok());
+  FakeStore faulty(FakeOptions{});
+  faulty.SetFaults(Faults{0.05, 0});
+  auto db = OpenDb();
+  SyncOptions o = Fast();
+  o.max_attempts = 12;
+  ASSERT_TRUE(SyncOnce(*db, faulty, o).ok());
+  EXPECT_EQ(Dump(*db), Dump(*reference));
+  EXPECT_GT(faulty.request_count(), clean.request_count());  // retries happened
+}
+
+TEST(SyncEngine, HeavyFaultsStillConvergeAndIncrementalStaysExact) {
+  FakeStore fake(FakeOptions{});
+  fake.SetFaults(Faults{0.2, 0});
+  auto db = OpenDb();
+  SyncOptions o = Fast();
+  o.max_attempts = 30;
+  ASSERT_TRUE(SyncOnce(*db, fake, o).ok());
+  fake.Mutate(Mutation{3, 3, 2, 1, 1, 1, 1, 1, 0, 600});
+  ASSERT_TRUE(SyncOnce(*db, fake, o).ok());
+  fake.SetFaults(Faults{});
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
+TEST(SyncEngine, PagingStaysCorrectWhileTheStoreChangesUnderIt) {
+  FakeOptions fo;
+  fo.orders = 900;
+  FakeStore fake(fo);
+  const std::vector<int64_t> before = fake.OrderIds();
+  std::set<int64_t> deleted_or_new;
+  // While the orders pass runs, delete early orders (shifting every later page) and add new ones.
+  fake.SetHook([&](int64_t n) {
+    if (n == 12 || n == 15 || n == 18) {
+      auto ids_before = fake.OrderIds();
+      fake.Mutate(Mutation{2, 2, 1, 0, 0, 0, 0, 3, 0, 60});
+      auto ids_after = fake.OrderIds();
+      std::set<int64_t> a(ids_before.begin(), ids_before.end());
+      std::set<int64_t> b(ids_after.begin(), ids_after.end());
+      for (int64_t id : a) {
+        if (b.count(id) == 0) deleted_or_new.insert(id);
+      }
+      for (int64_t id : b) {
+        if (a.count(id) == 0) deleted_or_new.insert(id);
+      }
+    }
+  });
+  auto db = OpenDb();
+  SyncOptions o = Fast();
+  o.concurrency = 3;
+  ASSERT_TRUE(SyncOnce(*db, fake, o).ok());
+  fake.SetHook({});
+  // No gaps: every order that existed throughout the sync is stored; no duplicates by key.
+  auto rs = db->Query("SELECT id FROM orders WHERE store_id = ?", {Value{kStore}});
+  ASSERT_TRUE(rs.ok());
+  std::set<int64_t> stored;
+  for (const auto& row : rs->rows) stored.insert(store::AsInt(row[0]));
+  int64_t missing = 0;
+  for (int64_t id : before) {
+    if (deleted_or_new.count(id) == 0 && stored.count(id) == 0) ++missing;
+  }
+  EXPECT_EQ(missing, 0);
+  EXPECT_FALSE(deleted_or_new.empty());
+  // The next incremental sync converges exactly.
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
+TEST(SyncKill, ResumesAfterKill9AndEndsIdentical) { KillTrials(3, 1200); }
+
+TEST(SyncEngine, FailuresAreReportedPerCategoryWithReasonAndHint) {
+  FakeStore fake(FakeOptions{});
+  class Failing : public woo::Api {
+   public:
+    Failing(FakeStore& f, std::atomic<int>& n) : inner_(f.NewApi()), coupon_calls_(n) {}
+    StatusOr<woo::Response> Get(const std::string& route, const woo::Params& p) override {
+      if (route == "wc/v3/coupons") {
+        ++coupon_calls_;
+        return PermissionDeniedError("Your key's user is not allowed to list coupons.");
+      }
+      return inner_->Get(route, p);
+    }
+
+   private:
+    std::unique_ptr<woo::Api> inner_;
+    std::atomic<int>& coupon_calls_;
+  };
+  std::atomic<int> coupon_calls{0};
+  auto db = OpenDb();
+  FakeClock clock;
+  SyncEngine engine(
+      *db, [&] { return std::make_unique<Failing>(fake, coupon_calls); }, clock, Fast());
+  Status s = engine.Run(kStore, {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(s.message().find("coupons"), std::string::npos);
+  auto st = ReadStatus(*db, kStore);
+  ASSERT_TRUE(st.ok());
+  for (const auto& c : *st) {
+    if (c.category == "coupons") {
+      EXPECT_EQ(c.state, "failed");
+      EXPECT_NE(c.reason.find("not allowed"), std::string::npos);
+      EXPECT_NE(c.hint.find("Shop Manager"), std::string::npos);
+    } else {
+      EXPECT_EQ(c.state, "ok") << c.category;
+    }
+  }
+  // Non-retryable: exactly one coupons request.
+  EXPECT_EQ(coupon_calls.load(), 1);
+}
+
+TEST(SyncEngine, AStoreThatIgnoresOffsetFailsClearlyInsteadOfLooping) {
+  FakeStore fake(FakeOptions{});
+  class NoOffset : public woo::Api {
+   public:
+    explicit NoOffset(FakeStore& f) : inner_(f.NewApi()) {}
+    StatusOr<woo::Response> Get(const std::string& route, const woo::Params& p) override {
+      woo::Params q;
+      for (const auto& kv : p) {
+        if (kv.first != "offset") q.push_back(kv);
+      }
+      return inner_->Get(route, q);
+    }
+
+   private:
+    std::unique_ptr<woo::Api> inner_;
+  };
+  auto db = OpenDb();
+  FakeClock clock;
+  SyncOptions o = Fast();
+  o.only = {"orders"};
+  SyncEngine engine(
+      *db, [&] { return std::make_unique<NoOffset>(fake); }, clock, o);
+  Status s = engine.Run(kStore, {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("offset"), std::string::npos);
+}
+
+TEST(SyncStatus, PendingBeforeAnySync) {
+  auto db = OpenDb();
+  auto st = ReadStatus(*db, kStore);
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(st->size(), 9u);
+  for (const auto& s : *st) EXPECT_EQ(s.state, "pending");
+}
+
+TEST(Fetcher, RetryAfterIsHonouredAndNonRetryableIsNot) {
+  EXPECT_EQ(Fetcher::RetryAfterSeconds("HTTP 429; Retry-After: 7"), 7);
+  EXPECT_EQ(Fetcher::RetryAfterSeconds("retry-after=12"), 12);
+  EXPECT_EQ(Fetcher::RetryAfterSeconds("retry after 3 seconds"), 3);
+  EXPECT_EQ(Fetcher::RetryAfterSeconds("no hint"), -1);
+  EXPECT_EQ(Fetcher::RetryAfterSeconds("Retry-After: 99999999999"), 3600);
+
+  struct Scripted : woo::Api {
+    std::vector<Status>* script;
+    int* calls;
+    StatusOr<woo::Response> Get(const std::string&, const woo::Params&) override {
+      int i = (*calls)++;
+      if (i < static_cast<int>(script->size()) && !(*script)[i].ok()) return (*script)[i];
+      woo::Response r;
+      r.body = "[]";
+      return r;
+    }
+  };
+  std::vector<Status> script = {UnavailableError("HTTP 429; Retry-After: 5"),
+                                UnavailableError("HTTP 503"), OkStatus()};
+  int calls = 0;
+  FakeClock clock;
+  FetchPolicy policy;
+  policy.concurrency = 1;
+  Fetcher f(
+      [&] {
+        auto a = std::make_unique<Scripted>();
+        a->script = &script;
+        a->calls = &calls;
+        return a;
+      },
+      clock, policy);
+  ASSERT_TRUE(f.Get("x", {}, [](const woo::Response&) { return OkStatus(); }).ok());
+  EXPECT_EQ(calls, 3);
+  EXPECT_GE(clock.total_slept(), std::chrono::milliseconds(5000));
+  EXPECT_EQ(f.stats().throttled, 2);
+
+  script = {InvalidArgumentError("rest_invalid_param")};
+  calls = 0;
+  Status s = f.Get("x", {}, [](const woo::Response&) { return OkStatus(); });
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(calls, 1);
+
+  script = {};
+  calls = 0;
+  int consumed = 0;
+  s = f.Get("x", {}, [&](const woo::Response&) {
+    return ++consumed < 3 ? DataLossError("truncated") : OkStatus();
+  });
+  EXPECT_TRUE(s.ok());
+  EXPECT_EQ(calls, 3);  // an unreadable body is fetched again
+}
+
+TEST(Scheduler, SyncsAtOnceThenEveryInterval) {
+  FakeClock clock;
+  std::mutex mu;
+  std::vector<int64_t> ran;
+  Scheduler scheduler(
+      [&](int64_t id) {
+        std::lock_guard<std::mutex> lock(mu);
+        ran.push_back(id);
+        return OkStatus();
+      },
+      clock, std::chrono::minutes(15));
+  scheduler.Start({1, 2});
+  auto wait_runs = [&](int64_t n) {
+    for (int i = 0; i < 500 && scheduler.runs() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return scheduler.runs();
+  };
+  EXPECT_EQ(wait_runs(2), 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  EXPECT_EQ(scheduler.runs(), 2);  // nothing until the interval passes
+  clock.Advance(std::chrono::minutes(15));
+  EXPECT_EQ(wait_runs(4), 4);
+  scheduler.SyncNow(2);
+  EXPECT_EQ(wait_runs(5), 5);
+  scheduler.Stop();
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(ran.back(), 2);
+}
+
+}  // namespace
+}  // namespace clever::sync
