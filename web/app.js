@@ -555,8 +555,8 @@
       }
     } else if (spec) {
       kind = String(spec.type || spec.kind || 'bar').toLowerCase();
-      labels = spec.x || spec.labels || spec.categories || (spec.x_axis && spec.x_axis.values) || null;
-      const raw = Array.isArray(spec.series) ? spec.series : (spec.values || spec.data ? [{ name: spec.y_label || '', values: spec.values || spec.data }] : []);
+      labels = [spec.x, spec.labels, spec.categories, spec.x_axis && spec.x_axis.values].find(Array.isArray) || null;
+      const raw = Array.isArray(spec.series) ? spec.series.filter((s) => s && typeof s === 'object') : (Array.isArray(spec.values || spec.data) ? [{ name: spec.y_label || '', values: spec.values || spec.data }] : []);
       series = raw.map((s) => ({
         name: String(s.name || s.label || ''),
         values: (s.values || s.data || s.y || []).map((v) => (typeof v === 'number' ? v : parseFloat(String(v).replace(/,/g, '')))),
@@ -646,11 +646,12 @@
       const t = renderTable(answer.table);
       if (t) card.append(t);
     }
-    const data = status === 'answered' ? chartData(answer) : null;
+    let data = null;
+    try { data = status === 'answered' ? chartData(answer) : null; } catch (e) { data = null; }
     if (data) {
       const wrap = el('div', { class: 'chart-wrap' });
       card.append(wrap);
-      drawChart(wrap, data);
+      try { drawChart(wrap, data); } catch (e) { wrap.remove(); }
     }
     const how = howIGotThis(answer);
     if (how) card.append(how);

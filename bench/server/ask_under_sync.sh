@@ -14,7 +14,7 @@ trap cleanup EXIT
 wait_file() { for _ in $(seq 1 3000); do [ -s "$1" ] && return 0; sleep 0.1; done; echo "timeout waiting for $1" >&2; exit 1; }
 
 echo "generating a wcsim store with $orders orders..." >&2
-"$wcsim" --seed 7 --orders "$orders" --port 0 --ready-file "$work/store.json" >"$work/wcsim.log" 2>&1 &
+"$wcsim" --seed 7 --orders "$orders" --port 0 --end-date "$(date -u +%F)" --ready-file "$work/store.json" >"$work/wcsim.log" 2>&1 &
 pids+=($!)
 wait_file "$work/store.json"
 store_port=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['http_port'])" "$work/store.json")

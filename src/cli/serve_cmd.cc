@@ -31,23 +31,17 @@
 #include "cli/commands.h"
 #include "cli/home.h"
 #include "common/clock.h"
+#include "common/dates.h"
 #include "connect/connectors.h"
 #include "connect/vault.h"
+#include "query/assistant.h"
 #include "server/accounts.h"
 #include "server/db_pool.h"
 #include "server/hub_server.h"
 #include "server/ports.h"
 #include "store/schema.h"
-
-#if __has_include("sync/scheduler.h") && __has_include("sync/sync.h")
-#define CLEVER_HUB_HAS_SYNC 1
 #include "sync/scheduler.h"
 #include "sync/sync.h"
-#endif
-#if __has_include("query/assistant.h")
-#define CLEVER_HUB_HAS_QUERY 1
-#include "query/assistant.h"
-#endif
 
 namespace clever::cli {
 namespace {
@@ -163,7 +157,6 @@ class ConnectorsAdapter : public server::ConnectorsPort {
   bool allow_private_network_;
 };
 
-#ifdef CLEVER_HUB_HAS_SYNC
 // sync::Scheduler (its own worker thread) behind the SyncPort. Live progress events of the run in
 // flight are kept in memory (rate, ETA); otherwise the stored sync_state is read.
 class SyncAdapter : public server::SyncPort {
@@ -248,22 +241,7 @@ class SyncAdapter : public server::SyncPort {
   std::set<int64_t> forgotten_;
   sync::Scheduler scheduler_;  // last: its thread uses the members above
 };
-#else
-// This build has no sync engine yet: progress says so instead of pretending.
-class SyncAdapter : public server::SyncPort {
- public:
-  SyncAdapter(server::DatabasePool&, ConnectorsAdapter&, Clock&, std::chrono::seconds) {}
-  void Start(const std::vector<int64_t>&) {}
-  void Stop() {}
-  void SyncNow(int64_t) override {}
-  void Forget(int64_t) override {}
-  StatusOr<std::vector<server::CategoryProgress>> Progress(int64_t) override {
-    return FailedPreconditionError("this build of Clever has no sync engine");
-  }
-};
-#endif
 
-#ifdef CLEVER_HUB_HAS_QUERY
 class AskAdapter : public server::AskPort {
  public:
   AskAdapter(server::DatabasePool& pool, Clock& clock) : pool_(pool), clock_(clock) {}
@@ -282,15 +260,6 @@ class AskAdapter : public server::AskPort {
   server::DatabasePool& pool_;
   Clock& clock_;
 };
-#else
-class AskAdapter : public server::AskPort {
- public:
-  AskAdapter(server::DatabasePool&, Clock&) {}
-  StatusOr<server::AskOutput> Ask(const server::AskInput&) override {
-    return FailedPreconditionError("this build of Clever has no assistant");
-  }
-};
-#endif
 
 // ---------------------------------------------------------------------------- helpers
 
@@ -499,9 +468,12 @@ StatusOr<int> StartWcsim(const std::string& wcsim, const std::string& dir, int o
   std::string ready = dir + "/wcsim.ready.json";
   std::string log = dir + "/wcsim.log";
   ::unlink(ready.c_str());
+  // The generated history ends today, so "last month" and "this year" have data in the demo.
+  std::string today = CivilDate::FromDays(Clock::Real().NowUnixSeconds() / 86400).ToString();
   std::vector<std::string> args = {
       wcsim,    "--seed", std::to_string(seed), "--orders", std::to_string(orders),
-      "--port", "0",      "--ready-file",       ready};
+      "--port", "0",      "--end-date",         today,      "--ready-file",
+      ready};
   pid_t pid = ::fork();
   if (pid < 0) return UnavailableError("could not start wcsim");
   if (pid == 0) {

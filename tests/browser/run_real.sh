@@ -14,7 +14,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2
 trap cleanup EXIT
 wait_file() { for _ in $(seq 1 1200); do [ -s "$1" ] && return 0; sleep 0.1; done; echo "timeout: $1" >&2; exit 1; }
 
-"$wcsim" --seed 3 --orders "${ORDERS:-1500}" --port 0 --ready-file "$work/store.json" >"$work/wcsim.log" 2>&1 &
+"$wcsim" --seed 3 --orders "${ORDERS:-1500}" --port 0 --end-date "$(date -u +%F)" --ready-file "$work/store.json" >"$work/wcsim.log" 2>&1 &
 pids+=($!)
 wait_file "$work/store.json"
 store_port=$(node -p "require('$work/store.json').http_port")
