@@ -61,6 +61,13 @@
     if (seconds < 3600) return `${Math.round(seconds / 60)} min left`;
     return `${(seconds / 3600).toFixed(1)} h left`;
   }
+  // "net_sales" -> "Net sales"; labels that already read well are kept.
+  function humanize(name) {
+    const s = String(name);
+    if (!/^[a-z0-9_]+$/.test(s)) return s;
+    const t = s.replace(/_/g, ' ');
+    return t.charAt(0).toUpperCase() + t.slice(1);
+  }
   function formatNumber(v) {
     if (typeof v !== 'number') return String(v);
     return v.toLocaleString(undefined, { maximumFractionDigits: 2 });
@@ -525,7 +532,7 @@
     if (!columns.length && !rows.length) return null;
     const numericCol = columns.map((_, i) => rows.length > 0 && rows.every((r) => Array.isArray(r) && (r[i] === null || isNumeric(r[i]))));
     const thead = el('thead', null, el('tr', null, ...columns.map((c, i) =>
-      el('th', { class: numericCol[i] ? 'num' : null, text: typeof c === 'object' && c ? (c.label || c.name || '') : String(c) }))));
+      el('th', { class: numericCol[i] ? 'num' : null, text: typeof c === 'object' && c ? (c.label || c.name || '') : humanize(c) }))));
     const tbody = el('tbody', null, ...rows.slice(0, 200).map((r) => el('tr', null,
       ...(Array.isArray(r) ? r : [r]).map((v, i) => el('td', {
         class: numericCol[i] ? 'num' : null,
@@ -551,7 +558,7 @@
       const picked = names.map((n) => ({ n, i: cols.indexOf(n) })).filter((p) => p.i >= 0);
       if (xi >= 0 && picked.length) {
         labels = rows.map((r) => String(r[xi]));
-        series = picked.map((p) => ({ name: p.n, values: rows.map((r) => toNumber(r[p.i])) }));
+        series = picked.map((p) => ({ name: humanize(p.n), values: rows.map((r) => toNumber(r[p.i])) }));
       }
     } else if (spec) {
       kind = String(spec.type || spec.kind || 'bar').toLowerCase();
