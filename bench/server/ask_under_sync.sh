@@ -47,13 +47,19 @@ print(o['records_done'], o['records_total'], 'done' if done else 'running')"
 # Wait until the orders category is being written, then load the ask endpoint.
 for _ in $(seq 1 600); do read -r d t s < <(orders_state); [ "$d" -gt 0 ] && break; sleep 0.5; done
 echo "sync running: orders $d/$t" >&2
+one_ask() {
+  curl -s -o /dev/null -w '%{http_code} %{time_total}s' -b "$work/jar" -H 'Content-Type: application/json' \
+    -H "X-CSRF-Token: $csrf" -d '{"question":"What were my net sales last month?"}' "$hub/api/conversations/$conv/messages"
+}
+echo "one ask while syncing: $(one_ask)" >&2
 export CLEVER_COOKIE=$cookie CLEVER_CSRF=$csrf CLEVER_CONV=$conv
-during=$(wrk -t2 -c"$conns" -d"${duration}s" --latency -s "$(dirname "$0")/ask.lua" "$hub" | grep RESULT)
+during=$(wrk -t2 -c"$conns" -d"${duration}s" --timeout 30s --latency -s "$(dirname "$0")/ask.lua" "$hub" | grep RESULT)
 read -r d2 t2 s2 < <(orders_state)
 echo "after the loaded run: orders $d2/$t2 ($s2)" >&2
 for _ in $(seq 1 3600); do read -r d3 t3 s3 < <(orders_state); [ "$s3" = done ] && break; sleep 1; done
 echo "sync finished: orders $d3/$t3" >&2
-idle=$(wrk -t2 -c"$conns" -d"${duration}s" --latency -s "$(dirname "$0")/ask.lua" "$hub" | grep RESULT)
+echo "one ask after sync: $(one_ask)" >&2
+idle=$(wrk -t2 -c"$conns" -d"${duration}s" --timeout 30s --latency -s "$(dirname "$0")/ask.lua" "$hub" | grep RESULT)
 echo "orders=$orders connections=$conns duration=${duration}s"
 echo "while syncing: ${during#RESULT }   (sync still running at the end: $s2)"
 echo "after sync:    ${idle#RESULT }"

@@ -385,7 +385,7 @@ int RunHub(const ServeFlags& flags, const std::string& home,
                  "--web DIR.\n";
   }
   Clock& clock = Clock::Real();
-  server::DatabasePool pool([url] { return store::OpenDatabase(url); });
+  server::DatabasePool pool([url] { return store::OpenDatabase(url); }, /*max_idle=*/64);
   bool allow_private = flags.allow_private_network || PrivateNetworkAllowedByEnv();
   ConnectorsAdapter connectors(pool, std::move(*vault), clock, allow_private);
   SyncAdapter sync(pool, connectors, clock,
