@@ -157,27 +157,76 @@ class ConnectorsAdapter : public server::ConnectorsPort {
   bool allow_private_network_;
 };
 
-// sync::Scheduler (its own worker thread) behind the SyncPort. Live progress events of the run in
-// flight are kept in memory (rate, ETA); otherwise the stored sync_state is read.
+// sync::Scheduler behind the SyncPort: one scheduler (one worker thread) per store, so a slow or
+// dead store never delays another's sync, and request threads never wait for any. Live progress
+// events of the run in flight are kept in memory (rate, ETA); otherwise the stored sync_state is
+// read.
 class SyncAdapter : public server::SyncPort {
  public:
   SyncAdapter(server::DatabasePool& pool, ConnectorsAdapter& connectors, Clock& clock,
               std::chrono::seconds interval)
-      : pool_(pool),
-        connectors_(connectors),
-        clock_(clock),
-        scheduler_([this](int64_t store_id) { return RunOne(store_id); }, clock, interval,
-                   [this](int64_t store_id, const Status& st) { Done(store_id, st); }) {}
+      : pool_(pool), connectors_(connectors), clock_(clock), interval_(interval) {}
   ~SyncAdapter() override { Stop(); }
 
-  void Start(const std::vector<int64_t>& store_ids) { scheduler_.Start(store_ids); }
-  void Stop() { scheduler_.Stop(); }
+  void Start(const std::vector<int64_t>& store_ids) {
+    for (int64_t id : store_ids) SyncNow(id);
+  }
+  // Stops every scheduler after its sync in progress (if any).
+  void Stop() {
+    std::vector<std::unique_ptr<sync::Scheduler>> all;
+    {
+      std::lock_guard<std::mutex> lock(schedulers_mu_);
+      for (auto& [id, s] : schedulers_) all.push_back(std::move(s));
+      schedulers_.clear();
+      for (auto& s : retired_) all.push_back(std::move(s));
+      retired_.clear();
+    }
+    for (auto& s : all) s->Stop();
+  }
 
-  void SyncNow(int64_t store_id) override { scheduler_.SyncNow(store_id); }
+  void SyncNow(int64_t store_id) override {
+    std::lock_guard<std::mutex> lock(schedulers_mu_);
+    {
+      std::lock_guard<std::mutex> state_lock(mu_);
+      forgotten_.erase(store_id);
+    }
+    auto it = schedulers_.find(store_id);
+    if (it != schedulers_.end()) {
+      it->second->SyncNow(store_id);
+      return;
+    }
+    int64_t generation = ++generation_;
+    {
+      std::lock_guard<std::mutex> state_lock(mu_);
+      current_generation_[store_id] = generation;
+    }
+    // A retired scheduler of a removed store whose id came back must not sync it too.
+    auto scheduler = std::make_unique<sync::Scheduler>(
+        [this, generation](int64_t id) {
+          {
+            std::lock_guard<std::mutex> state_lock(mu_);
+            if (current_generation_[id] != generation) return OkStatus();
+          }
+          return RunOne(id);
+        },
+        clock_, interval_, [this](int64_t id, const Status& st) { Done(id, st); });
+    scheduler->Start({store_id});
+    schedulers_[store_id] = std::move(scheduler);
+  }
   void Forget(int64_t store_id) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    forgotten_.insert(store_id);
-    live_.erase(store_id);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      forgotten_.insert(store_id);
+      live_.erase(store_id);
+    }
+    // Not stopped here (that would wait for its run in the request thread): it idles, since
+    // RunOne skips forgotten stores, and is joined at shutdown.
+    std::lock_guard<std::mutex> lock(schedulers_mu_);
+    auto it = schedulers_.find(store_id);
+    if (it != schedulers_.end()) {
+      retired_.push_back(std::move(it->second));
+      schedulers_.erase(it);
+    }
   }
   StatusOr<std::vector<server::CategoryProgress>> Progress(int64_t store_id) override {
     CLEVER_ASSIGN_OR_RETURN(auto lease, pool_.Acquire());
@@ -239,7 +288,12 @@ class SyncAdapter : public server::SyncPort {
   std::mutex mu_;
   std::map<int64_t, std::map<std::string, sync::CategoryStatus>> live_;
   std::set<int64_t> forgotten_;
-  sync::Scheduler scheduler_;  // last: its thread uses the members above
+  std::map<int64_t, int64_t> current_generation_;
+  std::chrono::seconds interval_;
+  std::mutex schedulers_mu_;
+  int64_t generation_ = 0;
+  std::map<int64_t, std::unique_ptr<sync::Scheduler>> schedulers_;
+  std::vector<std::unique_ptr<sync::Scheduler>> retired_;
 };
 
 class AskAdapter : public server::AskPort {
