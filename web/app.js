@@ -61,6 +61,13 @@
     if (seconds < 3600) return `${Math.round(seconds / 60)} min left`;
     return `${(seconds / 3600).toFixed(1)} h left`;
   }
+  // "net_sales" -> "Net sales"; labels that already read well are kept.
+  function humanize(name) {
+    const s = String(name);
+    if (!/^[a-z0-9_]+$/.test(s)) return s;
+    const t = s.replace(/_/g, ' ');
+    return t.charAt(0).toUpperCase() + t.slice(1);
+  }
   function formatNumber(v) {
     if (typeof v !== 'number') return String(v);
     return v.toLocaleString(undefined, { maximumFractionDigits: 2 });
@@ -525,7 +532,7 @@
     if (!columns.length && !rows.length) return null;
     const numericCol = columns.map((_, i) => rows.length > 0 && rows.every((r) => Array.isArray(r) && (r[i] === null || isNumeric(r[i]))));
     const thead = el('thead', null, el('tr', null, ...columns.map((c, i) =>
-      el('th', { class: numericCol[i] ? 'num' : null, text: typeof c === 'object' && c ? (c.label || c.name || '') : String(c) }))));
+      el('th', { class: numericCol[i] ? 'num' : null, text: typeof c === 'object' && c ? (c.label || c.name || '') : humanize(c) }))));
     const tbody = el('tbody', null, ...rows.slice(0, 200).map((r) => el('tr', null,
       ...(Array.isArray(r) ? r : [r]).map((v, i) => el('td', {
         class: numericCol[i] ? 'num' : null,
@@ -540,10 +547,23 @@
     const spec = answer.chart && typeof answer.chart === 'object' ? answer.chart : null;
     const table = answer.table && typeof answer.table === 'object' ? answer.table : null;
     let kind = 'bar', labels = null, series = [];
-    if (spec) {
+    const cols = table && Array.isArray(table.columns) ? table.columns.map(String) : [];
+    const rows = table && Array.isArray(table.rows) ? table.rows.filter(Array.isArray) : [];
+    const toNumber = (v) => (typeof v === 'number' ? v : parseFloat(String(v).replace(/[^0-9.\-]/g, '')));
+    if (spec && typeof spec.x === 'string' && rows.length) {
+      // query's spec names the table's columns: {kind, x, y, series: [column names]}.
+      kind = String(spec.kind || spec.type || 'bar').toLowerCase();
+      const xi = cols.indexOf(spec.x);
+      const names = Array.isArray(spec.series) && spec.series.length ? spec.series.map(String) : [String(spec.y || '')];
+      const picked = names.map((n) => ({ n, i: cols.indexOf(n) })).filter((p) => p.i >= 0);
+      if (xi >= 0 && picked.length) {
+        labels = rows.map((r) => String(r[xi]));
+        series = picked.map((p) => ({ name: humanize(p.n), values: rows.map((r) => toNumber(r[p.i])) }));
+      }
+    } else if (spec) {
       kind = String(spec.type || spec.kind || 'bar').toLowerCase();
-      labels = spec.x || spec.labels || spec.categories || (spec.x_axis && spec.x_axis.values) || null;
-      const raw = Array.isArray(spec.series) ? spec.series : (spec.values || spec.data ? [{ name: spec.y_label || '', values: spec.values || spec.data }] : []);
+      labels = [spec.x, spec.labels, spec.categories, spec.x_axis && spec.x_axis.values].find(Array.isArray) || null;
+      const raw = Array.isArray(spec.series) ? spec.series.filter((s) => s && typeof s === 'object') : (Array.isArray(spec.values || spec.data) ? [{ name: spec.y_label || '', values: spec.values || spec.data }] : []);
       series = raw.map((s) => ({
         name: String(s.name || s.label || ''),
         values: (s.values || s.data || s.y || []).map((v) => (typeof v === 'number' ? v : parseFloat(String(v).replace(/,/g, '')))),
@@ -598,7 +618,8 @@
     else if (defs && typeof defs === 'object') add('Definitions', el('div', null, ...Object.entries(defs).map(([k, v]) => el('div', { text: `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}` }))));
     if (Array.isArray(answer.categories) && answer.categories.length) add('Data used', answer.categories.map((c) => CATEGORY_LABELS[c] || c).join(', '));
     const fresh = [];
-    if (answer.synced_at) fresh.push(`as of the last sync, ${formatTime(answer.synced_at)}`);
+    if (answer.freshness) fresh.push(String(answer.freshness));
+    else if (answer.synced_at) fresh.push(`as of the last sync, ${formatTime(answer.synced_at)}`);
     if (answer.as_of) fresh.push(`“today” = ${answer.as_of}`);
     if (fresh.length) add('Freshness', fresh.join('; '));
     if (answer.plan) add('Plan', el('pre', { text: typeof answer.plan === 'string' ? answer.plan : JSON.stringify(answer.plan, null, 2) }));
@@ -632,11 +653,12 @@
       const t = renderTable(answer.table);
       if (t) card.append(t);
     }
-    const data = status === 'answered' ? chartData(answer) : null;
+    let data = null;
+    try { data = status === 'answered' ? chartData(answer) : null; } catch (e) { data = null; }
     if (data) {
       const wrap = el('div', { class: 'chart-wrap' });
       card.append(wrap);
-      drawChart(wrap, data);
+      try { drawChart(wrap, data); } catch (e) { wrap.remove(); }
     }
     const how = howIGotThis(answer);
     if (how) card.append(how);

@@ -346,7 +346,11 @@ struct HubServer::Impl {
                              const Session& session, store::Database&) {
             auto c = OwnConnector(session, req.matches[1], res);
             if (!c) return;
-            SendJson(res, 200, {{"sync", SyncJson(c->id)}});
+            auto progress = deps.sync->Progress(c->id);
+            if (!progress.ok()) return SendStatus(res, progress.status());
+            json out = json::array();
+            for (const auto& p : *progress) out.push_back(ProgressJson(p));
+            SendJson(res, 200, {{"sync", out}});
           }));
 
     s.Get("/api/conversations", WithSession([this](const httplib::Request&, httplib::Response& res,
@@ -416,7 +420,13 @@ struct HubServer::Impl {
   json SyncJson(int64_t store_id) {
     auto progress = deps.sync->Progress(store_id);
     json out = json::array();
-    if (!progress.ok()) return out;
+    if (!progress.ok()) {
+      deps.log(Dump({{"level", "warn"},
+                     {"event", "sync_status_unreadable"},
+                     {"store_id", store_id},
+                     {"status", progress.status().ToString()}}));
+      return out;
+    }
     for (const auto& p : *progress) out.push_back(ProgressJson(p));
     return out;
   }
@@ -553,22 +563,27 @@ struct HubServer::Impl {
     // Runs the question and records both turns; shared by both response forms.
     auto run = [this, input, merchant_id, conversation_id,
                 untitled]() -> StatusOr<std::pair<int64_t, json>> {
-      CLEVER_ASSIGN_OR_RETURN(auto lease, deps.db->Acquire());
-      Conversations convs(*lease, *deps.clock);
-      CLEVER_RETURN_IF_ERROR(
-          convs.AddMessage(merchant_id, conversation_id, "user", input.question).status());
-      if (untitled) {
-        CLEVER_RETURN_IF_ERROR(
-            convs.SetTitle(merchant_id, conversation_id, input.question.substr(0, 80)));
-      }
+      // The question is answered first (read-only), then both turns and the new context are
+      // written in one transaction: one write lock per question, not six.
       CLEVER_ASSIGN_OR_RETURN(AskOutput out, deps.ask->Ask(input));
       json answer = json::parse(out.answer_json, nullptr, false);
       if (answer.is_discarded() || !answer.is_object()) {
         return InternalError("the assistant returned malformed JSON");
       }
-      CLEVER_ASSIGN_OR_RETURN(
-          int64_t id, convs.AddMessage(merchant_id, conversation_id, "assistant", Dump(answer)));
-      CLEVER_RETURN_IF_ERROR(convs.SetContext(merchant_id, conversation_id, out.context));
+      CLEVER_ASSIGN_OR_RETURN(auto lease, deps.db->Acquire());
+      Conversations convs(*lease, *deps.clock);
+      int64_t id = 0;
+      CLEVER_RETURN_IF_ERROR(lease->Transaction([&]() -> Status {
+        CLEVER_RETURN_IF_ERROR(
+            convs.AddMessage(merchant_id, conversation_id, "user", input.question).status());
+        if (untitled) {
+          CLEVER_RETURN_IF_ERROR(
+              convs.SetTitle(merchant_id, conversation_id, input.question.substr(0, 80)));
+        }
+        CLEVER_ASSIGN_OR_RETURN(
+            id, convs.AddMessage(merchant_id, conversation_id, "assistant", Dump(answer)));
+        return convs.SetContext(merchant_id, conversation_id, out.context);
+      }));
       return std::make_pair(id, answer);
     };
 

@@ -637,3 +637,63 @@ TEST_F(HubServerTest, StopsCleanlyWhileClientsAreConnected) {
 
 }  // namespace
 }  // namespace clever::server
+
+namespace clever::server {
+namespace {
+
+// Built-in TLS: the session cookie gets Secure and HSTS is sent. The certificate is made with the
+// openssl command line (Debian's openssl package, always present with libssl).
+TEST(HubServerTlsTest, ServesHttpsWithSecureCookies) {
+  ASSERT_TRUE(InitCrypto().ok());
+  fs::path dir = fs::temp_directory_path() / ("clever_hub_tls_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " + cert +
+                    " -days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::string db_path = (dir / "clever.db").string();
+  FakeClock clock;
+  {
+    auto db = store::OpenSqlite(db_path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(store::Migrate(**db).ok());
+    Accounts accounts(**db, clock, 3600, PasswordCost::kTestOnlyMinimum);
+    auto m = accounts.CreateMerchant("TLS shop");
+    ASSERT_TRUE(accounts.CreateUser(*m, "t@t.test", kPassword).ok());
+  }
+  DatabasePool pool([db_path] { return store::OpenSqlite(db_path); });
+  FakeConnectors connectors;
+  FakeSync sync;
+  FakeAsk ask;
+  HubDeps deps{&pool, &clock, &connectors, &sync, &ask, [](const std::string&) {}};
+  HubOptions options;
+  options.tls_cert = cert;
+  options.tls_key = key;
+  options.threads = 4;
+  HubServer server(deps, options);
+  auto port = server.Bind("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok()) << port.status();
+  std::thread t([&] { (void)server.Listen(); });
+  for (int i = 0; i < 500 && !server.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  httplib::SSLClient client("127.0.0.1", *port);
+  client.enable_server_certificate_verification(false);
+  auto r = client.Post("/api/login", json{{"email", "t@t.test"}, {"password", kPassword}}.dump(),
+                       "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+  EXPECT_FALSE(r->get_header_value("Strict-Transport-Security").empty());
+  server.Stop();
+  t.join();
+  HubOptions bad;
+  bad.tls_cert = (dir / "missing.pem").string();
+  bad.tls_key = key;
+  HubServer broken(deps, bad);
+  EXPECT_EQ(broken.Bind("127.0.0.1", 0).status().code(), StatusCode::kInvalidArgument);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace clever::server
