@@ -469,9 +469,13 @@ StatusOr<Page<OrderRecord>> ParseOrders(std::string_view body, int decimals) {
         return;
       }
       out = std::move(page.records);
+      // A line without a usable id keeps its money: it gets a stable negative id (its position).
+      for (size_t i = 0; i < out.size(); ++i) {
+        if (out[i].id <= 0) out[i].id = -static_cast<int64_t>(i + 1);
+      }
     };
     child("line_items", o.line_items, [](Reader& c, OrderLineItem& li) {
-      li.id = c.Id();
+      li.id = c.Int("id");
       li.product_id = c.Int("product_id");
       li.variation_id = c.Int("variation_id");
       li.name = c.Text("name");
@@ -483,27 +487,27 @@ StatusOr<Page<OrderRecord>> ParseOrders(std::string_view body, int decimals) {
       li.total_tax_minor = c.Money("total_tax");
     });
     child("tax_lines", o.tax_lines, [](Reader& c, OrderTaxLine& t) {
-      t.id = c.Id();
+      t.id = c.Int("id");
       t.rate_code = c.Text("rate_code");
       t.label = c.Text("label");
       t.tax_total_minor = c.Money("tax_total");
       t.shipping_tax_total_minor = c.Money("shipping_tax_total");
     });
     child("shipping_lines", o.shipping_lines, [](Reader& c, OrderShippingLine& s) {
-      s.id = c.Id();
+      s.id = c.Int("id");
       s.method_id = c.Text("method_id");
       s.method_title = c.Text("method_title");
       s.total_minor = c.Money("total");
       s.total_tax_minor = c.Money("total_tax");
     });
     child("fee_lines", o.fee_lines, [](Reader& c, OrderFeeLine& f) {
-      f.id = c.Id();
+      f.id = c.Int("id");
       f.name = c.Text("name");
       f.total_minor = c.Money("total");
       f.total_tax_minor = c.Money("total_tax");
     });
     child("coupon_lines", o.coupon_lines, [](Reader& c, OrderCouponLine& cl) {
-      cl.id = c.Id();
+      cl.id = c.Int("id");
       cl.code = Lower(c.Text("code"));
       cl.discount_minor = c.Money("discount");
       cl.discount_tax_minor = c.Money("discount_tax");
@@ -644,7 +648,7 @@ StatusOr<Page<RefundRecord>> ParseRefunds(std::string_view body, int decimals,
         if (const json* list = ListOf(r.obj(), "line_items")) {
           Page<RefundLineItem> items =
               MapArray<RefundLineItem>(*list, decimals, [](Reader& c, RefundLineItem& li) {
-                li.id = c.Id();
+                li.id = c.Int("id");
                 li.product_id = c.Int("product_id");
                 li.variation_id = c.Int("variation_id");
                 li.quantity = c.Int("quantity");
@@ -655,6 +659,9 @@ StatusOr<Page<RefundRecord>> ParseRefunds(std::string_view body, int decimals,
             r.Fail("line_items: " + items.skipped.front().message);
           } else {
             f.line_items = std::move(items.records);
+            for (size_t i = 0; i < f.line_items.size(); ++i) {
+              if (f.line_items[i].id <= 0) f.line_items[i].id = -static_cast<int64_t>(i + 1);
+            }
           }
         }
       });

@@ -158,6 +158,21 @@ TEST(RecordsMalformed, BadRecordsAreSkippedWithAReason) {
   EXPECT_EQ(page->keys.size(), 10u);  // one key per entry, skipped ones included
 }
 
+TEST(RecordsMalformed, LinesWithoutIdsKeepTheirMoney) {
+  auto page = ParseOrders(
+      R"([{"id":3,"status":"completed","date_created":"2026-01-01T10:00:00","total":"7.00",
+           "line_items":[{"id":0,"total":"3.00"},{"total":"4.00"},{"id":9,"total":"0.00"}]}])",
+      2);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 1u);
+  const auto& lines = page->records[0].line_items;
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].id, -1);
+  EXPECT_EQ(lines[1].id, -2);
+  EXPECT_EQ(lines[2].id, 9);
+  EXPECT_EQ(lines[0].total_minor + lines[1].total_minor, 700);
+}
+
 TEST(RecordsMalformed, HugeValuesAreBoundedOrRejected) {
   std::string big(1 << 20, 'x');
   std::string body = "[{\"id\":1,\"name\":\"" + big +
