@@ -53,7 +53,8 @@ std::vector<std::pair<std::string, std::string>> UrlQuery(const std::string& url
   size_t pos = 0;
   while (pos <= rest.size()) {
     const size_t amp = rest.find('&', pos);
-    const std::string part = rest.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    const std::string part =
+        rest.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
     if (!part.empty()) {
       const size_t eq = part.find('=');
       out.emplace_back(Decode(part.substr(0, eq)),
@@ -77,7 +78,9 @@ StatusOr<net::HttpResponse> FakeTransport::Send(const net::HttpRequest& request)
     return a;
   }
   if (auto it = sticky_.find(key); it != sticky_.end()) return it->second;
-  return Json(404, R"({"code":"rest_no_route","message":"No route was found matching the URL and request method.","data":{"status":404}})");
+  return Json(
+      404,
+      R"({"code":"rest_no_route","message":"No route was found matching the URL and request method.","data":{"status":404}})");
 }
 
 void FakeTransport::Respond(const std::string& method, const std::string& path,
