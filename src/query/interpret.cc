@@ -1260,8 +1260,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       m2 = (product || category || ranking) ? "items_sold" : "gross_sales";
     if (t.Any({"how many sales", "number of sales", "sales count"})) m2 = "order_count";
 
-    if (statuses.empty() && orders_words && t.Any({"all statuses", "any status", "every status", "all status", "regardless of status", "including cancelled", "of any status", "all orders ever"})) {
-      statuses = {"pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed", "checkout-draft"};
+    if (statuses.empty() && orders_words &&
+        t.Any({"all statuses", "any status", "every status", "all status", "regardless of status",
+               "including cancelled", "of any status", "all orders ever"})) {
+      statuses = {"pending",   "processing", "on-hold", "completed",
+                  "cancelled", "refunded",   "failed",  "checkout-draft"};
       in.notes.push_back("orders of every status are counted");
     }
     if (!statuses.empty() && !t.Any({"sales", "revenue"})) {

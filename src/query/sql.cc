@@ -637,8 +637,8 @@ StatusOr<SqlQuery> DisputeFamily(Builder& b, const QueryPlan& p, const DateRange
     if (k != "NULL" && p.dimension != "month") sql += " GROUP BY " + k;
   } else if (m == "open_disputes" || m == "disputes_needing_response") {
     sql = Select("d.dispute_id", "d.amount_minor", "NULL", "d.order_number") +
-          " FROM disputes d WHERE d.store_id = " + b.P(f.store_id) + " AND replace(d.created, 'T', ' ') < " +
-          b.P(UtcText(f.tz, p.as_of.AddDays(1))) +
+          " FROM disputes d WHERE d.store_id = " + b.P(f.store_id) +
+          " AND replace(d.created, 'T', ' ') < " + b.P(UtcText(f.tz, p.as_of.AddDays(1))) +
           (m == "open_disputes"
                ? " AND d.status IN ('needs_response','warning_needs_response','under_review',"
                  "'warning_under_review')"

@@ -59,7 +59,8 @@ StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool 
   // big store and covers every method in use.
   std::string recent_from;
   {
-    CLEVER_ASSIGN_OR_RETURN(auto last, db.Query("SELECT max(date_created) FROM orders WHERE store_id = ?", {store_id}));
+    CLEVER_ASSIGN_OR_RETURN(
+        auto last, db.Query("SELECT max(date_created) FROM orders WHERE store_id = ?", {store_id}));
     std::string latest = last.rows.empty() ? "" : store::AsString(last.rows[0][0]);
     auto d = ParseCivilDate(latest);
     recent_from = d.ok() ? d->AddDays(-366).ToString() : "";
@@ -110,7 +111,8 @@ StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool 
     Add(out, "coupon", AsString(r[0]), ToLower(AsString(r[0])), {AsString(r[0])});
   }
   if (with_guests) {
-    CLEVER_ASSIGN_OR_RETURN(auto count, db.Query("SELECT count(*) FROM customers WHERE store_id = ?", {store_id}));
+    CLEVER_ASSIGN_OR_RETURN(
+        auto count, db.Query("SELECT count(*) FROM customers WHERE store_id = ?", {store_id}));
     const bool big = !count.rows.empty() && AsInt(count.rows[0][0]) > kFullNameLoadLimit;
     // Small stores: every name, matched with typo tolerance. Big stores: only the accounts and
     // guests whose first and last name (or e-mail) appear verbatim in the question.
@@ -119,7 +121,8 @@ StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool 
     std::string pair_cond, email_cond;
     std::vector<store::Value> pair_params, email_params;
     for (size_t i = 0; i + 1 < toks.size(); ++i) {
-      pair_cond += std::string(pair_cond.empty() ? "" : " OR ") + "(lower(%F) = ? AND lower(%L) = ?)";
+      pair_cond +=
+          std::string(pair_cond.empty() ? "" : " OR ") + "(lower(%F) = ? AND lower(%L) = ?)";
       pair_params.emplace_back(toks[i]);
       pair_params.emplace_back(toks[i + 1]);
     }
@@ -161,7 +164,8 @@ StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool 
     CLEVER_ASSIGN_OR_RETURN(
         auto customers,
         db.Query("SELECT id, first_name, last_name, billing_first_name, billing_last_name, email "
-                 "FROM customers WHERE store_id = ?" + where_c,
+                 "FROM customers WHERE store_id = ?" +
+                     where_c,
                  params_c));
     for (const auto& r : customers.rows) {
       std::string name = Trim(AsString(r[1]) + " " + AsString(r[2]));
@@ -177,8 +181,8 @@ StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool 
         auto guests,
         db.Query("SELECT lower(trim(billing_email)), billing_first_name, billing_last_name FROM "
                  "orders WHERE store_id = ? AND customer_id = 0 AND trim(billing_email) <> '' AND "
-                 "status IN ('completed','processing','on-hold')" + where_g +
-                 " ORDER BY date_created, id",
+                 "status IN ('completed','processing','on-hold')" +
+                     where_g + " ORDER BY date_created, id",
                  params_g));
     std::map<std::string, std::string> latest;  // later orders win [M-NAMES]
     for (const auto& r : guests.rows) {
