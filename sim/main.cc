@@ -106,7 +106,10 @@ int main(int argc, char** argv) {
     std::cerr << "wcsim: " << st.ToString() << "\n";
     return 1;
   }
-  std::printf("wcsim listening on %s (https %d)\n", simulator.home_url().c_str(),
+  const std::string host = sim.bind == "0.0.0.0"                     ? "127.0.0.1"
+                           : sim.bind.find(':') != std::string::npos ? "[" + sim.bind + "]"
+                                                                     : sim.bind;
+  std::printf("wcsim listening on http://%s:%d (https %d)\n", host.c_str(), simulator.http_port(),
               simulator.https_port());
   std::fflush(stdout);
   std::signal(SIGINT, OnSignal);
