@@ -70,7 +70,9 @@
   }
   function formatNumber(v) {
     if (typeof v !== 'number') return String(v);
-    return v.toLocaleString(undefined, { maximumFractionDigits: 2 });
+    // Amounts with cents keep both digits (29,140.40, not 29,140.4); whole numbers stay whole.
+    const cents = Number.isInteger(v) ? 0 : 2;
+    return v.toLocaleString(undefined, { minimumFractionDigits: cents, maximumFractionDigits: 2 });
   }
 
   // ------------------------------------------------------------------ API
