@@ -829,10 +829,17 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       coupon || t.Any({"coupon", "coupons", "promo", "promos", "promo code", "promo codes",
                        "voucher", "vouchers", "discount code", "discount codes", "discount",
                        "discounts", "discounted", "codes"});
+  // "About to run out" is low stock (not yet sold out); "ran out" is out of stock. Coupons can
+  // "run out" too (used up), so those words mean stock only when no coupon is mentioned.
+  const bool running_out_soon =
+      !coupons && t.Any({"about to run out", "running out", "going to run out", "will run out",
+                         "run out soon", "close to running out", "almost out", "nearly out",
+                         "almost sold out", "nearly sold out"});
   const bool stock = t.Any({"stock", "inventory", "sold out", "in stock", "out of stock", "low on",
                             "running low", "left in stock", "units left", "restock", "on hand",
                             "warehouse", "stockout", "stockouts"}) ||
-                     (t.Has("left") && t.Any({"units", "items", "only"}));
+                     (t.Has("left") && t.Any({"units", "items", "only"})) || running_out_soon ||
+                     (!coupons && t.Any({"run out", "ran out"}));
   const bool unpaid =
       t.Any({"unpaid", "awaiting payment", "not been paid", "not paid", "haven't paid",
              "havent paid", "have not paid", "outstanding", "owed", "owe", "waiting for payment",
@@ -937,11 +944,12 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
         " (?:only |just |at most |under |below |less than |fewer than |or fewer|or less)?(\\d+) "
         "(?:or fewer|or less|units|unit|items|item|left|pieces|in stock)");
     static const std::regex thr2(" (?:\\d+) (?:or|and|to) (\\d+) ");
-    if (t.Any({"out of stock", "sold out", "none left", "no stock", "zero stock", "unavailable",
+    if (!running_out_soon &&
+        t.Any({"out of stock", "sold out", "none left", "no stock", "zero stock", "unavailable",
                "stockout", "stockouts", "out-of-stock", "run out", "ran out"}))
       metric = "out_of_stock";
-    else if (t.Any({"low", "running low", "low on", "few left", "almost out", "nearly out", "only",
-                    "left", "reorder", "restock"}) &&
+    else if ((running_out_soon || t.Any({"low", "running low", "low on", "few left", "almost out",
+                                         "nearly out", "only", "left", "reorder", "restock"})) &&
              !product && !variation) {
       metric = "low_stock";
       std::optional<int> th = FirstNumber(t.s, thr2);
