@@ -63,6 +63,17 @@ std::string DimensionNoun(const std::string& d) {
   return d;
 }
 
+// "country" -> "countries", "day of the week" -> "days of the week", "product" -> "products".
+std::string PluralNoun(const std::string& d) {
+  std::string noun = DimensionNoun(d);
+  if (noun == "day of the week") return "days of the week";
+  if (noun.size() > 1 && noun.back() == 'y' &&
+      std::string("aeiou").find(noun[noun.size() - 2]) == std::string::npos) {
+    return noun.substr(0, noun.size() - 1) + "ies";
+  }
+  return noun + "s";
+}
+
 std::string Filters(const QueryPlan& p) {
   std::string s;
   if (!p.product.empty()) s += " for " + p.product;
@@ -285,8 +296,8 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
               fig(r.rows[i].value) + ")";
     }
     a.text = Capitalize(plan.ascending ? "bottom " : "top ") + std::to_string(k) + " " +
-             DimensionNoun(plan.dimension) + (k == 1 ? "" : "s") + " by " + label + filters +
-             (period.empty() ? "" : " " + period) + ": " + list + ".";
+             (k == 1 ? DimensionNoun(plan.dimension) : PluralNoun(plan.dimension)) + " by " +
+             label + filters + (period.empty() ? "" : " " + period) + ": " + list + ".";
     return a;
   }
   double total = 0;

@@ -171,6 +171,44 @@ int MonthNumber(const std::string& w) {
   return 0;
 }
 
+// True when every word of the question is a period, comparison or filler word ("how did October
+// compare to September?"): nothing names a topic, so the default figure (sales) may be assumed.
+// Any other word ("email open rate") keeps the question unmatched, and so refused.
+bool OnlyPeriodsAndComparison(const Text& t) {
+  static const std::set<std::string> kAllowed = {
+      "how",         "did",        "do",      "does",    "was",      "were",     "is",
+      "are",         "has",        "have",    "my",      "i",        "we",       "our",
+      "the",         "a",          "store",   "shop",    "business", "doing",    "perform",
+      "performance", "go",         "went",    "going",   "compare",  "compared", "comparison",
+      "to",          "with",       "against", "vs",      "versus",   "and",      "in",
+      "on",          "of",         "from",    "this",    "last",     "previous", "prior",
+      "same",        "period",     "so",      "far",     "month",    "months",   "week",
+      "weeks",       "year",       "years",   "quarter", "quarters", "day",      "days",
+      "today",       "yesterday",  "before",  "after",   "between",  "since",    "ytd",
+      "mtd",         "q1",         "q2",      "q3",      "q4",       "up",       "down",
+      "or",          "change",     "changed", "growth",  "grow",     "grew",     "what",
+      "about",       "difference", "trend",   "versus",  "vs.",      "whole",    "entire",
+      "full",        "to date",    "date"};
+  std::string word;
+  for (char c : t.s + " ") {
+    if (c != ' ') {
+      word += c;
+      continue;
+    }
+    if (word.empty()) continue;
+    const bool number = std::all_of(word.begin(), word.end(), [](char ch) {
+      return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == '/';
+    });
+    // Words without letters or digits are the placeholders left where periods were recognised.
+    const bool placeholder = std::none_of(word.begin(), word.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch));
+    });
+    if (!number && !placeholder && !kAllowed.count(word) && MonthNumber(word) == 0) return false;
+    word.clear();
+  }
+  return true;
+}
+
 const char* kMonthAlt =
     "(january|february|march|april|may|june|july|august|september|october|november|december|jan|"
     "feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)";
@@ -1364,6 +1402,15 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   if (in.dimension.empty() && !dim.empty()) in.dimension = dim;
   if (!metric.empty() && in.dimension == "product" && metric == "gross_sales")
     metric = "product_revenue";
+
+  // "How did October compare to September?" names no figure: comparing periods of the store
+  // means its sales, the documented default (metrics.md section 3), stated in the answer.
+  if (metric.empty() && previous == nullptr && !periods.found.empty() &&
+      (periods.found.size() >= 2 || (compare_words && !t.Has("than"))) &&
+      OnlyPeriodsAndComparison(t)) {
+    metric = "gross_sales";
+    in.notes.push_back("no figure was named, so this compares sales (gross sales)");
+  }
 
   // ---------------------------------------------------------------- periods and comparisons
   in.metric = metric;
