@@ -649,6 +649,15 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       }
     }
   }
+  // Orders "waiting to be shipped" are the ones WooCommerce calls processing (paid, not yet
+  // completed): the merchant's word for the status, not a shipping-carrier question.
+  if (statuses.empty() &&
+      t.Any({"waiting to be shipped", "to be shipped", "need to be shipped", "needs to be shipped",
+             "need shipping", "not shipped", "not yet shipped", "unshipped", "unfulfilled",
+             "awaiting fulfilment", "awaiting fulfillment", "to fulfil", "to fulfill",
+             "ready to ship", "still to ship", "left to ship"})) {
+    statuses.push_back("processing");
+  }
   // A variation whose whole name matched is more specific than its parent product.
   if (variation && product && std::atoll(product->key.c_str()) == variation->parent_id) {
     product = nullptr;
@@ -905,7 +914,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
 
   if (payouts && !disputes) {
     if (t.Any({"pending", "not yet paid", "not paid out", "in transit", "upcoming", "on the way",
-               "scheduled", "expected", "not yet", "yet to arrive", "on its way", "coming"}))
+               "next", "scheduled", "expected", "not yet", "yet to arrive", "on its way",
+               "coming"}))
       metric = "pending_payouts";
     else if (t.Any({"failed", "canceled", "cancelled", "bounced"}))
       metric = "failed_payouts";
