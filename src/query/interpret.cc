@@ -305,6 +305,12 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   take(same_days_lm, [](const std::smatch&) { return std::string("mtd_last_month"); });
   static const std::regex prev_days(" (?:the )?(?:previous|prior|preceding) (\\d+) days ");
   take(prev_days, [&](const std::smatch& m) { return "prev_days:" + std::to_string(num(m[1])); });
+  static const std::regex days_before(
+      " (?:the )?(\\d+) days (?:before|prior|earlier|preceding)(?: that| it| them)? ");
+  take(days_before, [&](const std::smatch& m) { return "prev_days:" + std::to_string(num(m[1])); });
+  static const std::regex prev_weeks(" (?:the )?(?:previous|prior|preceding) (\\d+) weeks ");
+  take(prev_weeks,
+       [&](const std::smatch& m) { return "prev_days:" + std::to_string(7 * num(m[1])); });
   static const std::regex last_days(
       " (?:in |over |during |for )?(?:the )?(?:last|past|previous|recent) (\\d+) days ");
   take(last_days, [&](const std::smatch& m) { return "last_days:" + std::to_string(num(m[1])); });
@@ -584,8 +590,17 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   for (const EntityHit& h : hits) {
     for (int i = h.start; i < h.start + h.length; ++i) in_entity[static_cast<size_t>(i)] = true;
   }
+  static const std::regex ranked_compound(
+      "(best|top|worst|least|fast|fastest|slow|slowest|most|highest|lowest|poorest|"
+      "biggest)-?(selling|seller|sellers|sold|performing|moving|earning|grossing)");
   for (size_t i = 0; i < work.size(); ++i) {
-    if (!in_entity[i]) work[i] = CorrectWord(work[i]);
+    if (in_entity[i]) continue;
+    std::smatch m;
+    if (std::regex_match(work[i], m, ranked_compound)) {
+      work[i] = std::string(m[1]) + " " + std::string(m[2]);  // one slot, two words in the text
+    } else {
+      work[i] = CorrectWord(work[i]);
+    }
   }
   // Statuses and countries are vocabulary too: keep their words in the text for the rules.
   std::string s = " ";
@@ -676,7 +691,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "forecast|forecasts|predict|prediction|projected|projection|suppliers?|vendors?|wholesale|"
       "inflation|gdp|unemployment|bitcoin|crypto|nasdaq|seo|google analytics|analytics|"
       "website|web site|homepage|landing|email list|exchange rate|stock market|stock price|"
-      "share price|interest rate|lottery|horoscope|recipe|capital of|president) ");
+      "share price|interest rate|lottery|horoscope|recipe|capital of|president|football|soccer|"
+      "basketball|baseball|hockey|tennis|nfl|nba|world cup|olympics|election|elections|news|"
+      "movie|movies|film|tv show|joke|poem|song|lyrics) ");
   static const std::regex action(
       "^ (please |can you |could you |pls )?(send|create|make (a|an|new|me "
       "a)|cancel|delete|remove|update|email|e-mail|"
@@ -746,8 +763,15 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
              "busiest", "strongest", "favourite",  "favorite",    "number one",   "rank",
              "ranking", "ranked",    "which"}) ||
       (t.s.rfind(" who ", 0) == 0 && !how_many_early);
+  // "top 10 customers by number of orders" ranks by a count; it does not ask for one.
+  Text no_by_count{t.s};
+  for (const char* by_count : {" by the number of ", " by number of ", " by count of ",
+                               " by order count ", " by count "}) {
+    for (size_t pos; (pos = no_by_count.s.find(by_count)) != std::string::npos;)
+      no_by_count.s.replace(pos, std::string_view(by_count).size(), " by ");
+  }
   const bool how_many =
-      t.Any({"how many", "number of", "count", "count of", "how often", "no of", "#"});
+      no_by_count.Any({"how many", "number of", "count", "count of", "how often", "no of", "#"});
   const bool how_much =
       t.Any({"how much", "total", "amount", "value", "sum", "worth", "dollars", "$"});
   const bool money_words =
@@ -1000,6 +1024,14 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                                          "nearly out", "only", "left", "reorder", "restock"})) &&
              !product && !variation) {
       metric = "low_stock";
+    } else if (how_much || t.Any({"value", "worth"}))
+      metric = "inventory_value";
+    else if (product || variation)
+      metric = "stock_level";
+    else
+      metric = "low_stock";
+    if (metric == "low_stock") {
+      // "3 or fewer" is T = 3; "fewer than 3" is T = 2 ([M-LOW-STOCK]).
       std::optional<int> th = FirstNumber(t.s, thr2);
       if (!th) th = FirstNumber(t.s, thr);
       if (th) {
@@ -1009,12 +1041,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
         if (v > 0) in.threshold = v;
       }
       if (in.threshold == 0) in.notes.push_back("low stock means 5 units or fewer");
-    } else if (how_much || t.Any({"value", "worth"}))
-      metric = "inventory_value";
-    else if (product || variation)
-      metric = "stock_level";
-    else
-      metric = "low_stock";
+    }
   } else if (coupons &&
              !t.Any({"discount total", "total discount", "total discounts", "discounts given",
                      "discount given", "how much discount", "discounts did", "discount did"})) {
@@ -1047,6 +1074,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       if (money_words && t.Any({"sales", "revenue", "brought", "generated", "made"}) &&
           !t.Has("discount"))
         metric = "gross_sales";
+    } else if (!coupon && !ranking && !how_many && dim.empty() &&
+               t.Any({"savings", "saved", "save", "saving"})) {
+      // What customers saved with coupons is the discount they were given ([M-DISCOUNTS]).
+      metric = "discount_total";
     } else if (t.Any({"orders with a coupon", "orders used a coupon", "orders that used a coupon",
                       "used a coupon", "with a coupon", "with coupons", "used coupons",
                       "using a coupon", "coupon orders"}) ||
@@ -1185,7 +1216,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     } else if (t.Any({"repeat", "loyal", "come back", "came back", "returned", "ordered again",
                       "bought again", "purchased again", "second order", "more than once",
                       "repeat customers", "repeat buyers"}) &&
-               (periods.found.empty() || t.Has("repeat")) && !t.Has("returning")) {
+               (periods.found.empty() ||
+                (t.Has("repeat") && !t.Any({"came back", "come back", "returned", "ordered again",
+                                            "bought again", "purchased again"}))) &&
+               !t.Has("returning")) {
       metric = percent_words ? "repeat_rate" : "repeat_customers";
     } else if (t.Any({"returning", "existing", "came back", "come back", "bought again",
                       "ordered again", "repeat"})) {
