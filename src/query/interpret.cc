@@ -65,32 +65,24 @@ const std::set<std::string>& Vocabulary() {
 
 const std::map<std::string, std::string>& NumberWords() {
   static const std::map<std::string, std::string> k = {
-      {"two", "2"},          {"three", "3"},
-      {"four", "4"},         {"five", "5"},
-      {"six", "6"},          {"seven", "7"},
-      {"eight", "8"},        {"nine", "9"},
-      {"ten", "10"},         {"eleven", "11"},
-      {"twelve", "12"},      {"fifteen", "15"},
-      {"twenty", "20"},      {"thirty", "30"},
-      {"fourteen", "14"},    {"sixty", "60"},
-      {"ninety", "90"},      {"hundred", "100"},
-      {"single", "1"},       {"yr", "year"},
-      {"yrs", "years"},      {"mth", "month"},
-      {"mnth", "month"},     {"mths", "months"},
-      {"wk", "week"},        {"wek", "week"},
-      {"wekk", "week"},      {"mnths", "months"},
-      {"yer", "year"},       {"yeat", "year"},
-      {"wks", "weeks"},      {"qtr", "quarter"},
-      {"yday", "yesterday"}, {"tdy", "today"},
-      {"rev", "revenue"},    {"custs", "customers"},
-      {"cust", "customer"},  {"qty", "quantity"},
-      {"prods", "products"}, {"avg", "average"},
-      {"pct", "percent"},    {"thru", "through"},
-      {"vs.", "vs"},         {"stok", "stock"},
-      {"ordr", "order"},     {"ordrs", "orders"},
-      {"sals", "sales"},     {"cupon", "coupon"},
-      {"refnd", "refund"},   {"mnth", "month"},
-      {"todays", "today"},   {"yesterdays", "yesterday"}};
+      {"two", "2"},        {"three", "3"},         {"four", "4"},
+      {"five", "5"},       {"six", "6"},           {"seven", "7"},
+      {"eight", "8"},      {"nine", "9"},          {"ten", "10"},
+      {"eleven", "11"},    {"twelve", "12"},       {"fifteen", "15"},
+      {"twenty", "20"},    {"thirty", "30"},       {"fourteen", "14"},
+      {"sixty", "60"},     {"ninety", "90"},       {"hundred", "100"},
+      {"single", "1"},     {"twice", "2 times"},   {"thrice", "3 times"},
+      {"yr", "year"},      {"yrs", "years"},       {"mth", "month"},
+      {"mnth", "month"},   {"mths", "months"},     {"wk", "week"},
+      {"wek", "week"},     {"wekk", "week"},       {"mnths", "months"},
+      {"yer", "year"},     {"yeat", "year"},       {"wks", "weeks"},
+      {"qtr", "quarter"},  {"yday", "yesterday"},  {"tdy", "today"},
+      {"rev", "revenue"},  {"custs", "customers"}, {"cust", "customer"},
+      {"qty", "quantity"}, {"prods", "products"},  {"avg", "average"},
+      {"pct", "percent"},  {"thru", "through"},    {"vs.", "vs"},
+      {"stok", "stock"},   {"ordr", "order"},      {"ordrs", "orders"},
+      {"sals", "sales"},   {"cupon", "coupon"},    {"refnd", "refund"},
+      {"mnth", "month"},   {"todays", "today"},    {"yesterdays", "yesterday"}};
   return k;
 }
 
@@ -629,6 +621,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   }
 
   // ---------------------------------------------------------------- periods
+  const Text with_periods{s};  // the text before time expressions are blanked out
   Periods periods = FindPeriods(s, as_of);
   Text t{s};
 
@@ -684,7 +677,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   // ---------------------------------------------------------------- out of scope
   static const std::regex oos(
       " (traffic|visits?|visitors?|sessions?|page ?views?|pageviews|bounce|conversion|conversions|"
-      "abandoned|abandonment|carts?|ads|adverts?|advertising|adwords|roas|cpc|impressions|clicks|"
+      "abandoned|abandonment|carts?(?! "
+      "discount)|ads|adverts?|advertising|adwords|roas|cpc|impressions|clicks|"
       "campaigns?|social|instagram|facebook|tiktok|pinterest|twitter|youtube|newsletters?|"
       "mailing|subscribers|marketing|reviews?|ratings?|stars|competitors?|competition|amazon|ebay|"
       "etsy|walmart|cogs|profits?|profitable|margins?|markup|rent|expenses?|salary|salaries|"
@@ -695,7 +689,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "website|web site|homepage|landing|email list|exchange rate|stock market|stock price|"
       "share price|interest rate|lottery|horoscope|recipe|capital of|president|football|soccer|"
       "basketball|baseball|hockey|tennis|nfl|nba|world cup|olympics|election|elections|news|"
-      "movie|movies|film|tv show|joke|poem|song|lyrics|visited|visit|ad spend|ad|cac|"
+      "movie|movies|film|tv show|joke|poem|song|lyrics|visited|visit|ad spend|ad|cac|tax rates?|"
+      "vat rates?|satisfaction|csat|domain authority|backlinks|"
       "acquisition cost|likes|followers|blog|blog posts?|net promoter|nps|delivery time|"
       "transit time|how long|search console|hours|seo|ctr|open rate|unsubscribes?) ");
   static const std::regex action(
@@ -711,7 +706,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "(a|an)|schedule|book|block|ban|reset|edit|rename|duplicate|import|export) ");
   static const std::regex cost_words(" (cost of goods|cost|costs|spend on|spent on|spending on) ");
   static const std::regex future(
-      " (next (week|month|quarter|year)|tomorrow|will we|going to|expected to|will i) ");
+      " (next (week|month|quarter|year)|tomorrow|will we|going to|expected to|will i|how "
+      "(much|many)"
+      "( \\w+)* should (i|we)|christmas stock) ");
   std::string oos_topic;
   std::smatch om;
   const std::string plain = " " + Join(tokens, " ") + " ";
@@ -874,7 +871,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                "how do people pay", "how most customers pay", "how do most people pay"}))
       return "payment_method";
     if (t.Any({"customer", "customers", "client", "clients", "buyer", "buyers", "shopper",
-               "shoppers", "who"}))
+               "shoppers", "who", "spenders", "spender"}))
       return "customer";
     if (t.Any({"product",      "products",      "item",           "items",      "sku",
                "skus",         "seller",        "sellers",        "sold best",  "sells best",
@@ -909,10 +906,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   };
 
   // ---------------------------------------------------------------- topic rules
-  const bool payouts =
-      t.Any({"payout", "payouts", "deposit", "deposits", "paid out", "transfers to my bank",
-             "transfer to my bank", "bank transfers", "to my bank", "to the bank", "bank account",
-             "settlements", "settlement"});
+  const bool payouts = t.Any({"payout", "payouts", "deposit", "deposits", "paid out", "pay out",
+                              "pays out", "paying out", "payed out", "transfers to my bank",
+                              "transfer to my bank", "bank transfers", "to my bank", "to the bank",
+                              "bank account", "settlements", "settlement"});
   const bool disputes = t.Any({"dispute", "disputes", "disputed", "chargeback", "chargebacks",
                                "charge back", "charge backs"});
   const bool net_words =
@@ -987,7 +984,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                                 "how customers pay",
                                 "how do people pay",
                                 "how most customers pay",
-                                "how do most people pay"}) &&
+                                "how do most people pay",
+                                "payment failed",
+                                "failed to pay"}) &&
                          !pending_status);
   const bool order_metric =
       net_words ||
@@ -1000,17 +999,18 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   const bool people =
       !(order_metric && customer == nullptr) &&
       (customer != nullptr ||
-       t.Any({"customer", "customers", "client",  "clients",   "buyer",         "buyers",
-              "shopper",  "shoppers",  "people",  "account",   "accounts",      "signups",
-              "signup",   "sign ups",  "sign up", "signed up", "registered",    "registrations",
-              "members",  "who",       "ltv",     "clv",       "lifetime value"}));
+       t.Any({"customer", "customers", "client",    "clients",    "buyer",
+              "buyers",   "spenders",  "spender",   "shopper",    "shoppers",
+              "people",   "account",   "accounts",  "signups",    "signup",
+              "sign ups", "sign up",   "signed up", "registered", "registrations",
+              "members",  "who",       "ltv",       "clv",        "lifetime value"}));
 
   std::string metric;
 
   if (payouts && !disputes) {
     if (t.Any({"pending", "not yet paid", "not paid out", "in transit", "upcoming", "on the way",
-               "next", "scheduled", "expected", "not yet", "yet to arrive", "on its way",
-               "coming"}))
+               "waiting", "to be paid out", "awaiting", "next", "scheduled", "expected", "not yet",
+               "yet to arrive", "on its way", "coming"}))
       metric = "pending_payouts";
     else if (t.Any({"failed", "canceled", "cancelled", "bounced"}))
       metric = "failed_payouts";
@@ -1124,7 +1124,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       ctype = "fixed_cart";
     else if (t.Any({"fixed product", "fixed-product", "product discount"}))
       ctype = "fixed_product";
-    else if (t.Any({"percent", "percentage", "%"}) && !t.Any({"share", "of orders"}))
+    else if ((t.Any({"percent", "percentage", "%", "percent-off", "percentage-off"}) ||
+              t.Re(std::regex(" \\d+% off "))) &&
+             !t.Any({"share", "of orders"}))
       ctype = "percent";
     if (t.Any({"valid", "active", "still", "usable", "live", "available", "running", "current",
                "currently", "can be used", "working", "right now", "at the moment", "can use",
@@ -1210,7 +1212,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
              !method) {
       metric = how_much && !how_many ? "payments_received_amount" : "payments_received";
     } else if (t.Any({"failed payment", "failed payments", "payment failures", "payments failed",
-                      "declined"})) {
+                      "payment failed", "declined", "failed to pay", "payment was declined"})) {
       metric = "order_count";
       in.statuses = {"failed"};
     } else if (method && (percent_words)) {
@@ -1494,6 +1496,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                                                                                   : "items_sold";
           if (money_words && m2 == "items_sold" && !t.Any({"units", "items sold", "quantity"}))
             m2 = "product_revenue";
+          // Category "sales" are line totals ([M-CATEGORY]): a top-selling category is by revenue
+          // unless units are asked for.
+          if (d2 == "category" && m2 == "items_sold" &&
+              !t.Any({"units", "items", "quantity", "pieces", "items sold"}))
+            m2 = "product_revenue";
         }
         if ((d2 == "day" || d2 == "month" || d2 == "week" || d2 == "weekday") &&
             t.Any({"busiest", "quietest"}) && !money_words)
@@ -1571,6 +1578,16 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                      ? "change"
                      : "growth";
     if (explicit_two) in.base_period = periods.found[1].second;
+    // "growth from last year to this year": the first period named is the base.
+    if (explicit_two) {
+      const size_t p0 = periods.found[0].first, p1 = periods.found[1].first;
+      const std::string before = Trim(t.s.substr(0, p0)), between = t.s.substr(p0, p1 - p0);
+      if ((before == "from" ||
+           (before.size() >= 5 && before.compare(before.size() - 5, 5, " from") == 0)) &&
+          (between + " ").find(" to ") != std::string::npos) {
+        std::swap(in.period, in.base_period);
+      }
+    }
     if (in.period.empty()) in.period = "this_month";
     static const std::regex before_unit(" (?:the |that )?(year|month|week|day|quarter) before ");
     std::smatch bm;
@@ -1586,7 +1603,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     }
     // "this year vs last year up to the same date", "this month vs last month (same days)".
     if (t.Any({"same date", "same day", "same days", "same point", "same time", "same period",
-               "same dates", "like for like", "like-for-like", "up to the same"})) {
+               "same dates", "like for like", "like-for-like", "up to the same"}) ||
+        with_periods.Any({"so far", "to date", "year to date", "month to date", "ytd", "mtd"})) {
       if (in.period == "this_year" && in.base_period == "last_year")
         in.base_period = "ytd_last_year";
       if (in.period == "this_month" && in.base_period == "last_month")
