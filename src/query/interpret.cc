@@ -286,6 +286,11 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   static const std::regex last_days(
       " (?:in |over |during |for )?(?:the )?(?:last|past|previous|recent) (\\d+) days ");
   take(last_days, [&](const std::smatch& m) { return "last_days:" + std::to_string(num(m[1])); });
+  // Synced dates are store-local days: "the last 48 hours" is the last 2 days, today included.
+  static const std::regex last_hours(
+      " (?:in |over |during |for )?(?:the )?(?:last|past|previous) (\\d+) hours ");
+  take(last_hours,
+       [&](const std::smatch& m) { return "last_days:" + std::to_string((num(m[1]) + 23) / 24); });
   static const std::regex last_weeks(" (?:the )?(?:last|past) (\\d+) weeks ");
   take(last_weeks,
        [&](const std::smatch& m) { return "last_days:" + std::to_string(7 * num(m[1])); });
@@ -692,7 +697,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "movie|movies|film|tv show|joke|poem|song|lyrics|visited|visit|ad spend|ad|cac|tax rates?|"
       "vat rates?|satisfaction|csat|domain authority|backlinks|"
       "acquisition cost|likes|followers|blog|blog posts?|net promoter|nps|delivery time|"
-      "transit time|how long|search console|hours|seo|ctr|open rate|unsubscribes?) ");
+      "transit time|how long|search console|staff hours|seo|ctr|open rate|unsubscribes?) ");
   static const std::regex action(
       "^ (please |can you |could you |pls )?(send|create|make (a|an|new|me "
       "a)|cancel|delete|remove|update|email|e-mail|"

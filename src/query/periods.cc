@@ -270,6 +270,7 @@ std::string DescribePeriod(std::string_view spec, const DateRange& r) {
   if (head == "this_year") return "so far this year (" + span + ")";
   if (head == "last_year" || head == "year" || head == "years_ago")
     return "in " + std::to_string(r.start ? r.start->year : r.end.year);
+  if (head == "last_days" && p.size() > 1 && p[1] == "1") return "today (" + span + ")";
   if (head == "last_days" && p.size() > 1)
     return "in the last " + std::string(p[1]) + " days (" + span + ")";
   if (head == "black_friday") return "on Black Friday (" + span + ")";
