@@ -360,7 +360,8 @@ bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orde
   f.orders = orders;
   Wcsim sim;
   if (!StartWcsim(wcsim, dir, orders, latency_ms, sim)) return false;
-  const std::string db = dir + "/sync.db";
+  const std::string db =
+      dir + (latency_ms > 0 ? "/sync-latency" + std::to_string(latency_ms) + ".db" : "/sync.db");
   for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db + ext);
   std::vector<std::string> common = {
       "--port",        std::to_string(sim.address.port),

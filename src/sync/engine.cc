@@ -1123,30 +1123,50 @@ StatusOr<Outcome> Run::Disputes() {
 
 StatusOr<Outcome> Run::Reports() {
   static const char* const kTotals[] = {"orders", "products", "customers", "coupons"};
+  // All report requests at once (each is one server-side aggregate; asked in turn they were a
+  // chain of round trips), then taken in order.
+  constexpr size_t kTotalCount = std::size(kTotals);
+  auto total_rows = std::make_shared<std::vector<std::vector<woo::ReportTotalRow>>>(kTotalCount);
+  auto sales_rows = std::make_shared<std::vector<woo::SalesReport>>(options_.report_periods.size());
+  std::vector<std::future<Status>> total_done, sales_done;
+  for (size_t i = 0; i < kTotalCount; ++i) {
+    total_done.push_back(fetcher_.Submit(std::string("wc/v3/reports/") + kTotals[i] + "/totals", {},
+                                         [total_rows, i](const woo::Response& r) -> Status {
+                                           CLEVER_ASSIGN_OR_RETURN((*total_rows)[i],
+                                                                   woo::ParseReportTotals(r.body));
+                                           return OkStatus();
+                                         }));
+  }
+  const int dp = decimals_;
+  for (size_t i = 0; i < options_.report_periods.size(); ++i) {
+    sales_done.push_back(fetcher_.Submit(
+        "wc/v3/reports/sales", {{"period", options_.report_periods[i]}},
+        [sales_rows, i, dp](const woo::Response& r) -> Status {
+          CLEVER_ASSIGN_OR_RETURN((*sales_rows)[i], woo::ParseSalesReport(r.body, dp));
+          return OkStatus();
+        }));
+  }
+  std::vector<Status> total_status, sales_status;
+  for (auto& f : total_done) total_status.push_back(f.get());
+  for (auto& f : sales_done) sales_status.push_back(f.get());
   std::vector<std::pair<std::string, std::vector<woo::ReportTotalRow>>> totals;
   int missing = 0;
-  for (const char* report : kTotals) {
-    auto rows = GetOne<std::vector<woo::ReportTotalRow>>(
-        std::string("wc/v3/reports/") + report + "/totals", {}, &woo::ParseReportTotals);
-    if (!rows.ok() && woo::IsNoRoute(rows.status())) {
+  for (size_t i = 0; i < kTotalCount; ++i) {
+    if (!total_status[i].ok() && woo::IsNoRoute(total_status[i])) {
       ++missing;
       continue;
     }
-    if (!rows.ok()) return rows.status();
-    totals.emplace_back(report, std::move(rows).value());
+    if (!total_status[i].ok()) return total_status[i];
+    totals.emplace_back(kTotals[i], std::move((*total_rows)[i]));
   }
   std::vector<std::pair<std::string, woo::SalesReport>> sales;
-  const int dp = decimals_;
-  for (const auto& period : options_.report_periods) {
-    auto s =
-        GetOne<woo::SalesReport>("wc/v3/reports/sales", {{"period", period}},
-                                 [dp](std::string_view b) { return woo::ParseSalesReport(b, dp); });
-    if (!s.ok() && woo::IsNoRoute(s.status())) {
+  for (size_t i = 0; i < options_.report_periods.size(); ++i) {
+    if (!sales_status[i].ok() && woo::IsNoRoute(sales_status[i])) {
       ++missing;
       continue;
     }
-    if (!s.ok()) return s.status();
-    sales.emplace_back(period, *s);
+    if (!sales_status[i].ok()) return sales_status[i];
+    sales.emplace_back(options_.report_periods[i], (*sales_rows)[i]);
   }
   if (totals.empty() && sales.empty() && missing > 0) return Outcome{true, ""};
   const std::string now = IsoUtc(clock_.Now());
