@@ -61,6 +61,7 @@ using Results = std::map<std::string, double>;
 
 bool WriteResults(const std::string& path, const Results& r) {
   std::ofstream out(path);
+  out.precision(17);  // counts above 10^6 must not round (the default is 6 digits)
   for (const auto& [k, v] : r) out << k << " " << v << "\n";
   return static_cast<bool>(out);
 }
