@@ -37,6 +37,9 @@ std::unique_ptr<test::WcsimProcess> StartWcsim(const std::vector<std::string>& a
 WcsimHome::WcsimHome(const test::WcsimProcess& sim, bool scope_probe, const std::string& db_path) {
   db_ = OpenDb(db_path);
   vault_ = std::make_unique<connect::Vault>(*connect::Vault::FromKey(std::string(32, 'S')));
+  woo::ApiOptions api_options;  // short retry delays (a 429's Retry-After is still honoured)
+  api_options.backoff.initial = std::chrono::milliseconds(20);
+  api_options.backoff.max_delay = std::chrono::milliseconds(200);
   service_ = std::make_unique<connect::ConnectorService>(
       *db_, *vault_,
       connect::ServiceOptions{.clock = Clock::Real(),
@@ -44,7 +47,7 @@ WcsimHome::WcsimHome(const test::WcsimProcess& sim, bool scope_probe, const std:
                               .allow_private_network = true,
                               .check_timeout_ms = 20000,
                               .timeout_ms = 20000,
-                              .api_options = {}});
+                              .api_options = api_options});
   connect::NewConnector in;
   in.name = "wcsim";
   in.url = sim.http_url();
