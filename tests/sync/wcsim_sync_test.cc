@@ -398,7 +398,7 @@ TEST(WcsimSync, EachFaultKindAloneEndsIdenticalToAFaultFreeSync) {
 // ------------------------------------------------------------------ 5. mutating during the sync
 
 TEST(WcsimSync, StoreMutatingDuringTheSyncNoGapsNoDuplicates) {
-  auto sim = StartWcsim({"--orders", "1500", "--seed", "15"});
+  auto sim = StartWcsim({"--orders", "1200", "--seed", "15"});
   ASSERT_TRUE(sim);
   WcsimHome home(*sim);
   ASSERT_TRUE(home.ok());
@@ -502,7 +502,7 @@ TEST(WcsimSync, KeyRevokedMidSyncFailsWithTheMerchantFacingReasonAndKeepsEarlier
 
 // ------------------------------------------------------------------ 4. kill -9 (the CLI)
 
-TEST(WcsimSync, Kill9DuringCliSyncResumesIdentical) { WcsimKillTrials(3, 450, 21); }
+TEST(WcsimSync, Kill9DuringCliSyncResumesIdentical) { WcsimKillTrials(3, 400, 21); }
 
 }  // namespace
 }  // namespace clever::sync::testing

@@ -271,7 +271,7 @@ void WcsimKillTrials(int trials, int orders, uint32_t seed) {
   unsetenv("CLEVER_HOME");
   unsetenv("CLEVER_MASTER_KEY");
   auto sim = StartWcsim(
-      {"--orders", std::to_string(orders), "--seed", std::to_string(seed), "--latency-ms", "6"});
+      {"--orders", std::to_string(orders), "--seed", std::to_string(seed), "--latency-ms", "4"});
   ASSERT_TRUE(sim);
   std::string root = ::testing::TempDir() + "/wcsim_kill_XXXXXX";
   ASSERT_NE(mkdtemp(root.data()), nullptr);

@@ -72,7 +72,7 @@ int WaitChild(pid_t pid);
 // Runs `clever ARGS...` to completion; returns the exit code (output appended to `log_file`).
 int RunClever(const std::vector<std::string>& args, const std::string& log_file);
 
-// `trials` rounds against wcsim (`orders` orders, 6 ms latency per request): `clever sync` (the
+// `trials` rounds against wcsim (`orders` orders, 4 ms latency per request): `clever sync` (the
 // CLI, a fresh --home per trial) is SIGKILLed at random moments 1-2 times, then run to completion;
 // its database must equal an uninterrupted `clever sync`'s.
 void WcsimKillTrials(int trials, int orders, uint32_t seed);
