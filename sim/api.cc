@@ -1675,8 +1675,23 @@ struct Api::Impl {
     if (page < 1) page = 1;
     pagesize = std::clamp<int64_t>(pagesize, 1, 100);
     const bool asc = Lower(c.p.Get("direction").value_or("desc")) == "asc";
-    std::vector<size_t> idx(all.size());
-    for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    // `date_after` / `date_before` ("YYYY-MM-DD HH:MM:SS", UTC; exclusive), as WooPayments
+    // filters its lists; an unreadable value filters nothing.
+    auto bound = [&](const char* name) -> std::optional<int64_t> {
+      auto v = c.p.Get(name);
+      if (!v) return std::nullopt;
+      auto t = ParseLocalDateTime(*v);
+      if (!t.ok()) return std::nullopt;
+      return t->ToEpochSecondsAsUtc();
+    };
+    const std::optional<int64_t> after = bound("date_after"), before = bound("date_before");
+    std::vector<size_t> idx;
+    idx.reserve(all.size());
+    for (size_t i = 0; i < all.size(); ++i) {
+      const int64_t d = date(all[i]);
+      if ((after && d <= *after) || (before && d >= *before)) continue;
+      idx.push_back(i);
+    }
     std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
       const int64_t da = date(all[a]), db = date(all[b]);
       if (da != db) return asc ? da < db : da > db;
@@ -1688,7 +1703,7 @@ struct Api::Impl {
       data.push_back(render(all[idx[i]], idx[i]));
     }
     ApiLink(c.res);
-    SetJson(c.res, 200, Json{{"data", std::move(data)}, {"total_count", all.size()}});
+    SetJson(c.res, 200, Json{{"data", std::move(data)}, {"total_count", idx.size()}});
   }
 
   // ---- discovery

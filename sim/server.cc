@@ -359,16 +359,27 @@ struct Simulator::Impl {
     std::shared_lock lock(store->mu);
     const Store& s = *store;
     nlohmann::json by_status = nlohmann::json::object();
-    int64_t count = 0, sum = 0;
+    nlohmann::json by_payment = nlohmann::json::object();
+    int64_t count = 0, sum = 0, item_count = 0, item_sum = 0;
     int64_t per[kOrderStatusCount] = {};
+    int64_t per_payment[kPaymentCount] = {};
     for (const auto& o : s.orders) {
       per[static_cast<int>(o.status)]++;
       if (o.status == OrderStatus::kCheckoutDraft) continue;
       ++count;
       sum += o.total;
+      per_payment[static_cast<int>(o.payment)]++;
+      item_count += o.n_items;
+      for (uint32_t i = 0; i < o.n_items; ++i) item_sum += s.items[o.first_item + i].total;
     }
     for (int i = 0; i < kOrderStatusCount; ++i)
       by_status[StatusSlug(static_cast<OrderStatus>(i))] = per[i];
+    for (int i = 0; i < kPaymentCount; ++i) {
+      // As rendered: card payments are "stripe" on a store without WooPayments (render.cc).
+      const auto p = static_cast<Payment>(i);
+      const std::string id = IsWooPayments(p) && !s.options.woopayments ? "stripe" : PaymentId(p);
+      by_payment[id] = by_payment.value(id, int64_t{0}) + per_payment[i];
+    }
     int64_t customers = 0;
     for (const auto& c : s.customers) customers += c.staff ? 0 : 1;
     int64_t products = 0, variations = 0;
@@ -381,11 +392,19 @@ struct Simulator::Impl {
     for (const auto& c : s.coupons) coupons += c.trashed ? 0 : 1;
     int64_t refund_sum = 0;
     for (const auto& r : s.refunds) refund_sum += r.amount;
-    int64_t payout_sum = 0;
+    int64_t payout_sum = 0, dispute_sum = 0, txn_sum = 0;
     for (const auto& d : s.deposits) payout_sum += d.amount;
+    for (const auto& d : s.disputes) dispute_sum += d.amount;
+    for (const auto& t : s.txns) txn_sum += t.amount;
     const bool wcpay = s.options.woopayments;
     return nlohmann::json{
-        {"orders", {{"count", count}, {"total_sum", Cents(sum)}, {"by_status", by_status}}},
+        {"orders",
+         {{"count", count},
+          {"total_sum", Cents(sum)},
+          {"by_status", by_status},
+          {"by_payment_method", by_payment}}},
+        {"line_items", {{"count", item_count}, {"total_sum", Cents(item_sum)}}},
+        {"categories", {{"count", s.categories.size()}}},
         {"customers", {{"count", customers}}},
         {"products", {{"count", products}}},
         {"variations", {{"count", variations}}},
@@ -393,8 +412,10 @@ struct Simulator::Impl {
         {"refunds", {{"count", s.refunds.size()}, {"amount_sum", Cents(refund_sum)}}},
         {"payouts",
          {{"count", wcpay ? s.deposits.size() : 0}, {"amount_sum", wcpay ? payout_sum : 0}}},
-        {"disputes", {{"count", wcpay ? s.disputes.size() : 0}}},
-        {"transactions", {{"count", wcpay ? s.txns.size() : 0}}},
+        {"disputes",
+         {{"count", wcpay ? s.disputes.size() : 0}, {"amount_sum", wcpay ? dispute_sum : 0}}},
+        {"transactions",
+         {{"count", wcpay ? s.txns.size() : 0}, {"amount_sum", wcpay ? txn_sum : 0}}},
         {"now", GmtIso(s.now)},
         {"now_local", LocalIso(s, s.now)}};
   }

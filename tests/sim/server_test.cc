@@ -2,6 +2,7 @@
 // switches, WooPayments routes, fault injection, the control API and hostile input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <set>
@@ -495,6 +496,32 @@ TEST_F(Server, RequestLogWithoutSecrets) {
   }
 }
 
+TEST_F(Server, PaymentsDateAfterAndBeforeFilter) {
+  const auto& txns = env_->store->txns;
+  ASSERT_GT(txns.size(), 10u);
+  std::vector<int64_t> dates;
+  for (const auto& t : txns) dates.push_back(t.created);
+  std::sort(dates.begin(), dates.end());
+  const int64_t cut = dates[dates.size() / 2];
+  const std::string cut_text = LocalDateTime::FromEpochSecondsAsUtc(cut).ToString();
+  int64_t after = 0, before = 0;
+  for (int64_t d : dates) {
+    after += d > cut ? 1 : 0;
+    before += d < cut ? 1 : 0;
+  }
+  Reply a =
+      Get("/wp-json/wc/v3/payments/transactions",
+          {{"date_after", cut_text}, {"pagesize", "100"}, {"sort", "date"}, {"direction", "asc"}});
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.json()["total_count"].get<int64_t>(), after);
+  Reply b = Get("/wp-json/wc/v3/payments/transactions", {{"date_before", cut_text}});
+  EXPECT_EQ(b.json()["total_count"].get<int64_t>(), before);
+  // An unreadable date filters nothing (hostile input is not an error here).
+  Reply bad = Get("/wp-json/wc/v3/payments/transactions", {{"date_after", "yesterday'--"}});
+  ASSERT_EQ(bad.status, 200);
+  EXPECT_EQ(bad.json()["total_count"].get<int64_t>(), static_cast<int64_t>(txns.size()));
+}
+
 TEST_F(Server, StatsMatchApiTotals) {
   const json s = Control("GET", "/__wcsim/stats").json();
   Reply o = Get("/wp-json/wc/v3/orders", {{"per_page", "1"}});
@@ -505,6 +532,15 @@ TEST_F(Server, StatsMatchApiTotals) {
   EXPECT_EQ(s["customers"]["count"].get<int64_t>(), std::stoll(c.header("X-WP-Total")));
   Reply r = Get("/wp-json/wc/v3/refunds", {{"per_page", "1"}});
   EXPECT_EQ(s["refunds"]["count"].get<int64_t>(), std::stoll(r.header("X-WP-Total")));
+  Reply cat = Get("/wp-json/wc/v3/products/categories", {{"per_page", "1"}});
+  EXPECT_EQ(s["categories"]["count"].get<int64_t>(), std::stoll(cat.header("X-WP-Total")));
+  int64_t by_method = 0;
+  for (const auto& [method, n] : s["orders"]["by_payment_method"].items())
+    by_method += n.get<int64_t>();
+  EXPECT_EQ(by_method, s["orders"]["count"].get<int64_t>());
+  EXPECT_GE(s["line_items"]["count"].get<int64_t>(), s["orders"]["count"].get<int64_t>());
+  EXPECT_TRUE(s["transactions"]["amount_sum"].is_number_integer());
+  EXPECT_TRUE(s["disputes"]["amount_sum"].is_number_integer());
 }
 
 TEST_F(Server, MutateThenIncrementalSync) {
