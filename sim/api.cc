@@ -320,6 +320,8 @@ struct Api::Impl {
   std::mutex cache_mu;
   std::map<uint32_t, std::pair<uint64_t, std::shared_ptr<const std::vector<uint32_t>>>>
       status_cache;
+  std::shared_ptr<const std::vector<uint32_t>> name_order;
+  uint64_t name_order_version = 0;
 
   Impl(Store& s, KeyStore& k, const ApiOptions& o) : store(s), keys(k), opt(o) {}
 
@@ -865,6 +867,34 @@ struct Api::Impl {
         [&](JsonWriter& w, const Order& o) { WriteOrder(w, rc, o); }, true, kOrderBytes);
   }
 
+  // Customer indexes sorted by display name (staff: "admin" / "manager"), then id; cached per
+  // store version (sorting 100k+ names per request cost tens of ms).
+  std::shared_ptr<const std::vector<uint32_t>> CustomerNameOrder() {
+    std::lock_guard lock(cache_mu);
+    if (name_order && name_order_version == store.version) return name_order;
+    std::vector<std::pair<std::string, uint32_t>> keyed;
+    keyed.reserve(store.customers.size());
+    for (size_t i = 0; i < store.customers.size(); ++i) {
+      const Customer& cu = store.customers[i];
+      if (cu.staff) {
+        keyed.emplace_back(cu.id == 1 ? "admin" : "manager", static_cast<uint32_t>(i));
+      } else {
+        const Person p = store.PersonFor(cu.id, false);
+        keyed.emplace_back(p.first + " " + p.last, static_cast<uint32_t>(i));
+      }
+    }
+    std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return store.customers[a.second].id < store.customers[b.second].id;
+    });
+    auto v = std::make_shared<std::vector<uint32_t>>();
+    v->reserve(keyed.size());
+    for (const auto& k : keyed) v->push_back(k.second);
+    name_order = v;
+    name_order_version = store.version;
+    return v;
+  }
+
   // Indexes of the orders whose status is in `mask_bits`, cached per store version.
   std::shared_ptr<const std::vector<uint32_t>> StatusIndex(uint32_t mask_bits) {
     std::lock_guard lock(cache_mu);
@@ -1207,18 +1237,15 @@ struct Api::Impl {
     const std::string orderby = c.p.Get("orderby").value_or("name");
     const bool asc = Lower(c.p.Get("order").value_or("asc")) == "asc";
     if (orderby == "name") {
-      std::vector<std::pair<std::string, const Customer*>> keyed;
-      keyed.reserve(matches.size());
-      for (const Customer* cu : matches) {
-        const Person p = store.PersonFor(cu->id, false);
-        keyed.emplace_back(cu->staff ? (cu->id == 1 ? "admin" : "manager") : p.first + " " + p.last,
-                           cu);
+      // Walk the cached (name, id) order and keep the matches: no per-request sort.
+      const auto order = CustomerNameOrder();
+      std::vector<char> keep(store.customers.size(), 0);
+      for (const Customer* cu : matches) keep[static_cast<size_t>(cu - store.customers.data())] = 1;
+      size_t n = 0;
+      for (size_t k = 0; k < order->size(); ++k) {
+        const uint32_t idx = (*order)[asc ? k : order->size() - 1 - k];
+        if (keep[idx]) matches[n++] = &store.customers[idx];
       }
-      std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-        if (a.first != b.first) return asc ? a.first < b.first : a.first > b.first;
-        return asc ? a.second->id < b.second->id : a.second->id > b.second->id;
-      });
-      for (size_t i = 0; i < keyed.size(); ++i) matches[i] = keyed[i].second;
     } else if (orderby == "registered_date") {
       std::stable_sort(matches.begin(), matches.end(), [&](const Customer* a, const Customer* b) {
         if (a->created != b->created)
