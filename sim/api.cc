@@ -1046,6 +1046,7 @@ struct Api::Impl {
     const std::string on_sale = c.p.Get("on_sale").value_or("");
     std::vector<const Product*> matches;
     for (const Product& p : store.products) {
+      if (p.purged) continue;
       if (p.trashed && status != "trash") continue;
       if (!p.trashed && status == "trash") continue;
       if (status != "any" && status != "publish" && status != "trash") continue;
@@ -1095,8 +1096,9 @@ struct Api::Impl {
   }
 
   void ProductSingle(Ctx& c, uint32_t id) {
+    // A trashed product is still a product (wc_get_product()): it answers with status "trash".
     const Product* p = store.FindProduct(id);
-    if (p == nullptr || p->trashed) {
+    if (p == nullptr || p->purged) {
       Error(c, 404, "woocommerce_rest_product_invalid_id", "Invalid ID.");
       return;
     }
@@ -1326,8 +1328,9 @@ struct Api::Impl {
   }
 
   void CouponSingle(Ctx& c, uint32_t id) {
+    // A trashed coupon still reads (new WC_Coupon($id)): status "trash"; purged ones are gone.
     const Coupon* cp = store.FindCoupon(id);
-    if (cp == nullptr || cp->trashed) {
+    if (cp == nullptr || cp->purged) {
       Error(c, 404, "woocommerce_rest_shop_coupon_invalid_id", "Invalid ID.");
       return;
     }

@@ -205,6 +205,8 @@ void WriteLineItem(JsonWriter& w, const RenderContext& ctx, const LineItem& li, 
   const Store& s = ctx.store;
   const Product* p = s.FindProduct(li.product);
   const Variation* v = li.variation ? s.FindVariation(li.variation) : nullptr;
+  // The item keeps its name; a permanently deleted product leaves no sku, image or parent.
+  const bool gone = p == nullptr || p->purged;
   const int qty = qty_override > 0 ? qty_override : li.qty;
   int64_t subtotal = li.subtotal, total = li.total, subtotal_tax = li.subtotal_tax,
           total_tax = li.total_tax;
@@ -254,8 +256,8 @@ void WriteLineItem(JsonWriter& w, const RenderContext& ctx, const LineItem& li, 
     WriteMetaItem(w, meta_base + 3, "_refunded_item_id", r, "_refunded_item_id", r);
   }
   w.EndArray();
-  std::string sku = p ? p->sku : "";
-  if (v != nullptr) {
+  std::string sku = gone ? "" : p->sku;
+  if (v != nullptr && !gone) {
     sku += "-";
     sku += Store::ColorName(v->color);
     sku += "-";
@@ -267,7 +269,7 @@ void WriteLineItem(JsonWriter& w, const RenderContext& ctx, const LineItem& li, 
   w.MoneyNumber(qty > 0 ? total / qty : 0);
   w.Key("image");
   w.BeginObject();
-  if (p != nullptr) {
+  if (!gone) {
     // As recorded: the image id is a string for simple products, a number for variations.
     w.Key("id");
     if (v != nullptr) {
@@ -286,7 +288,7 @@ void WriteLineItem(JsonWriter& w, const RenderContext& ctx, const LineItem& li, 
   }
   w.EndObject();
   w.Key("parent_name");
-  if (v != nullptr && p != nullptr)
+  if (v != nullptr && !gone)
     w.String(p->name);
   else
     w.Null();

@@ -152,8 +152,9 @@ Json LineItemJson(const RenderContext& ctx, const LineItem& li, uint32_t item_id
     meta.push_back(MetaItem(meta_base + 3, "_refunded_item_id", r, "_refunded_item_id", r));
   }
   j["meta_data"] = std::move(meta);
-  std::string sku = p ? p->sku : "";
-  if (v != nullptr) {
+  const bool gone = p == nullptr || p->purged;  // session 2: purged products
+  std::string sku = gone ? "" : p->sku;
+  if (v != nullptr && !gone) {
     sku += std::string("-") + Store::ColorName(v->color) + "-" + Store::SizeName(v->size);
     for (char& c : sku) {
       if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
@@ -162,7 +163,7 @@ Json LineItemJson(const RenderContext& ctx, const LineItem& li, uint32_t item_id
   j["sku"] = sku;
   j["price"] = Price(qty > 0 ? total / qty : 0);
   Json image = Json::object();
-  if (p != nullptr) {
+  if (!gone) {
     // As recorded: the image id is a string for simple products, a number for variations.
     if (v != nullptr)
       image["id"] = p->image_id;
@@ -174,7 +175,7 @@ Json LineItemJson(const RenderContext& ctx, const LineItem& li, uint32_t item_id
     image["src"] = "";
   }
   j["image"] = std::move(image);
-  j["parent_name"] = v != nullptr && p != nullptr ? Json(p->name) : Json(nullptr);
+  j["parent_name"] = v != nullptr && !gone ? Json(p->name) : Json(nullptr);
   return j;
 }
 

@@ -313,6 +313,7 @@ void Spice(Store& s) {
 struct Kinds {
   std::set<OrderStatus> statuses;
   size_t orders = 0, refunds = 0, products = 0, variations = 0, customers = 0, coupons = 0;
+  bool purged_product = false;
   bool trashed_product = false, trashed_coupon = false, staff = false, coupon_line = false,
        fee_line = false, full_refund = false, item_refund = false;
 };
@@ -355,7 +356,8 @@ void CheckStore(Store& s, const std::string& ns, Kinds& k) {
     }
   }
   for (const Product& p : s.products) {
-    k.trashed_product = k.trashed_product || p.trashed;
+    k.trashed_product = k.trashed_product || (p.trashed && !p.purged);
+    k.purged_product = k.purged_product || p.purged;
     ++k.products;
     ExpectSame((legacy::ProductJson(rc, p)), [&](JsonWriter& w) { WriteProduct(w, rc, p); },
                tag + " product " + std::to_string(p.id));
@@ -399,9 +401,11 @@ TEST(RenderEquivalence, StreamedEqualsLegacyNlohmann) {
     m.status_changes = 15;
     m.refunds = 12;
     m.stock_changes = 10;
-    m.delete_products = 2;
-    m.delete_coupons = 1;
+    m.delete_products = 3;
+    m.delete_coupons = 2;
     m.new_customers = 3;
+    m.purge_products = 2;  // empties part of the trash: trashed and purged ones remain
+    m.purge_coupons = 1;
     store->Mutate(m);
     Spice(*store);
     CheckStore(*store, "wc/v3", k);
@@ -410,6 +414,7 @@ TEST(RenderEquivalence, StreamedEqualsLegacyNlohmann) {
   // The sample covered what it claims to.
   EXPECT_EQ(k.statuses.size(), static_cast<size_t>(kOrderStatusCount));
   EXPECT_TRUE(k.trashed_product);
+  EXPECT_TRUE(k.purged_product);
   EXPECT_TRUE(k.trashed_coupon);
   EXPECT_TRUE(k.staff);
   EXPECT_TRUE(k.coupon_line);
