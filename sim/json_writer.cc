@@ -13,9 +13,17 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
 // Bytes that need escaping: '"', '\\', '/', control characters, and every non-ASCII byte.
-constexpr bool NeedsEscape(unsigned char c) {
+constexpr bool NeedsEscapeSlow(unsigned char c) {
   return c < 0x20 || c == '"' || c == '\\' || c == '/' || c >= 0x80;
 }
+struct EscapeTable {
+  bool v[256];
+  constexpr EscapeTable() : v() {
+    for (int c = 0; c < 256; ++c) v[c] = NeedsEscapeSlow(static_cast<unsigned char>(c));
+  }
+};
+constexpr EscapeTable kEscape;
+inline bool NeedsEscape(unsigned char c) { return kEscape.v[c]; }
 
 void AppendU16(std::string& out, uint32_t unit) {
   char buf[6] = {
@@ -94,12 +102,12 @@ JsonWriter::JsonWriter(std::string* out, const FieldTree* fields) : out_(*out), 
 void JsonWriter::EscapeInto(std::string_view s) {
   size_t run = 0;  // start of the pending run of bytes that need no escaping
   size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (!NeedsEscape(c)) {
-      ++i;
-      continue;
-    }
+  const size_t n = s.size();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
+  while (i < n) {
+    while (i < n && !NeedsEscape(bytes[i])) ++i;  // the common case: long clean runs
+    if (i == n) break;
+    const unsigned char c = bytes[i];
     out_.append(s.data() + run, i - run);
     size_t len = 1;
     switch (c) {
