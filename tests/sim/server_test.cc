@@ -363,6 +363,30 @@ TEST_F(Server, FieldsNestedIntoObjectsAndLists) {
   }
 }
 
+TEST_F(Server, FieldsEmptyListAndScalarSubFields) {
+  // rest_filter_response_fields(): an empty wp_parse_list() result filters nothing; "id.x"
+  // keeps the scalar id; "_links.self" keeps only that link list.
+  Reply all = Get("/wp-json/wc/v3/orders", {{"per_page", "1"}});
+  Reply empty = Get("/wp-json/wc/v3/orders", {{"per_page", "1"}, {"_fields", " , "}});
+  ASSERT_EQ(empty.status, 200);
+  EXPECT_EQ(empty.json(), all.json());
+  Reply sub =
+      Get("/wp-json/wc/v3/orders", {{"per_page", "1"}, {"_fields", "id.x,_links.self,nothing"}});
+  ASSERT_EQ(sub.status, 200);
+  const json o = sub.json()[0];
+  EXPECT_EQ(o.size(), 2u) << o.dump();
+  EXPECT_EQ(o["id"], all.json()[0]["id"]);
+  EXPECT_EQ(o["_links"].size(), 1u);
+  EXPECT_TRUE(o["_links"].contains("self"));
+  Reply single = Get("/wp-json/wc/v3/orders/" + std::to_string(o["id"].get<int64_t>()),
+                     {{"_fields", "id,billing.city"}});
+  EXPECT_EQ(single.json().size(), 2u) << single.body;
+  EXPECT_EQ(single.json()["billing"].size(), 1u);
+  // The wire format is PHP's json_encode: escaped slashes, ASCII only.
+  EXPECT_NE(all.body.find("http:\\/\\/127.0.0.1"), std::string::npos);
+  for (unsigned char c : all.body) ASSERT_LT(c, 0x80);
+}
+
 TEST_F(Server, IncludeExcludeAndNonNumeric) {
   const auto id1 = env_->store->orders[10].id, id2 = env_->store->orders[20].id;
   Reply r = Get("/wp-json/wc/v3/orders",
