@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 #include "render.h"
 
@@ -306,6 +307,9 @@ ParamList ParseQuery(std::string_view query) {
 
 // ---------------------------------------------------------------------------------------------
 
+// Typical rendered size of one order (sizes the page buffer; a page of 100 is ~340 KB).
+constexpr size_t kOrderBytes = 3584;
+
 struct Api::Impl {
   Store& store;
   KeyStore& keys;
@@ -316,6 +320,8 @@ struct Api::Impl {
   std::mutex cache_mu;
   std::map<uint32_t, std::pair<uint64_t, std::shared_ptr<const std::vector<uint32_t>>>>
       status_cache;
+  std::shared_ptr<const std::vector<uint32_t>> name_order;
+  uint64_t name_order_version = 0;
 
   Impl(Store& s, KeyStore& k, const ApiOptions& o) : store(s), keys(k), opt(o) {}
 
@@ -355,7 +361,9 @@ struct Api::Impl {
 
   static void SetJson(RestResponse& res, int status, const Json& body) {
     res.status = status;
-    res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    res.body.clear();
+    JsonWriter w(&res.body);
+    WriteJson(w, body);
   }
 
   void Error(Ctx& c, int status, const std::string& code, const std::string& message) {
@@ -555,55 +563,31 @@ struct Api::Impl {
     return false;
   }
 
-  // ---- _fields
-  struct FieldTree {
-    std::map<std::string, FieldTree> children;
-    bool leaf = false;
-  };
-  static void FilterFields(Json& j, const FieldTree& tree) {
-    if (!j.is_object()) return;
-    Json out = Json::object();
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      auto f = tree.children.find(it.key());
-      if (f == tree.children.end()) continue;
-      if (f->second.leaf) {
-        out[it.key()] = std::move(it.value());
-      } else if (it.value().is_object()) {
-        Json sub = std::move(it.value());
-        FilterFields(sub, f->second);
-        out[it.key()] = std::move(sub);
-      }
-      // Nested fields into a list: the list is dropped (as recorded on WC 10.0.2 / WP 6.8).
-    }
-    j = std::move(out);
-  }
+  // ---- _fields (rest_filter_response_fields, applied while writing: json_writer.h)
   static std::optional<FieldTree> FieldsOf(const Params& p) {
     if (!p.Has("_fields")) return std::nullopt;
-    FieldTree tree;
-    for (const auto& f : p.List("_fields")) {
-      FieldTree* node = &tree;
-      size_t start = 0;
-      while (true) {
-        const size_t dot = f.find('.', start);
-        node = &node->children[f.substr(
-            start, dot == std::string::npos ? std::string::npos : dot - start)];
-        if (dot == std::string::npos) break;
-        start = dot + 1;
-      }
-      node->leaf = true;
-    }
-    return tree;
+    const std::vector<std::string> list = p.List("_fields");
+    if (list.empty()) return std::nullopt;  // wp_parse_list() found nothing: no filtering
+    return FieldTree::Parse(list);
   }
 
-  void Respond(Ctx& c, Json body) {
-    if (auto tree = FieldsOf(c.p)) {
-      if (body.is_array()) {
-        for (auto& item : body) FilterFields(item, *tree);
-      } else {
-        FilterFields(body, *tree);
-      }
-    }
-    SetJson(c.res, 200, body);
+  void Respond(Ctx& c, const Json& body) {
+    const auto tree = FieldsOf(c.p);
+    c.res.status = 200;
+    c.res.body.clear();
+    JsonWriter w(&c.res.body, tree ? &*tree : nullptr);
+    WriteJson(w, body);
+  }
+
+  // Streams a body straight into the response: write(JsonWriter&) emits one JSON value.
+  template <typename Write>
+  void RespondStream(Ctx& c, size_t reserve, Write write) {
+    const auto tree = FieldsOf(c.p);
+    c.res.status = 200;
+    c.res.body.clear();
+    c.res.body.reserve(reserve);
+    JsonWriter w(&c.res.body, tree ? &*tree : nullptr);
+    write(w);
   }
 
   // ---- pagination
@@ -725,20 +709,32 @@ struct Api::Impl {
     }
   }
 
+  // Renders the page of `items` with render(JsonWriter&, const T&) (Json-returning renderers
+  // go through WriteJson); `item_bytes` sizes the body buffer.
   template <typename T, typename Render>
   void RespondPage(Ctx& c, const std::vector<const T*>& items, const Page& pg,
-                   const ParamList& link_params, Render render, bool hpos = false) {
+                   const ParamList& link_params, Render render, bool hpos = false,
+                   size_t item_bytes = 1024) {
     const int64_t total = static_cast<int64_t>(items.size());
     const int64_t start = pg.has_offset ? pg.offset : (pg.page - 1) * pg.per_page;
-    Json arr = Json::array();
-    if (!c.head) {
-      for (int64_t i = start; i < std::min(total, start + pg.per_page); ++i) {
-        if (i >= 0) arr.push_back(render(*items[static_cast<size_t>(i)]));
-      }
-    }
+    const int64_t end = std::min(total, start + pg.per_page);
     const bool empty = start >= total;
     Paginate(c, total, pg, link_params, hpos, empty);
-    Respond(c, std::move(arr));
+    const size_t n =
+        c.head || end <= start ? 0 : static_cast<size_t>(end - std::max<int64_t>(0, start));
+    RespondStream(c, 16 + n * item_bytes, [&](JsonWriter& w) {
+      w.BeginArray();
+      if (!c.head) {
+        for (int64_t i = std::max<int64_t>(0, start); i < end; ++i) {
+          if constexpr (std::is_invocable_v<Render, JsonWriter&, const T&>) {
+            render(w, *items[static_cast<size_t>(i)]);
+          } else {
+            WriteJson(w, render(*items[static_cast<size_t>(i)]));
+          }
+        }
+      }
+      w.EndArray();
+    });
   }
 
   // Query params echoed by Link, plus WC's additions for HPOS orders / refunds.
@@ -823,12 +819,14 @@ struct Api::Impl {
       }
       const bool empty = start >= total;
       const RenderContext rc = Rc(c);
-      Json arr = Json::array();
-      if (!c.head) {
-        for (const Order* o : page) arr.push_back(OrderJson(rc, *o));
-      }
       Paginate(c, total, pg, OrderLinkParams(c, statuses, empty), true, empty);
-      Respond(c, std::move(arr));
+      RespondStream(c, 16 + (c.head ? 0 : page.size() * kOrderBytes), [&](JsonWriter& w) {
+        w.BeginArray();
+        if (!c.head) {
+          for (const Order* o : page) WriteOrder(w, rc, *o);
+        }
+        w.EndArray();
+      });
       return;
     }
     for (const Order& o : store.orders) {
@@ -866,7 +864,35 @@ struct Api::Impl {
     const RenderContext rc = Rc(c);
     RespondPage(
         c, matches, pg, OrderLinkParams(c, statuses, empty),
-        [&](const Order& o) { return OrderJson(rc, o); }, true);
+        [&](JsonWriter& w, const Order& o) { WriteOrder(w, rc, o); }, true, kOrderBytes);
+  }
+
+  // Customer indexes sorted by display name (staff: "admin" / "manager"), then id; cached per
+  // store version (sorting 100k+ names per request cost tens of ms).
+  std::shared_ptr<const std::vector<uint32_t>> CustomerNameOrder() {
+    std::lock_guard lock(cache_mu);
+    if (name_order && name_order_version == store.version) return name_order;
+    std::vector<std::pair<std::string, uint32_t>> keyed;
+    keyed.reserve(store.customers.size());
+    for (size_t i = 0; i < store.customers.size(); ++i) {
+      const Customer& cu = store.customers[i];
+      if (cu.staff) {
+        keyed.emplace_back(cu.id == 1 ? "admin" : "manager", static_cast<uint32_t>(i));
+      } else {
+        const Person p = store.PersonFor(cu.id, false);
+        keyed.emplace_back(p.first + " " + p.last, static_cast<uint32_t>(i));
+      }
+    }
+    std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return store.customers[a.second].id < store.customers[b.second].id;
+    });
+    auto v = std::make_shared<std::vector<uint32_t>>();
+    v->reserve(keyed.size());
+    for (const auto& k : keyed) v->push_back(k.second);
+    name_order = v;
+    name_order_version = store.version;
+    return v;
   }
 
   // Indexes of the orders whose status is in `mask_bits`, cached per store version.
@@ -907,7 +933,8 @@ struct Api::Impl {
       return;
     }
     ApiLink(c.res);
-    Respond(c, OrderJson(Rc(c), *o));
+    const RenderContext rc = Rc(c);
+    RespondStream(c, kOrderBytes, [&](JsonWriter& w) { WriteOrder(w, rc, *o); });
   }
 
   void RefundsList(Ctx& c, std::optional<uint32_t> order_id) {
@@ -963,7 +990,8 @@ struct Api::Impl {
     const RenderContext rc = Rc(c);
     const bool with_parent = !order_id.has_value();
     RespondPage(
-        c, matches, pg, lp, [&](const Refund& r) { return RefundJson(rc, r, with_parent); }, true);
+        c, matches, pg, lp,
+        [&](JsonWriter& w, const Refund& r) { WriteRefund(w, rc, r, with_parent); }, true);
   }
 
   void RefundSingle(Ctx& c, uint32_t order_id, uint32_t id) {
@@ -973,7 +1001,8 @@ struct Api::Impl {
       return;
     }
     ApiLink(c.res);
-    Respond(c, RefundJson(Rc(c), *r, false));
+    const RenderContext rc = Rc(c);
+    RespondStream(c, 2048, [&](JsonWriter& w) { WriteRefund(w, rc, *r, false); });
   }
 
   void OrderNotes(Ctx& c, uint32_t order_id) {
@@ -1017,6 +1046,7 @@ struct Api::Impl {
     const std::string on_sale = c.p.Get("on_sale").value_or("");
     std::vector<const Product*> matches;
     for (const Product& p : store.products) {
+      if (p.purged) continue;
       if (p.trashed && status != "trash") continue;
       if (!p.trashed && status == "trash") continue;
       if (status != "any" && status != "publish" && status != "trash") continue;
@@ -1060,18 +1090,21 @@ struct Api::Impl {
           [](const Product& p) { return p.created; }, [](const Product& p) { return p.modified; });
     }
     const RenderContext rc = Rc(c);
-    RespondPage(c, matches, PageOf(c.p), c.params,
-                [&](const Product& p) { return ProductJson(rc, p); });
+    RespondPage(
+        c, matches, PageOf(c.p), c.params,
+        [&](JsonWriter& w, const Product& p) { WriteProduct(w, rc, p); }, false, 4096);
   }
 
   void ProductSingle(Ctx& c, uint32_t id) {
+    // A trashed product is still a product (wc_get_product()): it answers with status "trash".
     const Product* p = store.FindProduct(id);
-    if (p == nullptr || p->trashed) {
+    if (p == nullptr || p->purged) {
       Error(c, 404, "woocommerce_rest_product_invalid_id", "Invalid ID.");
       return;
     }
     ApiLink(c.res);
-    Respond(c, ProductJson(Rc(c), *p));
+    const RenderContext rc = Rc(c);
+    RespondStream(c, 4096, [&](JsonWriter& w) { WriteProduct(w, rc, *p); });
   }
 
   void Variations(Ctx& c, uint32_t product_id) {
@@ -1102,8 +1135,9 @@ struct Api::Impl {
         [](const Variation& v) { return v.created; },
         [](const Variation& v) { return v.modified; });
     const RenderContext rc = Rc(c);
-    RespondPage(c, matches, PageOf(c.p), c.params,
-                [&](const Variation& v) { return VariationJson(rc, v); });
+    RespondPage(
+        c, matches, PageOf(c.p), c.params,
+        [&](JsonWriter& w, const Variation& v) { WriteVariation(w, rc, v); }, false, 2048);
   }
 
   void VariationSingle(Ctx& c, uint32_t product_id, uint32_t id) {
@@ -1114,7 +1148,8 @@ struct Api::Impl {
       return;
     }
     ApiLink(c.res);
-    Respond(c, VariationJson(Rc(c), *v));
+    const RenderContext rc = Rc(c);
+    RespondStream(c, 2048, [&](JsonWriter& w) { WriteVariation(w, rc, *v); });
   }
 
   int CategoryCount(const Category& cat) const {
@@ -1204,18 +1239,15 @@ struct Api::Impl {
     const std::string orderby = c.p.Get("orderby").value_or("name");
     const bool asc = Lower(c.p.Get("order").value_or("asc")) == "asc";
     if (orderby == "name") {
-      std::vector<std::pair<std::string, const Customer*>> keyed;
-      keyed.reserve(matches.size());
-      for (const Customer* cu : matches) {
-        const Person p = store.PersonFor(cu->id, false);
-        keyed.emplace_back(cu->staff ? (cu->id == 1 ? "admin" : "manager") : p.first + " " + p.last,
-                           cu);
+      // Walk the cached (name, id) order and keep the matches: no per-request sort.
+      const auto order = CustomerNameOrder();
+      std::vector<char> keep(store.customers.size(), 0);
+      for (const Customer* cu : matches) keep[static_cast<size_t>(cu - store.customers.data())] = 1;
+      size_t n = 0;
+      for (size_t k = 0; k < order->size(); ++k) {
+        const uint32_t idx = (*order)[asc ? k : order->size() - 1 - k];
+        if (keep[idx]) matches[n++] = &store.customers[idx];
       }
-      std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-        if (a.first != b.first) return asc ? a.first < b.first : a.first > b.first;
-        return asc ? a.second->id < b.second->id : a.second->id > b.second->id;
-      });
-      for (size_t i = 0; i < keyed.size(); ++i) matches[i] = keyed[i].second;
     } else if (orderby == "registered_date") {
       std::stable_sort(matches.begin(), matches.end(), [&](const Customer* a, const Customer* b) {
         if (a->created != b->created)
@@ -1233,8 +1265,9 @@ struct Api::Impl {
       });
     }
     const RenderContext rc = Rc(c);
-    RespondPage(c, matches, PageOf(c.p), c.params,
-                [&](const Customer& cu) { return CustomerJson(rc, cu); });
+    RespondPage(
+        c, matches, PageOf(c.p), c.params,
+        [&](JsonWriter& w, const Customer& cu) { WriteCustomer(w, rc, cu); }, false, 2048);
   }
 
   void CustomerSingle(Ctx& c, uint32_t id) {
@@ -1244,7 +1277,8 @@ struct Api::Impl {
       return;
     }
     ApiLink(c.res);
-    Respond(c, CustomerJson(Rc(c), *cu));
+    const RenderContext rc = Rc(c);
+    RespondStream(c, 2048, [&](JsonWriter& w) { WriteCustomer(w, rc, *cu); });
   }
 
   void CustomerDownloads(Ctx& c, uint32_t id) {
@@ -1288,18 +1322,21 @@ struct Api::Impl {
         c, matches, [](const Coupon& x) { return x.id; }, [](const Coupon& x) { return x.created; },
         [](const Coupon& x) { return x.modified; });
     const RenderContext rc = Rc(c);
-    RespondPage(c, matches, PageOf(c.p), c.params,
-                [&](const Coupon& cp) { return CouponJson(rc, cp); });
+    RespondPage(
+        c, matches, PageOf(c.p), c.params,
+        [&](JsonWriter& w, const Coupon& cp) { WriteCoupon(w, rc, cp); }, false, 2048);
   }
 
   void CouponSingle(Ctx& c, uint32_t id) {
+    // A trashed coupon still reads (new WC_Coupon($id)): status "trash"; purged ones are gone.
     const Coupon* cp = store.FindCoupon(id);
-    if (cp == nullptr || cp->trashed) {
+    if (cp == nullptr || cp->purged) {
       Error(c, 404, "woocommerce_rest_shop_coupon_invalid_id", "Invalid ID.");
       return;
     }
     ApiLink(c.res);
-    Respond(c, CouponJson(Rc(c), *cp));
+    const RenderContext rc = Rc(c);
+    RespondStream(c, 2048, [&](JsonWriter& w) { WriteCoupon(w, rc, *cp); });
   }
 
   Json Gateways() const {

@@ -104,34 +104,14 @@ std::string KeyStore::RawUrlDecode(std::string_view in) {
   return out;
 }
 
-KeyStore::KeyStore(std::string home_url, int https_port) : https_port_(https_port) {
+KeyStore::KeyStore(std::string home_url) {
   std::string rest = home_url;
   const size_t scheme_end = rest.find("://");
-  if (scheme_end != std::string::npos) {
-    home_scheme_ = rest.substr(0, scheme_end);
-    rest = rest.substr(scheme_end + 3);
-  } else {
-    home_scheme_ = "http";
-  }
+  if (scheme_end != std::string::npos) rest = rest.substr(scheme_end + 3);
   const size_t slash = rest.find('/');
-  std::string hostport = slash == std::string::npos ? rest : rest.substr(0, slash);
+  home_authority_ = slash == std::string::npos ? rest : rest.substr(0, slash);
   home_path_ = slash == std::string::npos ? "" : rest.substr(slash);
   while (!home_path_.empty() && home_path_.back() == '/') home_path_.pop_back();
-  size_t colon = std::string::npos;
-  if (!hostport.empty() && hostport.front() == '[') {
-    const size_t close = hostport.find(']');
-    if (close != std::string::npos && close + 1 < hostport.size() && hostport[close + 1] == ':') {
-      colon = close + 1;
-    }
-  } else {
-    colon = hostport.rfind(':');
-  }
-  if (colon != std::string::npos) {
-    home_host_ = hostport.substr(0, colon);
-    home_port_ = std::atoi(hostport.c_str() + colon + 1);
-  } else {
-    home_host_ = hostport;
-  }
 }
 
 void KeyStore::Add(ApiKey key) {
@@ -162,16 +142,19 @@ std::optional<ApiKey> KeyStore::Find(const std::string& consumer_key) const {
 }
 
 std::string KeyStore::BaseUrl(bool https, const std::string& raw_path) const {
-  // get_home_url(null, $path, is_ssl() ? 'https' : 'http'): host/port from the home URL.
+  // WC_REST_Authentication::check_oauth_signature(): the request path minus the home path
+  // (get_home_url(null, '/', 'relative')), then get_home_url(null, $path, is_ssl() ? 'https' :
+  // 'http'). set_url_scheme() swaps only the scheme: host and port stay as in the home URL, so
+  // an https request to a store whose home is http://host:8080 signs https://host:8080/...
   std::string url = https ? "https://" : "http://";
-  url += home_host_;
-  int port = home_port_;
-  if (https && home_scheme_ == "http" && home_port_ != 0) port = https_port_;
-  if (port != 0) url += ":" + std::to_string(port);
-  std::string path = raw_path;
-  if (!home_path_.empty() && path.starts_with(home_path_ + "/"))
-    path = path.substr(home_path_.size());
-  url += home_path_ + path;
+  url += home_authority_;
+  url += home_path_;
+  std::string_view path = raw_path;
+  const std::string wp_base = home_path_ + "/";
+  if (path.starts_with(wp_base)) path.remove_prefix(wp_base.size());
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);  // ltrim($path, '/')
+  url += '/';
+  url += path;
   return url;
 }
 

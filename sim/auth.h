@@ -48,9 +48,9 @@ struct AuthResult {
 
 class KeyStore {
  public:
-  // `home_url` is what the store believes its URL is (scheme://host[:port][/path]).
-  // `https_port` is substituted for an explicit port in the home URL on https requests.
-  KeyStore(std::string home_url, int https_port);
+  // `home_url` is what the store believes its URL is (scheme://host[:port][/path]). OAuth base
+  // strings use it with the request's scheme (host and port unchanged), as WooCommerce does.
+  explicit KeyStore(std::string home_url);
   void Add(ApiKey key);
   bool SetRevoked(const std::string& consumer_key, bool revoked);
   std::vector<ApiKey> List() const;
@@ -65,9 +65,7 @@ class KeyStore {
  private:
   std::optional<ApiKey> Find(const std::string& consumer_key) const;
 
-  std::string home_scheme_, home_host_, home_path_;
-  int home_port_ = 0;
-  int https_port_ = 0;
+  std::string home_authority_, home_path_;  // "host[:port]" and "/path" (no trailing slash)
   mutable std::mutex mu_;
   std::map<std::string, ApiKey> keys_;
   std::map<std::string, std::map<std::string, int64_t>> nonces_;  // key -> nonce -> timestamp

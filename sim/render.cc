@@ -1,6 +1,8 @@
 #include "render.h"
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <unordered_map>
 
@@ -17,16 +19,27 @@ uint64_t Mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-std::string Alnum(uint64_t h, int n, bool upper) {
+// Appends n pseudo-random characters derived from h (lower: [a-zA-Z0-9], upper: [A-Z0-9]).
+void AppendAlnum(std::string& out, uint64_t h, int n, bool upper) {
   static constexpr char kLower[] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
   static constexpr char kUpper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  std::string out;
   for (int i = 0; i < n; ++i) {
     if (i % 10 == 0) h = Mix(h + static_cast<uint64_t>(i));
     out.push_back(upper ? kUpper[h % 36] : kLower[h % 62]);
     h /= upper ? 36 : 62;
   }
+}
+
+std::string Alnum(uint64_t h, int n, bool upper) {
+  std::string out;
+  AppendAlnum(out, h, n, upper);
   return out;
+}
+
+void AppendUint(std::string& out, uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
 }
 
 Json Allow(std::initializer_list<const char*> methods) {
@@ -44,22 +57,54 @@ Json SelfLink(const std::string& href, Json allow) {
 
 Json HrefLink(const std::string& href) { return Json::array({Json{{"href", href}}}); }
 
-Json Price(int64_t cents) {
-  if (cents % 100 == 0) return Json(cents / 100);
-  return Json(CentsToNumber(cents));
+constexpr std::array<const char*, 5> kAllowAll = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+constexpr std::array<const char*, 2> kAllowGetDelete = {"GET", "DELETE"};
+
+// "self": [{"href": ..., "targetHints": {"allow": [...]}}]
+template <size_t N>
+void WriteSelfLink(JsonWriter& w, std::string_view href, const std::array<const char*, N>& allow) {
+  w.Key("self");
+  w.BeginArray();
+  w.BeginObject();
+  w.Str("href", href);
+  w.Key("targetHints");
+  w.BeginObject();
+  w.Key("allow");
+  w.BeginArray();
+  for (const char* m : allow) w.String(m);
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  w.EndArray();
 }
 
-std::string ImageUrl(const RenderContext& ctx, const Product& p) {
-  return ctx.home + "/wp-content/uploads/2025/05/" + p.image_slug + ".png";
+// "<key>": [{"href": ...}]
+void WriteHrefLink(JsonWriter& w, std::string_view key, std::string_view href) {
+  w.Key(key);
+  w.BeginArray();
+  w.BeginObject();
+  w.Str("href", href);
+  w.EndObject();
+  w.EndArray();
 }
 
-Json MetaItem(uint64_t id, const std::string& key, const std::string& value,
-              const std::string& display_key, const std::string& display_value) {
-  return Json{{"id", id},
-              {"key", key},
-              {"value", value},
-              {"display_key", display_key},
-              {"display_value", display_value}};
+void AppendImageUrl(std::string& out, const RenderContext& ctx, const Product& p) {
+  out += ctx.home;
+  out += "/wp-content/uploads/2025/05/";
+  out += p.image_slug;
+  out += ".png";
+}
+
+void WriteMetaItem(JsonWriter& w, uint64_t id, std::string_view key, std::string_view value,
+                   std::string_view display_key, std::string_view display_value) {
+  w.BeginObject();
+  w.Key("id");
+  w.Uint(id);
+  w.Str("key", key);
+  w.Str("value", value);
+  w.Str("display_key", display_key);
+  w.Str("display_value", display_value);
+  w.EndObject();
 }
 
 std::string LowerAscii(std::string s) {
@@ -67,6 +112,12 @@ std::string LowerAscii(std::string s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return s;
+}
+
+void UpperAsciiInPlace(std::string& s) {
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
 }
 
 const char* ShippingTitle(uint8_t m) {
@@ -81,27 +132,81 @@ const char* ShippingTitle(uint8_t m) {
 }
 const char* ShippingId(uint8_t m) { return m == 1 ? "free_shipping" : "flat_rate"; }
 
-Json Address(const Person& p, bool billing) {
-  Json a = Json::object();
-  a["first_name"] = p.first;
-  a["last_name"] = p.last;
-  a["company"] = p.company;
-  a["address_1"] = billing ? p.address_1 : p.ship_address_1;
-  a["address_2"] = billing ? p.address_2 : "";
-  a["city"] = billing ? p.city : p.ship_city;
-  a["state"] = billing ? p.state : p.ship_state;
-  a["postcode"] = billing ? p.postcode : p.ship_postcode;
-  a["country"] = p.country;
-  if (billing) a["email"] = p.email;
-  a["phone"] = p.phone;
-  return a;
+// Local wall-clock seconds for a UTC instant (offsets change on hour boundaries: memoised per
+// UTC hour and thread).
+int64_t LocalWall(const Store& s, int64_t utc) {
+  thread_local std::string cached_zone;
+  thread_local std::unordered_map<int64_t, int64_t> offsets;
+  if (cached_zone != s.tz.name()) {
+    cached_zone = s.tz.name();
+    offsets.clear();
+  }
+  const int64_t hour = (utc >= 0 ? utc : utc - 3599) / 3600;
+  auto it = offsets.find(hour);
+  if (it != offsets.end()) return utc + it->second;
+  const int64_t offset = s.tz.ToLocal(hour * 3600).ToEpochSecondsAsUtc() - hour * 3600;
+  if (offsets.size() > 200000) offsets.clear();
+  offsets.emplace(hour, offset);
+  return utc + offset;
 }
 
-Json LineItemJson(const RenderContext& ctx, const LineItem& li, uint32_t item_id, int sign,
-                  uint32_t refunded_item_id, int qty_override, uint8_t tax_rate) {
+void LocalDate(JsonWriter& w, std::string_view key, const Store& s, int64_t utc) {
+  w.Key(key);
+  w.IsoDateTime(LocalWall(s, utc));
+}
+void GmtDate(JsonWriter& w, std::string_view key, int64_t utc) {
+  w.Key(key);
+  w.IsoDateTime(utc);
+}
+void LocalDateOrNull(JsonWriter& w, std::string_view key, const Store& s, int64_t utc) {
+  w.Key(key);
+  if (utc == 0)
+    w.Null();
+  else
+    w.IsoDateTime(LocalWall(s, utc));
+}
+void GmtDateOrNull(JsonWriter& w, std::string_view key, int64_t utc) {
+  w.Key(key);
+  if (utc == 0)
+    w.Null();
+  else
+    w.IsoDateTime(utc);
+}
+
+void WriteAddress(JsonWriter& w, const Person& p, bool billing) {
+  w.BeginObject();
+  w.Str("first_name", p.first);
+  w.Str("last_name", p.last);
+  w.Str("company", p.company);
+  w.Str("address_1", billing ? p.address_1 : p.ship_address_1);
+  w.Str("address_2", billing ? std::string_view(p.address_2) : std::string_view());
+  w.Str("city", billing ? p.city : p.ship_city);
+  w.Str("state", billing ? p.state : p.ship_state);
+  w.Str("postcode", billing ? p.postcode : p.ship_postcode);
+  w.Str("country", p.country);
+  if (billing) w.Str("email", p.email);
+  w.Str("phone", p.phone);
+  w.EndObject();
+}
+
+void WriteTaxEntry(JsonWriter& w, uint8_t rate, int64_t total, const int64_t* subtotal) {
+  w.BeginObject();
+  w.Num("id", Store::Rate(rate).id);
+  w.Money("total", total);
+  if (subtotal != nullptr)
+    w.Money("subtotal", *subtotal);
+  else
+    w.Str("subtotal", "");
+  w.EndObject();
+}
+
+void WriteLineItem(JsonWriter& w, const RenderContext& ctx, const LineItem& li, uint32_t item_id,
+                   int sign, uint32_t refunded_item_id, int qty_override, uint8_t tax_rate) {
   const Store& s = ctx.store;
   const Product* p = s.FindProduct(li.product);
   const Variation* v = li.variation ? s.FindVariation(li.variation) : nullptr;
+  // The item keeps its name; a permanently deleted product leaves no sku, image or parent.
+  const bool gone = p == nullptr || p->purged;
   const int qty = qty_override > 0 ? qty_override : li.qty;
   int64_t subtotal = li.subtotal, total = li.total, subtotal_tax = li.subtotal_tax,
           total_tax = li.total_tax;
@@ -111,117 +216,148 @@ Json LineItemJson(const RenderContext& ctx, const LineItem& li, uint32_t item_id
     subtotal_tax = li.subtotal_tax / li.qty * qty;
     total_tax = li.total_tax / li.qty * qty;
   }
-  Json j = Json::object();
-  j["id"] = item_id;
+  w.BeginObject();
+  w.Num("id", item_id);
   std::string name = p ? p->name : "Deleted product";
   if (v != nullptr) {
-    name += std::string(" - ") + Store::ColorName(v->color) + ", " + Store::SizeName(v->size);
+    name += " - ";
+    name += Store::ColorName(v->color);
+    name += ", ";
+    name += Store::SizeName(v->size);
   }
-  j["name"] = name;
-  j["product_id"] = li.product;
-  j["variation_id"] = li.variation;
-  j["quantity"] = sign * qty;
-  j["tax_class"] = "";
-  j["subtotal"] = Cents(sign * subtotal);
-  j["subtotal_tax"] = Cents(sign * subtotal_tax);
-  j["total"] = Cents(sign * total);
-  j["total_tax"] = Cents(sign * total_tax);
-  Json taxes = Json::array();
-  if (tax_rate != 0 && sign > 0) {
-    taxes.push_back(Json{{"id", Store::Rate(tax_rate).id},
-                         {"total", Cents(total_tax)},
-                         {"subtotal", Cents(subtotal_tax)}});
-  }
-  j["taxes"] = std::move(taxes);
-  Json meta = Json::array();
+  w.Str("name", name);
+  w.Num("product_id", li.product);
+  w.Num("variation_id", li.variation);
+  w.Num("quantity", sign * qty);
+  w.Str("tax_class", "");
+  w.Money("subtotal", sign * subtotal);
+  w.Money("subtotal_tax", sign * subtotal_tax);
+  w.Money("total", sign * total);
+  w.Money("total_tax", sign * total_tax);
+  w.Key("taxes");
+  w.BeginArray();
+  if (tax_rate != 0 && sign > 0) WriteTaxEntry(w, tax_rate, total_tax, &subtotal_tax);
+  w.EndArray();
+  w.Key("meta_data");
+  w.BeginArray();
   const uint64_t meta_base = static_cast<uint64_t>(item_id) * 8;
   if (v != nullptr) {
-    meta.push_back(MetaItem(meta_base, "pa_color", LowerAscii(Store::ColorName(v->color)), "Color",
-                            Store::ColorName(v->color)));
-    meta.push_back(MetaItem(meta_base + 1, "pa_size", LowerAscii(Store::SizeName(v->size)), "Size",
-                            Store::SizeName(v->size)));
+    const std::string color = Store::ColorName(v->color), size = Store::SizeName(v->size);
+    WriteMetaItem(w, meta_base, "pa_color", LowerAscii(color), "Color", color);
+    WriteMetaItem(w, meta_base + 1, "pa_size", LowerAscii(size), "Size", size);
   }
+  char num[24];
   if (sign > 0) {
-    const std::string q = std::to_string(qty);
-    meta.push_back(MetaItem(meta_base + 2, "_reduced_stock", q, "_reduced_stock", q));
+    const std::string_view q(num, static_cast<size_t>(std::to_chars(num, num + 24, qty).ptr - num));
+    WriteMetaItem(w, meta_base + 2, "_reduced_stock", q, "_reduced_stock", q);
   } else {
-    const std::string r = std::to_string(refunded_item_id);
-    meta.push_back(MetaItem(meta_base + 3, "_refunded_item_id", r, "_refunded_item_id", r));
+    const std::string_view r(
+        num, static_cast<size_t>(std::to_chars(num, num + 24, refunded_item_id).ptr - num));
+    WriteMetaItem(w, meta_base + 3, "_refunded_item_id", r, "_refunded_item_id", r);
   }
-  j["meta_data"] = std::move(meta);
-  std::string sku = p ? p->sku : "";
-  if (v != nullptr) {
-    sku += std::string("-") + Store::ColorName(v->color) + "-" + Store::SizeName(v->size);
-    for (char& c : sku) {
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
+  w.EndArray();
+  std::string sku = gone ? "" : p->sku;
+  if (v != nullptr && !gone) {
+    sku += "-";
+    sku += Store::ColorName(v->color);
+    sku += "-";
+    sku += Store::SizeName(v->size);
+    UpperAsciiInPlace(sku);
   }
-  j["sku"] = sku;
-  j["price"] = Price(qty > 0 ? total / qty : 0);
-  Json image = Json::object();
-  if (p != nullptr) {
+  w.Str("sku", sku);
+  w.Key("price");
+  w.MoneyNumber(qty > 0 ? total / qty : 0);
+  w.Key("image");
+  w.BeginObject();
+  if (!gone) {
     // As recorded: the image id is a string for simple products, a number for variations.
-    if (v != nullptr)
-      image["id"] = p->image_id;
-    else
-      image["id"] = std::to_string(p->image_id);
-    image["src"] = ImageUrl(ctx, *p);
+    w.Key("id");
+    if (v != nullptr) {
+      w.Int(p->image_id);
+    } else {
+      const std::string_view id(
+          num, static_cast<size_t>(std::to_chars(num, num + 24, p->image_id).ptr - num));
+      w.String(id);
+    }
+    std::string src;
+    AppendImageUrl(src, ctx, *p);
+    w.Str("src", src);
   } else {
-    image["id"] = "";
-    image["src"] = "";
+    w.Str("id", "");
+    w.Str("src", "");
   }
-  j["image"] = std::move(image);
-  j["parent_name"] = v != nullptr && p != nullptr ? Json(p->name) : Json(nullptr);
-  return j;
+  w.EndObject();
+  w.Key("parent_name");
+  if (v != nullptr && !gone)
+    w.String(p->name);
+  else
+    w.Null();
+  w.EndObject();
 }
 
-Json FeeLineJson(uint32_t id, int64_t fee, int64_t fee_tax, uint8_t rate, int sign,
-                 uint32_t refunded_item_id) {
-  Json f = Json::object();
-  f["id"] = id;
-  f["name"] = "Gift wrapping";
-  f["tax_class"] = "";
-  f["tax_status"] = "taxable";
-  f["amount"] = "";
-  f["total"] = Cents(sign * fee);
-  f["total_tax"] = Cents(sign * fee_tax);
-  Json taxes = Json::array();
-  if (rate != 0) {
-    taxes.push_back(
-        Json{{"id", Store::Rate(rate).id}, {"total", Cents(sign * fee_tax)}, {"subtotal", ""}});
-  }
-  f["taxes"] = std::move(taxes);
-  Json meta = Json::array();
+void WriteFeeLine(JsonWriter& w, uint32_t id, int64_t fee, int64_t fee_tax, uint8_t rate, int sign,
+                  uint32_t refunded_item_id) {
+  w.BeginObject();
+  w.Num("id", id);
+  w.Str("name", "Gift wrapping");
+  w.Str("tax_class", "");
+  w.Str("tax_status", "taxable");
+  w.Str("amount", "");
+  w.Money("total", sign * fee);
+  w.Money("total_tax", sign * fee_tax);
+  w.Key("taxes");
+  w.BeginArray();
+  if (rate != 0) WriteTaxEntry(w, rate, sign * fee_tax, nullptr);
+  w.EndArray();
+  w.Key("meta_data");
+  w.BeginArray();
   if (sign < 0) {
     const std::string r = std::to_string(refunded_item_id);
-    meta.push_back(MetaItem(static_cast<uint64_t>(id) * 8 + 3, "_refunded_item_id", r,
-                            "_refunded_item_id", r));
+    WriteMetaItem(w, static_cast<uint64_t>(id) * 8 + 3, "_refunded_item_id", r, "_refunded_item_id",
+                  r);
   }
-  f["meta_data"] = std::move(meta);
-  return f;
+  w.EndArray();
+  w.EndObject();
+}
+
+void WriteShippingLine(JsonWriter& w, uint32_t id, const Order& o, int sign,
+                       uint32_t refunded_item_id) {
+  w.BeginObject();
+  w.Num("id", id);
+  w.Str("method_title", ShippingTitle(o.shipping_method));
+  w.Str("method_id", ShippingId(o.shipping_method));
+  w.Str("instance_id", "");
+  w.Money("total", sign * o.shipping);
+  w.Money("total_tax", sign * o.shipping_tax);
+  w.Key("taxes");
+  w.BeginArray();
+  if (o.tax_rate != 0 && sign > 0) WriteTaxEntry(w, o.tax_rate, o.shipping_tax, nullptr);
+  w.EndArray();
+  w.Str("tax_status", "taxable");
+  w.Key("meta_data");
+  w.BeginArray();
+  if (sign < 0) {
+    const std::string ref = std::to_string(refunded_item_id);
+    WriteMetaItem(w, static_cast<uint64_t>(id) * 8 + 3, "_refunded_item_id", ref,
+                  "_refunded_item_id", ref);
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+template <typename F>
+Json ToJson(F&& write) {
+  std::string s;
+  s.reserve(4096);
+  JsonWriter w(&s);
+  write(w);
+  return Json::parse(s);
 }
 
 }  // namespace
 
 std::string LocalIso(const Store& s, int64_t utc) {
-  // UTC offsets change on hour boundaries: memoise the offset per UTC hour (per thread).
-  thread_local std::string cached_zone;
-  thread_local std::unordered_map<int64_t, int64_t> offsets;
-  if (cached_zone != s.tz.name()) {
-    cached_zone = s.tz.name();
-    offsets.clear();
-  }
-  const int64_t hour = (utc >= 0 ? utc : utc - 3599) / 3600;
-  auto it = offsets.find(hour);
-  int64_t offset = 0;
-  if (it == offsets.end()) {
-    offset = s.tz.ToLocal(hour * 3600).ToEpochSecondsAsUtc() - hour * 3600;
-    if (offsets.size() > 200000) offsets.clear();
-    offsets.emplace(hour, offset);
-  } else {
-    offset = it->second;
-  }
-  return LocalDateTime::FromEpochSecondsAsUtc(utc + offset).ToString();
+  return LocalDateTime::FromEpochSecondsAsUtc(LocalWall(s, utc)).ToString();
 }
 std::string GmtIso(int64_t utc) { return LocalDateTime::FromEpochSecondsAsUtc(utc).ToString(); }
 Json LocalOrNull(const Store& s, int64_t utc) {
@@ -251,57 +387,66 @@ const char* VariationStockStatus(const Store& s, const Variation& v) {
   return "instock";
 }
 
-Json OrderJson(const RenderContext& ctx, const Order& o) {
+void WriteOrder(JsonWriter& w, const RenderContext& ctx, const Order& o) {
   const Store& s = ctx.store;
   const bool guest = o.customer_id == 0;
   const Person person = s.PersonFor(o.person, guest);
   const uint64_t h = Mix(o.id * 7919ULL + s.options.seed);
-  const std::string order_key = "wc_order_" + Alnum(h, 13, false);
-  const std::string base = ctx.home + "/wp-json/" + ctx.ns + "/orders";
-  Json j = Json::object();
-  j["id"] = o.id;
-  j["parent_id"] = 0;
-  j["status"] = StatusSlug(o.status);
-  j["currency"] = s.options.currency;
-  j["version"] = ctx.wc_version;
-  j["prices_include_tax"] = false;
-  j["date_created"] = LocalIso(s, o.created);
-  j["date_modified"] = LocalIso(s, o.modified);
+  std::string order_key = "wc_order_";
+  AppendAlnum(order_key, h, 13, false);
+  std::string base = ctx.home;
+  base += "/wp-json/";
+  base += ctx.ns;
+  base += "/orders";
+  w.BeginObject();
+  w.Num("id", o.id);
+  w.Num("parent_id", 0);
+  w.Str("status", StatusSlug(o.status));
+  w.Str("currency", s.options.currency);
+  w.Str("version", ctx.wc_version);
+  w.Flag("prices_include_tax", false);
+  LocalDate(w, "date_created", s, o.created);
+  LocalDate(w, "date_modified", s, o.modified);
   int64_t discount_tax = 0;
   for (uint32_t i = 0; i < o.n_items; ++i) {
     const LineItem& li = s.items[o.first_item + i];
     discount_tax += li.subtotal_tax - li.total_tax;
   }
-  j["discount_total"] = Cents(o.discount);
-  j["discount_tax"] = Cents(discount_tax);
-  j["shipping_total"] = Cents(o.shipping);
-  j["shipping_tax"] = Cents(o.shipping_tax);
-  j["cart_tax"] = Cents(o.cart_tax);
-  j["total"] = Cents(o.total);
-  j["total_tax"] = Cents(o.cart_tax + o.shipping_tax);
-  j["customer_id"] = o.customer_id;
-  j["order_key"] = order_key;
-  j["billing"] = Address(person, true);
-  j["shipping"] = Address(person, false);
+  w.Money("discount_total", o.discount);
+  w.Money("discount_tax", discount_tax);
+  w.Money("shipping_total", o.shipping);
+  w.Money("shipping_tax", o.shipping_tax);
+  w.Money("cart_tax", o.cart_tax);
+  w.Money("total", o.total);
+  w.Money("total_tax", static_cast<int64_t>(o.cart_tax) + o.shipping_tax);
+  w.Num("customer_id", o.customer_id);
+  w.Str("order_key", order_key);
+  w.Key("billing");
+  WriteAddress(w, person, true);
+  w.Key("shipping");
+  WriteAddress(w, person, false);
   const bool wcpay = s.options.woopayments;
   if (o.payment == Payment::kCard || o.payment == Payment::kApplePay) {
-    j["payment_method"] = wcpay ? PaymentId(o.payment) : "stripe";
-    j["payment_method_title"] = wcpay ? PaymentTitle(o.payment) : "Credit Card (Stripe)";
+    w.Str("payment_method", wcpay ? PaymentId(o.payment) : "stripe");
+    w.Str("payment_method_title", wcpay ? PaymentTitle(o.payment) : "Credit Card (Stripe)");
   } else {
-    j["payment_method"] = PaymentId(o.payment);
-    j["payment_method_title"] = PaymentTitle(o.payment);
+    w.Str("payment_method", PaymentId(o.payment));
+    w.Str("payment_method_title", PaymentTitle(o.payment));
   }
   std::string txn;
   if (o.paid != 0) {
-    if (IsWooPayments(o.payment))
-      txn = "pi_3" + Alnum(h >> 3, 23, false);
-    else if (o.payment == Payment::kPaypal)
-      txn = Alnum(h >> 5, 17, true);
+    if (IsWooPayments(o.payment)) {
+      txn = "pi_3";
+      AppendAlnum(txn, h >> 3, 23, false);
+    } else if (o.payment == Payment::kPaypal) {
+      AppendAlnum(txn, h >> 5, 17, true);
+    }
   }
-  j["transaction_id"] = txn;
+  w.Str("transaction_id", txn);
   char ip[32];
-  std::snprintf(ip, sizeof ip, "192.0.2.%u", static_cast<unsigned>(1 + (h >> 9) % 254));
-  j["customer_ip_address"] = ip;
+  const int ip_len =
+      std::snprintf(ip, sizeof ip, "192.0.2.%u", static_cast<unsigned>(1 + (h >> 9) % 254));
+  w.Str("customer_ip_address", std::string_view(ip, static_cast<size_t>(ip_len)));
   static constexpr std::array<const char*, 3> kAgents = {
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
       "Chrome/126.0 Safari/537.36",
@@ -309,198 +454,210 @@ Json OrderJson(const RenderContext& ctx, const Order& o) {
       "Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
       "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) "
       "Version/17.5 Safari/605.1.15"};
-  j["customer_user_agent"] = kAgents[(h >> 13) % kAgents.size()];
-  j["created_via"] = "checkout";
-  j["customer_note"] = (h >> 17) % 23 == 0 ? "Please leave at the back door." : "";
-  j["date_completed"] = LocalOrNull(s, o.completed);
-  j["date_paid"] = LocalOrNull(s, o.paid);
-  j["cart_hash"] = "";
-  j["number"] = std::to_string(o.id);
-  j["meta_data"] = Json::array();
+  w.Str("customer_user_agent", kAgents[(h >> 13) % kAgents.size()]);
+  w.Str("created_via", "checkout");
+  w.Str("customer_note", (h >> 17) % 23 == 0 ? "Please leave at the back door." : "");
+  LocalDateOrNull(w, "date_completed", s, o.completed);
+  LocalDateOrNull(w, "date_paid", s, o.paid);
+  w.Str("cart_hash", "");
+  char num[24];
+  w.Str("number",
+        std::string_view(num, static_cast<size_t>(std::to_chars(num, num + 24, o.id).ptr - num)));
+  w.EmptyArray("meta_data");
   const uint8_t rate = o.tax_rate;
-  Json lines = Json::array();
+  w.Key("line_items");
+  w.BeginArray();
   for (uint32_t i = 0; i < o.n_items; ++i) {
-    lines.push_back(
-        LineItemJson(ctx, s.items[o.first_item + i], o.first_item_id + i, 1, 0, 0, rate));
+    WriteLineItem(w, ctx, s.items[o.first_item + i], o.first_item_id + i, 1, 0, 0, rate);
   }
-  j["line_items"] = std::move(lines);
+  w.EndArray();
   const uint32_t shipping_item_id = o.first_item_id + o.n_items;
-  Json tax_lines = Json::array();
+  w.Key("tax_lines");
+  w.BeginArray();
   if (rate != 0) {
     const TaxRate& r = Store::Rate(rate);
-    Json t = Json::object();
-    t["id"] = shipping_item_id + 1;
-    t["rate_code"] = std::string(r.country) + "-" + r.state + "-" + r.label + "-1";
-    for (char& c : t["rate_code"].get_ref<std::string&>()) {
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    t["rate_id"] = r.id;
-    t["label"] = r.label;
-    t["compound"] = false;
-    t["tax_total"] = Cents(o.cart_tax);
-    t["shipping_tax_total"] = Cents(o.shipping_tax);
-    t["rate_percent"] = static_cast<double>(r.basis_points) / 100.0;
-    t["meta_data"] = Json::array();
-    tax_lines.push_back(std::move(t));
+    w.BeginObject();
+    w.Num("id", shipping_item_id + 1);
+    std::string code = std::string(r.country) + "-" + r.state + "-" + r.label + "-1";
+    UpperAsciiInPlace(code);
+    w.Str("rate_code", code);
+    w.Num("rate_id", r.id);
+    w.Str("label", r.label);
+    w.Flag("compound", false);
+    w.Money("tax_total", o.cart_tax);
+    w.Money("shipping_tax_total", o.shipping_tax);
+    w.Key("rate_percent");
+    w.Double(static_cast<double>(r.basis_points) / 100.0);
+    w.EmptyArray("meta_data");
+    w.EndObject();
   }
-  j["tax_lines"] = std::move(tax_lines);
-  Json ship = Json::object();
-  ship["id"] = shipping_item_id;
-  ship["method_title"] = ShippingTitle(o.shipping_method);
-  ship["method_id"] = ShippingId(o.shipping_method);
-  ship["instance_id"] = "";
-  ship["total"] = Cents(o.shipping);
-  ship["total_tax"] = Cents(o.shipping_tax);
-  Json ship_taxes = Json::array();
-  if (rate != 0) {
-    ship_taxes.push_back(
-        Json{{"id", Store::Rate(rate).id}, {"total", Cents(o.shipping_tax)}, {"subtotal", ""}});
-  }
-  ship["taxes"] = std::move(ship_taxes);
-  ship["tax_status"] = "taxable";
-  ship["meta_data"] = Json::array();
-  j["shipping_lines"] = Json::array({std::move(ship)});
+  w.EndArray();
+  w.Key("shipping_lines");
+  w.BeginArray();
+  WriteShippingLine(w, shipping_item_id, o, 1, 0);
+  w.EndArray();
   const uint32_t cid = shipping_item_id + (rate != 0 ? 2 : 1);
-  Json fee_lines = Json::array();
-  if (o.fee != 0) {
-    fee_lines.push_back(FeeLineJson(cid + (o.coupon ? 1 : 0), o.fee, o.fee_tax, rate, 1, 0));
-  }
-  j["fee_lines"] = std::move(fee_lines);
-  Json coupon_lines = Json::array();
+  w.Key("fee_lines");
+  w.BeginArray();
+  if (o.fee != 0) WriteFeeLine(w, cid + (o.coupon ? 1 : 0), o.fee, o.fee_tax, rate, 1, 0);
+  w.EndArray();
+  w.Key("coupon_lines");
+  w.BeginArray();
   if (o.coupon != 0) {
     const Coupon& c = s.coupons[o.coupon - 1];
-    Json cl = Json::object();
-    cl["id"] = cid;
-    cl["code"] = c.code;
+    w.BeginObject();
+    w.Num("id", cid);
+    w.Str("code", c.code);
     // Whole amounts are rendered without decimals, as recorded ("5").
     auto plain = [](int64_t cents) {
       return cents % 100 == 0 ? std::to_string(cents / 100) : Cents(cents);
     };
-    cl["discount"] = plain(o.discount);
-    cl["discount_tax"] = plain(discount_tax);
+    w.Str("discount", plain(o.discount));
+    w.Str("discount_tax", plain(discount_tax));
     const int64_t nominal = c.type == CouponType::kPercent ? c.amount : c.amount / 100;
     std::string info =
         "[" + std::to_string(c.id) + ",\"" + c.code + "\"," +
         (c.type == CouponType::kFixedCart ? std::string("null")
                                           : "\"" + std::string(CouponTypeSlug(c.type)) + "\"") +
         "," + std::to_string(nominal) + "]";
-    cl["meta_data"] = Json::array(
-        {MetaItem(static_cast<uint64_t>(cid) * 8, "coupon_info", info, "coupon_info", info)});
-    cl["discount_type"] = CouponTypeSlug(c.type);
-    cl["nominal_amount"] = nominal;
-    cl["free_shipping"] = false;
-    coupon_lines.push_back(std::move(cl));
+    w.Key("meta_data");
+    w.BeginArray();
+    WriteMetaItem(w, static_cast<uint64_t>(cid) * 8, "coupon_info", info, "coupon_info", info);
+    w.EndArray();
+    w.Str("discount_type", CouponTypeSlug(c.type));
+    w.Num("nominal_amount", nominal);
+    w.Flag("free_shipping", false);
+    w.EndObject();
   }
-  j["coupon_lines"] = std::move(coupon_lines);
-  Json refunds = Json::array();
+  w.EndArray();
+  w.Key("refunds");
+  w.BeginArray();
   for (uint32_t r = o.last_refund; r != 0; r = s.refunds[r - 1].prev_same_order) {
     const Refund& rf = s.refunds[r - 1];
-    refunds.push_back(Json{
-        {"id", rf.id}, {"reason", Store::RefundReason(rf.reason)}, {"total", Cents(-rf.amount)}});
+    w.BeginObject();
+    w.Num("id", rf.id);
+    w.Str("reason", Store::RefundReason(rf.reason));
+    w.Money("total", -static_cast<int64_t>(rf.amount));
+    w.EndObject();
   }
-  j["refunds"] = std::move(refunds);
-  j["payment_url"] = ctx.home + "/checkout/order-pay/" + std::to_string(o.id) +
-                     "/?pay_for_order=true&key=" + order_key;
+  w.EndArray();
+  {
+    std::string url = ctx.home;
+    url += "/checkout/order-pay/";
+    AppendUint(url, o.id);
+    url += "/?pay_for_order=true&key=";
+    url += order_key;
+    w.Str("payment_url", url);
+  }
   const bool editable = o.status == OrderStatus::kPending || o.status == OrderStatus::kOnHold ||
                         o.status == OrderStatus::kCheckoutDraft;
-  j["is_editable"] = editable;
-  j["needs_payment"] = o.status == OrderStatus::kPending || o.status == OrderStatus::kFailed;
-  j["needs_processing"] = true;
-  j["date_created_gmt"] = GmtIso(o.created);
-  j["date_modified_gmt"] = GmtIso(o.modified);
-  j["date_completed_gmt"] = GmtOrNull(o.completed);
-  j["date_paid_gmt"] = GmtOrNull(o.paid);
-  j["currency_symbol"] = s.options.currency == "EUR"   ? "€"
-                         : s.options.currency == "GBP" ? "£"
-                                                       : "$";
-  Json links = Json::object();
-  const std::string self = base + "/" + std::to_string(o.id);
-  links["self"] = SelfLink(self, Allow({"GET", "POST", "PUT", "PATCH", "DELETE"}));
-  links["collection"] = HrefLink(base);
-  links["email_templates"] =
-      Json::array({Json{{"embeddable", true}, {"href", self + "/actions/email_templates"}}});
+  w.Flag("is_editable", editable);
+  w.Flag("needs_payment", o.status == OrderStatus::kPending || o.status == OrderStatus::kFailed);
+  w.Flag("needs_processing", true);
+  GmtDate(w, "date_created_gmt", o.created);
+  GmtDate(w, "date_modified_gmt", o.modified);
+  GmtDateOrNull(w, "date_completed_gmt", o.completed);
+  GmtDateOrNull(w, "date_paid_gmt", o.paid);
+  w.Str("currency_symbol", s.options.currency == "EUR"   ? "€"
+                           : s.options.currency == "GBP" ? "£"
+                                                         : "$");
+  w.Key("_links");
+  w.BeginObject();
+  std::string self = base;
+  self += '/';
+  AppendUint(self, o.id);
+  WriteSelfLink(w, self, kAllowAll);
+  WriteHrefLink(w, "collection", base);
+  w.Key("email_templates");
+  w.BeginArray();
+  w.BeginObject();
+  w.Flag("embeddable", true);
+  w.Str("href", self + "/actions/email_templates");
+  w.EndObject();
+  w.EndArray();
   if (!guest) {
-    links["customer"] =
-        HrefLink(ctx.home + "/wp-json/" + ctx.ns + "/customers/" + std::to_string(o.customer_id));
+    std::string customer = ctx.home;
+    customer += "/wp-json/";
+    customer += ctx.ns;
+    customer += "/customers/";
+    AppendUint(customer, o.customer_id);
+    WriteHrefLink(w, "customer", customer);
   }
-  j["_links"] = std::move(links);
-  return j;
+  w.EndObject();
+  w.EndObject();
 }
 
-Json RefundJson(const RenderContext& ctx, const Refund& r, bool with_parent_id) {
+void WriteRefund(JsonWriter& w, const RenderContext& ctx, const Refund& r, bool with_parent_id) {
   const Store& s = ctx.store;
   const Order& o = s.orders[r.order_index];
-  Json j = Json::object();
-  j["id"] = r.id;
-  if (with_parent_id) j["parent_id"] = r.order_id;
-  j["date_created"] = LocalIso(s, r.created);
-  j["date_created_gmt"] = GmtIso(r.created);
-  j["amount"] = Cents(r.amount);
-  j["reason"] = Store::RefundReason(r.reason);
-  j["refunded_by"] = 1;
-  j["refunded_payment"] = IsWooPayments(o.payment) || o.payment == Payment::kPaypal;
-  j["meta_data"] = Json::array();
-  Json lines = Json::array();
-  Json shipping = Json::array();
+  w.BeginObject();
+  w.Num("id", r.id);
+  if (with_parent_id) w.Num("parent_id", r.order_id);
+  LocalDate(w, "date_created", s, r.created);
+  GmtDate(w, "date_created_gmt", r.created);
+  w.Money("amount", r.amount);
+  w.Str("reason", Store::RefundReason(r.reason));
+  w.Num("refunded_by", 1);
+  w.Flag("refunded_payment", IsWooPayments(o.payment) || o.payment == Payment::kPaypal);
+  w.EmptyArray("meta_data");
+  w.Key("line_items");
+  w.BeginArray();
   if (r.kind == RefundKind::kOneItem) {
-    lines.push_back(LineItemJson(ctx, s.items[o.first_item + r.line], r.first_item_id, -1,
-                                 o.first_item_id + r.line, 1, o.tax_rate));
+    WriteLineItem(w, ctx, s.items[o.first_item + r.line], r.first_item_id, -1,
+                  o.first_item_id + r.line, 1, o.tax_rate);
   } else if (r.kind == RefundKind::kFull) {
     for (uint32_t i = 0; i < o.n_items; ++i) {
-      lines.push_back(LineItemJson(ctx, s.items[o.first_item + i], r.first_item_id + i, -1,
-                                   o.first_item_id + i, 0, o.tax_rate));
+      WriteLineItem(w, ctx, s.items[o.first_item + i], r.first_item_id + i, -1, o.first_item_id + i,
+                    0, o.tax_rate);
     }
-    const uint32_t sid = r.first_item_id + o.n_items;
-    const uint32_t orig = o.first_item_id + o.n_items;
-    Json ship = Json::object();
-    ship["id"] = sid;
-    ship["method_title"] = ShippingTitle(o.shipping_method);
-    ship["method_id"] = ShippingId(o.shipping_method);
-    ship["instance_id"] = "";
-    ship["total"] = Cents(-o.shipping);
-    ship["total_tax"] = Cents(-o.shipping_tax);
-    ship["taxes"] = Json::array();
-    ship["tax_status"] = "taxable";
-    const std::string ref = std::to_string(orig);
-    ship["meta_data"] = Json::array({MetaItem(static_cast<uint64_t>(sid) * 8 + 3,
-                                              "_refunded_item_id", ref, "_refunded_item_id", ref)});
-    shipping.push_back(std::move(ship));
   }
-  Json fees = Json::array();
+  w.EndArray();
+  w.Key("shipping_lines");
+  w.BeginArray();
+  if (r.kind == RefundKind::kFull) {
+    WriteShippingLine(w, r.first_item_id + o.n_items, o, -1, o.first_item_id + o.n_items);
+  }
+  w.EndArray();
+  w.EmptyArray("tax_lines");
+  w.Key("fee_lines");
+  w.BeginArray();
   if (r.kind == RefundKind::kFull && o.fee != 0) {
     const uint32_t orig_fee =
         o.first_item_id + o.n_items + 1 + (o.tax_rate ? 1 : 0) + (o.coupon ? 1 : 0);
-    fees.push_back(
-        FeeLineJson(r.first_item_id + o.n_items + 1, o.fee, o.fee_tax, o.tax_rate, -1, orig_fee));
+    WriteFeeLine(w, r.first_item_id + o.n_items + 1, o.fee, o.fee_tax, o.tax_rate, -1, orig_fee);
   }
-  j["line_items"] = std::move(lines);
-  j["shipping_lines"] = std::move(shipping);
-  j["tax_lines"] = Json::array();
-  j["fee_lines"] = std::move(fees);
-  const std::string order_url =
-      ctx.home + "/wp-json/" + ctx.ns + "/orders/" + std::to_string(r.order_id);
-  Json links = Json::object();
-  links["self"] =
-      SelfLink(order_url + "/refunds/" + std::to_string(r.id), Allow({"GET", "DELETE"}));
-  links["collection"] = HrefLink(order_url + "/refunds");
-  links["up"] = HrefLink(order_url);
-  j["_links"] = std::move(links);
-  return j;
+  w.EndArray();
+  std::string order_url = ctx.home;
+  order_url += "/wp-json/";
+  order_url += ctx.ns;
+  order_url += "/orders/";
+  AppendUint(order_url, r.order_id);
+  w.Key("_links");
+  w.BeginObject();
+  std::string self = order_url + "/refunds/";
+  AppendUint(self, r.id);
+  WriteSelfLink(w, self, kAllowGetDelete);
+  WriteHrefLink(w, "collection", order_url + "/refunds");
+  WriteHrefLink(w, "up", order_url);
+  w.EndObject();
+  w.EndObject();
 }
 
 namespace {
-Json ImageJson(const RenderContext& ctx, const Product& p) {
+void WriteImage(JsonWriter& w, const RenderContext& ctx, const Product& p) {
   const Store& s = ctx.store;
-  Json im = Json::object();
-  im["id"] = p.image_id;
-  im["date_created"] = LocalIso(s, p.created - 3600);
-  im["date_created_gmt"] = GmtIso(p.created - 3600);
-  im["date_modified"] = LocalIso(s, p.created - 3600);
-  im["date_modified_gmt"] = GmtIso(p.created - 3600);
-  im["src"] = ImageUrl(ctx, p);
-  im["name"] = p.name;
-  im["alt"] = p.name;
-  return im;
+  w.BeginObject();
+  w.Num("id", p.image_id);
+  LocalDate(w, "date_created", s, p.created - 3600);
+  GmtDate(w, "date_created_gmt", p.created - 3600);
+  LocalDate(w, "date_modified", s, p.created - 3600);
+  GmtDate(w, "date_modified_gmt", p.created - 3600);
+  std::string src;
+  AppendImageUrl(src, ctx, p);
+  w.Str("src", src);
+  w.Str("name", p.name);
+  w.Str("alt", p.name);
+  w.EndObject();
 }
 
 std::string PriceHtml(int64_t cents) {
@@ -514,28 +671,28 @@ std::string Dimension(uint64_t h, int lo, int span) {
 }
 }  // namespace
 
-Json ProductJson(const RenderContext& ctx, const Product& p) {
+void WriteProduct(JsonWriter& w, const RenderContext& ctx, const Product& p) {
   const Store& s = ctx.store;
   const uint64_t h = Mix(p.id * 31ULL + s.options.seed);
   const Category& cat = s.categories[p.category];
-  Json j = Json::object();
-  j["id"] = p.id;
-  j["name"] = p.name;
-  j["slug"] = p.slug;
-  j["permalink"] = ctx.home + "/product/" + p.slug + "/";
-  j["date_created"] = LocalIso(s, p.created);
-  j["date_created_gmt"] = GmtIso(p.created);
-  j["date_modified"] = LocalIso(s, p.modified);
-  j["date_modified_gmt"] = GmtIso(p.modified);
-  j["type"] = p.variable ? "variable" : "simple";
-  j["status"] = p.trashed ? "trash" : "publish";
-  j["featured"] = h % 9 == 0;
-  j["catalog_visibility"] = "visible";
-  j["description"] = "<p>" + p.name +
-                     " is built for real trail miles: durable materials, thoughtful details and a "
-                     "design refined by our gear testers.</p>\n";
-  j["short_description"] = "<p>" + p.name + " from our " + cat.slug + " range.</p>\n";
-  j["sku"] = p.sku;
+  w.BeginObject();
+  w.Num("id", p.id);
+  w.Str("name", p.name);
+  w.Str("slug", p.slug);
+  w.Str("permalink", ctx.home + "/product/" + p.slug + "/");
+  LocalDate(w, "date_created", s, p.created);
+  GmtDate(w, "date_created_gmt", p.created);
+  LocalDate(w, "date_modified", s, p.modified);
+  GmtDate(w, "date_modified_gmt", p.modified);
+  w.Str("type", p.variable ? "variable" : "simple");
+  w.Str("status", p.trashed ? "trash" : "publish");
+  w.Flag("featured", h % 9 == 0);
+  w.Str("catalog_visibility", "visible");
+  w.Str("description", "<p>" + p.name +
+                           " is built for real trail miles: durable materials, thoughtful details "
+                           "and a design refined by our gear testers.</p>\n");
+  w.Str("short_description", "<p>" + p.name + " from our " + cat.slug + " range.</p>\n");
+  w.Str("sku", p.sku);
   int64_t price = p.sale_cents ? p.sale_cents : p.regular_cents;
   if (p.variable && !p.variations.empty()) {
     price = INT64_MAX;
@@ -544,19 +701,26 @@ Json ProductJson(const RenderContext& ctx, const Product& p) {
       price = std::min(price, v.sale_cents ? v.sale_cents : v.regular_cents);
     }
   }
-  j["price"] = Cents(price);
-  j["regular_price"] = p.variable ? "" : Cents(p.regular_cents);
-  j["sale_price"] = p.variable || p.sale_cents == 0 ? "" : Cents(p.sale_cents);
-  j["date_on_sale_from"] = nullptr;
-  j["date_on_sale_from_gmt"] = nullptr;
-  j["date_on_sale_to"] = nullptr;
-  j["date_on_sale_to_gmt"] = nullptr;
-  j["on_sale"] = p.sale_cents != 0;
-  j["purchasable"] = true;
-  j["total_sales"] = p.total_sales;
-  j["virtual"] = p.downloadable;
-  j["downloadable"] = p.downloadable;
-  Json downloads = Json::array();
+  w.Money("price", price);
+  if (p.variable)
+    w.Str("regular_price", "");
+  else
+    w.Money("regular_price", p.regular_cents);
+  if (p.variable || p.sale_cents == 0)
+    w.Str("sale_price", "");
+  else
+    w.Money("sale_price", p.sale_cents);
+  w.NullField("date_on_sale_from");
+  w.NullField("date_on_sale_from_gmt");
+  w.NullField("date_on_sale_to");
+  w.NullField("date_on_sale_to_gmt");
+  w.Flag("on_sale", p.sale_cents != 0);
+  w.Flag("purchasable", true);
+  w.Num("total_sales", p.total_sales);
+  w.Flag("virtual", p.downloadable);
+  w.Flag("downloadable", p.downloadable);
+  w.Key("downloads");
+  w.BeginArray();
   if (p.downloadable) {
     char uuid[40];
     std::snprintf(uuid, sizeof uuid, "%08x-%04x-4%03x-b%03x-%012llx", static_cast<unsigned>(h),
@@ -564,176 +728,424 @@ Json ProductJson(const RenderContext& ctx, const Product& p) {
                   static_cast<unsigned>((h >> 48) & 0xfff),
                   static_cast<unsigned>((h >> 20) & 0xfff),
                   static_cast<unsigned long long>(Mix(h) & 0xffffffffffffULL));
-    downloads.push_back(
-        Json{{"id", uuid},
-             {"name", p.name + " (PDF)"},
-             {"file", ctx.home + "/wp-content/uploads/downloads/" + p.image_slug + ".pdf"}});
+    w.BeginObject();
+    w.Str("id", uuid);
+    w.Str("name", p.name + " (PDF)");
+    w.Str("file", ctx.home + "/wp-content/uploads/downloads/" + p.image_slug + ".pdf");
+    w.EndObject();
   }
-  j["downloads"] = std::move(downloads);
-  j["download_limit"] = -1;
-  j["download_expiry"] = -1;
-  j["external_url"] = "";
-  j["button_text"] = "";
-  j["tax_status"] = "taxable";
-  j["tax_class"] = "";
-  j["manage_stock"] = p.manage_stock;
-  j["stock_quantity"] = p.manage_stock ? Json(p.stock) : Json(nullptr);
-  j["backorders"] = "no";
-  j["backorders_allowed"] = false;
-  j["backordered"] = false;
-  j["low_stock_amount"] = p.low_stock_amount ? Json(p.low_stock_amount) : Json(nullptr);
-  j["sold_individually"] = false;
+  w.EndArray();
+  w.Num("download_limit", -1);
+  w.Num("download_expiry", -1);
+  w.Str("external_url", "");
+  w.Str("button_text", "");
+  w.Str("tax_status", "taxable");
+  w.Str("tax_class", "");
+  w.Flag("manage_stock", p.manage_stock);
+  w.Key("stock_quantity");
+  if (p.manage_stock)
+    w.Int(p.stock);
+  else
+    w.Null();
+  w.Str("backorders", "no");
+  w.Flag("backorders_allowed", false);
+  w.Flag("backordered", false);
+  w.Key("low_stock_amount");
+  if (p.low_stock_amount)
+    w.Int(p.low_stock_amount);
+  else
+    w.Null();
+  w.Flag("sold_individually", false);
   char weight[16];
   std::snprintf(weight, sizeof weight, "%.2f", p.weight_g / 1000.0);
-  j["weight"] = weight;
-  j["dimensions"] = Json{{"length", Dimension(h, 6, 30)},
-                         {"width", Dimension(h >> 8, 4, 16)},
-                         {"height", Dimension(h >> 16, 2, 8)}};
-  j["shipping_required"] = !p.downloadable;
-  j["shipping_taxable"] = !p.downloadable;
-  j["shipping_class"] = "";
-  j["shipping_class_id"] = 0;
-  j["reviews_allowed"] = true;
+  w.Str("weight", weight);
+  w.Key("dimensions");
+  w.BeginObject();
+  w.Str("length", Dimension(h, 6, 30));
+  w.Str("width", Dimension(h >> 8, 4, 16));
+  w.Str("height", Dimension(h >> 16, 2, 8));
+  w.EndObject();
+  w.Flag("shipping_required", !p.downloadable);
+  w.Flag("shipping_taxable", !p.downloadable);
+  w.Str("shipping_class", "");
+  w.Num("shipping_class_id", 0);
+  w.Flag("reviews_allowed", true);
   char rating[16];
   std::snprintf(rating, sizeof rating, "%.2f",
                 p.rating_count ? static_cast<double>(p.rating_sum) / p.rating_count : 0.0);
-  j["average_rating"] = rating;
-  j["rating_count"] = p.rating_count;
-  j["upsell_ids"] = Json::array();
-  j["cross_sell_ids"] = Json::array();
-  j["parent_id"] = 0;
-  j["purchase_note"] = "";
-  j["categories"] = Json::array({Json{{"id", cat.id}, {"name", cat.name}, {"slug", cat.slug}}});
-  j["brands"] = Json::array();
-  j["tags"] = Json::array();
-  j["images"] = Json::array({ImageJson(ctx, p)});
-  Json attributes = Json::array();
-  Json variation_ids = Json::array();
+  w.Str("average_rating", rating);
+  w.Num("rating_count", p.rating_count);
+  w.EmptyArray("upsell_ids");
+  w.EmptyArray("cross_sell_ids");
+  w.Num("parent_id", 0);
+  w.Str("purchase_note", "");
+  w.Key("categories");
+  w.BeginArray();
+  w.BeginObject();
+  w.Num("id", cat.id);
+  w.Str("name", cat.name);
+  w.Str("slug", cat.slug);
+  w.EndObject();
+  w.EndArray();
+  w.EmptyArray("brands");
+  w.EmptyArray("tags");
+  w.Key("images");
+  w.BeginArray();
+  WriteImage(w, ctx, p);
+  w.EndArray();
+  w.Key("attributes");
+  w.BeginArray();
   if (p.variable) {
-    Json colors = Json::array();
-    Json sizes = Json::array();
     uint8_t min_color = 255;
     for (uint32_t vi : p.variations) min_color = std::min(min_color, s.variations[vi].color);
-    for (uint8_t c = 0; c < p.colors; ++c) colors.push_back(Store::ColorName(min_color + c));
-    for (uint8_t z = 0; z < p.sizes; ++z) sizes.push_back(Store::SizeName(z));
-    attributes.push_back(Json{{"id", 1},
-                              {"name", "Color"},
-                              {"slug", "pa_color"},
-                              {"position", 0},
-                              {"visible", true},
-                              {"variation", true},
-                              {"options", colors}});
-    attributes.push_back(Json{{"id", 2},
-                              {"name", "Size"},
-                              {"slug", "pa_size"},
-                              {"position", 1},
-                              {"visible", true},
-                              {"variation", true},
-                              {"options", sizes}});
-    for (uint32_t vi : p.variations) variation_ids.push_back(s.variations[vi].id);
+    auto attribute = [&](int id, const char* name, const char* slug, int position, bool colors) {
+      w.BeginObject();
+      w.Num("id", id);
+      w.Str("name", name);
+      w.Str("slug", slug);
+      w.Num("position", position);
+      w.Flag("visible", true);
+      w.Flag("variation", true);
+      w.Key("options");
+      w.BeginArray();
+      if (colors) {
+        for (uint8_t c = 0; c < p.colors; ++c) w.String(Store::ColorName(min_color + c));
+      } else {
+        for (uint8_t z = 0; z < p.sizes; ++z) w.String(Store::SizeName(z));
+      }
+      w.EndArray();
+      w.EndObject();
+    };
+    attribute(1, "Color", "pa_color", 0, true);
+    attribute(2, "Size", "pa_size", 1, false);
   }
-  j["attributes"] = std::move(attributes);
-  j["default_attributes"] = Json::array();
-  j["variations"] = std::move(variation_ids);
-  j["grouped_products"] = Json::array();
-  j["menu_order"] = 0;
-  j["price_html"] = PriceHtml(price);
-  Json related = Json::array();
+  w.EndArray();
+  w.EmptyArray("default_attributes");
+  w.Key("variations");
+  w.BeginArray();
+  if (p.variable) {
+    for (uint32_t vi : p.variations) w.Int(s.variations[vi].id);
+  }
+  w.EndArray();
+  w.EmptyArray("grouped_products");
+  w.Num("menu_order", 0);
+  w.Str("price_html", PriceHtml(price));
+  w.Key("related_ids");
+  w.BeginArray();
+  int related = 0;
   for (const auto& other : s.products) {
-    if (related.size() >= 3) break;
+    if (related >= 3) break;
     if (other.id != p.id && other.category == p.category && !other.trashed) {
-      related.push_back(other.id);
+      w.Int(other.id);
+      ++related;
     }
   }
-  j["related_ids"] = std::move(related);
-  j["meta_data"] = Json::array();
-  j["stock_status"] = ProductStockStatus(s, p);
-  j["has_options"] = p.variable;
-  j["post_password"] = "";
-  j["global_unique_id"] = "";
-  const std::string base = ctx.home + "/wp-json/" + ctx.ns + "/products";
-  Json links = Json::object();
-  links["self"] =
-      SelfLink(base + "/" + std::to_string(p.id), Allow({"GET", "POST", "PUT", "PATCH", "DELETE"}));
-  links["collection"] = HrefLink(base);
-  j["_links"] = std::move(links);
-  return j;
+  w.EndArray();
+  w.EmptyArray("meta_data");
+  w.Str("stock_status", ProductStockStatus(s, p));
+  w.Flag("has_options", p.variable);
+  w.Str("post_password", "");
+  w.Str("global_unique_id", "");
+  std::string base = ctx.home;
+  base += "/wp-json/";
+  base += ctx.ns;
+  base += "/products";
+  w.Key("_links");
+  w.BeginObject();
+  std::string self = base + "/";
+  AppendUint(self, p.id);
+  WriteSelfLink(w, self, kAllowAll);
+  WriteHrefLink(w, "collection", base);
+  w.EndObject();
+  w.EndObject();
 }
 
-Json VariationJson(const RenderContext& ctx, const Variation& v) {
+void WriteVariation(JsonWriter& w, const RenderContext& ctx, const Variation& v) {
   const Store& s = ctx.store;
   const Product* p = s.FindProduct(v.parent_id);
   const std::string color = Store::ColorName(v.color);
   const std::string size = Store::SizeName(v.size);
-  Json j = Json::object();
-  j["id"] = v.id;
-  j["type"] = "variation";
-  j["date_created"] = LocalIso(s, v.created);
-  j["date_created_gmt"] = GmtIso(v.created);
-  j["date_modified"] = LocalIso(s, v.modified);
-  j["date_modified_gmt"] = GmtIso(v.modified);
-  j["description"] = "";
-  j["permalink"] = ctx.home + "/product/" + (p ? p->slug : "") +
-                   "/?attribute_pa_color=" + LowerAscii(color) +
-                   "&attribute_pa_size=" + LowerAscii(size);
+  w.BeginObject();
+  w.Num("id", v.id);
+  w.Str("type", "variation");
+  LocalDate(w, "date_created", s, v.created);
+  GmtDate(w, "date_created_gmt", v.created);
+  LocalDate(w, "date_modified", s, v.modified);
+  GmtDate(w, "date_modified_gmt", v.modified);
+  w.Str("description", "");
+  w.Str("permalink", ctx.home + "/product/" + (p ? p->slug : "") + "/?attribute_pa_color=" +
+                         LowerAscii(color) + "&attribute_pa_size=" + LowerAscii(size));
   std::string sku = (p ? p->sku : "") + "-" + color + "-" + size;
-  for (char& c : sku) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  j["sku"] = sku;
-  j["global_unique_id"] = "";
-  j["price"] = Cents(v.sale_cents ? v.sale_cents : v.regular_cents);
-  j["regular_price"] = Cents(v.regular_cents);
-  j["sale_price"] = v.sale_cents ? Cents(v.sale_cents) : "";
-  j["date_on_sale_from"] = nullptr;
-  j["date_on_sale_from_gmt"] = nullptr;
-  j["date_on_sale_to"] = nullptr;
-  j["date_on_sale_to_gmt"] = nullptr;
-  j["on_sale"] = v.sale_cents != 0;
-  j["status"] = "publish";
-  j["purchasable"] = true;
-  j["virtual"] = false;
-  j["downloadable"] = false;
-  j["downloads"] = Json::array();
-  j["download_limit"] = -1;
-  j["download_expiry"] = -1;
-  j["tax_status"] = "taxable";
-  j["tax_class"] = "";
+  UpperAsciiInPlace(sku);
+  w.Str("sku", sku);
+  w.Str("global_unique_id", "");
+  w.Money("price", v.sale_cents ? v.sale_cents : v.regular_cents);
+  w.Money("regular_price", v.regular_cents);
+  if (v.sale_cents)
+    w.Money("sale_price", v.sale_cents);
+  else
+    w.Str("sale_price", "");
+  w.NullField("date_on_sale_from");
+  w.NullField("date_on_sale_from_gmt");
+  w.NullField("date_on_sale_to");
+  w.NullField("date_on_sale_to_gmt");
+  w.Flag("on_sale", v.sale_cents != 0);
+  w.Str("status", "publish");
+  w.Flag("purchasable", true);
+  w.Flag("virtual", false);
+  w.Flag("downloadable", false);
+  w.EmptyArray("downloads");
+  w.Num("download_limit", -1);
+  w.Num("download_expiry", -1);
+  w.Str("tax_status", "taxable");
+  w.Str("tax_class", "");
   if (v.manage == 2) {
-    j["manage_stock"] = "parent";
-    j["stock_quantity"] = p ? Json(p->stock) : Json(nullptr);
+    w.Str("manage_stock", "parent");
+    w.Key("stock_quantity");
+    if (p)
+      w.Int(p->stock);
+    else
+      w.Null();
   } else {
-    j["manage_stock"] = v.manage == 1;
-    j["stock_quantity"] = v.manage == 1 ? Json(v.stock) : Json(nullptr);
+    w.Flag("manage_stock", v.manage == 1);
+    w.Key("stock_quantity");
+    if (v.manage == 1)
+      w.Int(v.stock);
+    else
+      w.Null();
   }
-  j["stock_status"] = VariationStockStatus(s, v);
-  j["backorders"] = "no";
-  j["backorders_allowed"] = false;
-  j["backordered"] = false;
-  j["low_stock_amount"] = nullptr;
+  w.Str("stock_status", VariationStockStatus(s, v));
+  w.Str("backorders", "no");
+  w.Flag("backorders_allowed", false);
+  w.Flag("backordered", false);
+  w.NullField("low_stock_amount");
   char weight[16];
   std::snprintf(weight, sizeof weight, "%.2f", p ? p->weight_g / 1000.0 : 0.0);
-  j["weight"] = weight;
-  j["dimensions"] = Json{{"length", ""}, {"width", ""}, {"height", ""}};
-  j["shipping_class"] = "";
-  j["shipping_class_id"] = 0;
-  j["image"] = p ? ImageJson(ctx, *p) : Json(nullptr);
-  j["attributes"] =
-      Json::array({Json{{"id", 1}, {"name", "Color"}, {"slug", "pa_color"}, {"option", color}},
-                   Json{{"id", 2}, {"name", "Size"}, {"slug", "pa_size"}, {"option", size}}});
-  j["menu_order"] = 0;
-  j["meta_data"] = Json::array();
-  j["name"] = color + ", " + size;
-  j["parent_id"] = v.parent_id;
-  const std::string parent =
-      ctx.home + "/wp-json/" + ctx.ns + "/products/" + std::to_string(v.parent_id);
-  Json links = Json::object();
-  links["self"] = SelfLink(parent + "/variations/" + std::to_string(v.id),
-                           Allow({"GET", "POST", "PUT", "PATCH", "DELETE"}));
-  links["collection"] = HrefLink(parent + "/variations");
-  links["up"] = HrefLink(parent);
-  j["_links"] = std::move(links);
-  return j;
+  w.Str("weight", weight);
+  w.Key("dimensions");
+  w.BeginObject();
+  w.Str("length", "");
+  w.Str("width", "");
+  w.Str("height", "");
+  w.EndObject();
+  w.Str("shipping_class", "");
+  w.Num("shipping_class_id", 0);
+  w.Key("image");
+  if (p)
+    WriteImage(w, ctx, *p);
+  else
+    w.Null();
+  w.Key("attributes");
+  w.BeginArray();
+  w.BeginObject();
+  w.Num("id", 1);
+  w.Str("name", "Color");
+  w.Str("slug", "pa_color");
+  w.Str("option", color);
+  w.EndObject();
+  w.BeginObject();
+  w.Num("id", 2);
+  w.Str("name", "Size");
+  w.Str("slug", "pa_size");
+  w.Str("option", size);
+  w.EndObject();
+  w.EndArray();
+  w.Num("menu_order", 0);
+  w.EmptyArray("meta_data");
+  w.Str("name", color + ", " + size);
+  w.Num("parent_id", v.parent_id);
+  std::string parent = ctx.home;
+  parent += "/wp-json/";
+  parent += ctx.ns;
+  parent += "/products/";
+  AppendUint(parent, v.parent_id);
+  w.Key("_links");
+  w.BeginObject();
+  std::string self = parent + "/variations/";
+  AppendUint(self, v.id);
+  WriteSelfLink(w, self, kAllowAll);
+  WriteHrefLink(w, "collection", parent + "/variations");
+  WriteHrefLink(w, "up", parent);
+  w.EndObject();
+  w.EndObject();
+}
+
+void WriteCustomer(JsonWriter& w, const RenderContext& ctx, const Customer& c) {
+  const Store& s = ctx.store;
+  Person p = s.PersonFor(c.id, false);
+  if (c.staff) {
+    p.first = c.id == 1 ? "Store" : "Shop";
+    p.last = c.id == 1 ? "Admin" : "Manager";
+    p.email = c.id == 1 ? "admin@example.com" : "manager@example.com";
+  }
+  w.BeginObject();
+  w.Num("id", c.id);
+  LocalDate(w, "date_created", s, c.created);
+  GmtDate(w, "date_created_gmt", c.created);
+  LocalDate(w, "date_modified", s, c.modified);
+  GmtDate(w, "date_modified_gmt", c.modified);
+  w.Str("email", p.email);
+  w.Str("first_name", p.first);
+  w.Str("last_name", p.last);
+  w.Str("role", c.staff ? (c.id == 1 ? "administrator" : "shop_manager") : "customer");
+  std::string username = LowerAscii(p.first) + "_" + LowerAscii(p.last);
+  if (!c.staff) AppendUint(username, c.id);
+  w.Str("username", username);
+  w.Key("billing");
+  w.BeginObject();
+  w.Str("first_name", p.first);
+  w.Str("last_name", p.last);
+  w.Str("company", p.company);
+  w.Str("address_1", p.address_1);
+  w.Str("address_2", p.address_2);
+  w.Str("city", p.city);
+  w.Str("postcode", p.postcode);
+  w.Str("country", p.country);
+  w.Str("state", p.state);
+  w.Str("email", p.email);
+  w.Str("phone", p.phone);
+  w.EndObject();
+  w.Key("shipping");
+  w.BeginObject();
+  w.Str("first_name", p.first);
+  w.Str("last_name", p.last);
+  w.Str("company", p.company);
+  w.Str("address_1", p.ship_address_1);
+  w.Str("address_2", "");
+  w.Str("city", p.ship_city);
+  w.Str("postcode", p.ship_postcode);
+  w.Str("country", p.country);
+  w.Str("state", p.ship_state);
+  w.Str("phone", p.phone);
+  w.EndObject();
+  w.Flag("is_paying_customer", c.paying);
+  const uint64_t h = Mix(c.id * 131ULL + s.options.seed);
+  std::string avatar = "https://secure.gravatar.com/avatar/";
+  for (int i = 0; i < 64; ++i)
+    avatar.push_back(
+        "0123456789abcdef"[(Mix(h + static_cast<uint64_t>(i / 16)) >> ((i % 16) * 4)) & 15]);
+  avatar += "?s=96&d=mm&r=g";
+  w.Str("avatar_url", avatar);
+  w.Key("meta_data");
+  w.BeginArray();
+  w.BeginObject();
+  w.Key("id");
+  w.Uint(c.id * 97ULL);
+  w.Str("key", "wc_last_active");
+  w.Str("value", std::to_string(c.modified / 86400 * 86400));
+  w.EndObject();
+  w.EndArray();
+  if (ctx.ns == "wc/v2") {
+    int64_t count = 0, spent = 0;
+    for (const auto& o : s.orders) {
+      if (o.customer_id != c.id) continue;
+      ++count;
+      if (o.status == OrderStatus::kCompleted || o.status == OrderStatus::kProcessing ||
+          o.status == OrderStatus::kOnHold) {
+        spent += o.total - o.refunded;
+      }
+    }
+    w.Num("orders_count", count);
+    w.Money("total_spent", spent);
+  }
+  std::string base = ctx.home;
+  base += "/wp-json/";
+  base += ctx.ns;
+  base += "/customers";
+  w.Key("_links");
+  w.BeginObject();
+  std::string self = base + "/";
+  AppendUint(self, c.id);
+  WriteSelfLink(w, self, kAllowAll);
+  WriteHrefLink(w, "collection", base);
+  w.EndObject();
+  w.EndObject();
+}
+
+void WriteCoupon(JsonWriter& w, const RenderContext& ctx, const Coupon& c) {
+  const Store& s = ctx.store;
+  w.BeginObject();
+  w.Num("id", c.id);
+  w.Str("code", c.code);
+  w.Money("amount", c.type == CouponType::kPercent ? c.amount * 100 : c.amount);
+  w.Str("status", c.trashed ? "trash" : "publish");
+  LocalDate(w, "date_created", s, c.created);
+  GmtDate(w, "date_created_gmt", c.created);
+  LocalDate(w, "date_modified", s, c.modified);
+  GmtDate(w, "date_modified_gmt", c.modified);
+  w.Str("discount_type", CouponTypeSlug(c.type));
+  w.Str("description", c.description);
+  LocalDateOrNull(w, "date_expires", s, c.expires);
+  GmtDateOrNull(w, "date_expires_gmt", c.expires);
+  w.Num("usage_count", c.usage_count);
+  w.Flag("individual_use", false);
+  w.EmptyArray("product_ids");
+  w.EmptyArray("excluded_product_ids");
+  w.NullField("usage_limit");
+  w.NullField("usage_limit_per_user");
+  w.NullField("limit_usage_to_x_items");
+  w.Flag("free_shipping", false);
+  w.EmptyArray("product_categories");
+  w.EmptyArray("excluded_product_categories");
+  w.Flag("exclude_sale_items", c.type == CouponType::kPercent);
+  w.Str("minimum_amount", "0.00");
+  w.Str("maximum_amount", "0.00");
+  w.EmptyArray("email_restrictions");
+  // used_by: one entry per use (user id or guest email), capped to keep bodies sane.
+  w.Key("used_by");
+  w.BeginArray();
+  if (!w.Discarding()) {
+    const uint16_t cidx = static_cast<uint16_t>(&c - s.coupons.data() + 1);
+    int used = 0;
+    char num[24];
+    for (const auto& o : s.orders) {
+      if (used >= 500) break;
+      if (o.coupon != cidx || o.status == OrderStatus::kCancelled ||
+          o.status == OrderStatus::kFailed || o.status == OrderStatus::kCheckoutDraft) {
+        continue;
+      }
+      ++used;
+      if (o.customer_id != 0) {
+        w.String(std::string_view(
+            num, static_cast<size_t>(std::to_chars(num, num + 24, o.customer_id).ptr - num)));
+      } else {
+        w.String(s.PersonFor(o.person, true).email);
+      }
+    }
+  }
+  w.EndArray();
+  w.EmptyArray("meta_data");
+  std::string base = ctx.home;
+  base += "/wp-json/";
+  base += ctx.ns;
+  base += "/coupons";
+  w.Key("_links");
+  w.BeginObject();
+  std::string self = base + "/";
+  AppendUint(self, c.id);
+  WriteSelfLink(w, self, kAllowAll);
+  WriteHrefLink(w, "collection", base);
+  w.EndObject();
+  w.EndObject();
+}
+
+Json OrderJson(const RenderContext& ctx, const Order& o) {
+  return ToJson([&](JsonWriter& w) { WriteOrder(w, ctx, o); });
+}
+Json RefundJson(const RenderContext& ctx, const Refund& r, bool with_parent_id) {
+  return ToJson([&](JsonWriter& w) { WriteRefund(w, ctx, r, with_parent_id); });
+}
+Json ProductJson(const RenderContext& ctx, const Product& p) {
+  return ToJson([&](JsonWriter& w) { WriteProduct(w, ctx, p); });
+}
+Json VariationJson(const RenderContext& ctx, const Variation& v) {
+  return ToJson([&](JsonWriter& w) { WriteVariation(w, ctx, v); });
+}
+Json CustomerJson(const RenderContext& ctx, const Customer& c) {
+  return ToJson([&](JsonWriter& w) { WriteCustomer(w, ctx, c); });
+}
+Json CouponJson(const RenderContext& ctx, const Coupon& c) {
+  return ToJson([&](JsonWriter& w) { WriteCoupon(w, ctx, c); });
 }
 
 Json CategoryJson(const RenderContext& ctx, const Category& c, int count) {
@@ -753,138 +1165,6 @@ Json CategoryJson(const RenderContext& ctx, const Category& c, int count) {
       SelfLink(base + "/" + std::to_string(c.id), Allow({"GET", "POST", "PUT", "PATCH", "DELETE"}));
   links["collection"] = HrefLink(base);
   if (c.parent != 0) links["up"] = HrefLink(base + "/" + std::to_string(c.parent));
-  j["_links"] = std::move(links);
-  return j;
-}
-
-Json CustomerJson(const RenderContext& ctx, const Customer& c) {
-  const Store& s = ctx.store;
-  Person p = s.PersonFor(c.id, false);
-  if (c.staff) {
-    p.first = c.id == 1 ? "Store" : "Shop";
-    p.last = c.id == 1 ? "Admin" : "Manager";
-    p.email = c.id == 1 ? "admin@example.com" : "manager@example.com";
-  }
-  Json j = Json::object();
-  j["id"] = c.id;
-  j["date_created"] = LocalIso(s, c.created);
-  j["date_created_gmt"] = GmtIso(c.created);
-  j["date_modified"] = LocalIso(s, c.modified);
-  j["date_modified_gmt"] = GmtIso(c.modified);
-  j["email"] = p.email;
-  j["first_name"] = p.first;
-  j["last_name"] = p.last;
-  j["role"] = c.staff ? (c.id == 1 ? "administrator" : "shop_manager") : "customer";
-  std::string username = LowerAscii(p.first) + "_" + LowerAscii(p.last);
-  if (!c.staff) username += std::to_string(c.id);
-  j["username"] = username;
-  Json billing = Json::object();
-  billing["first_name"] = p.first;
-  billing["last_name"] = p.last;
-  billing["company"] = p.company;
-  billing["address_1"] = p.address_1;
-  billing["address_2"] = p.address_2;
-  billing["city"] = p.city;
-  billing["postcode"] = p.postcode;
-  billing["country"] = p.country;
-  billing["state"] = p.state;
-  billing["email"] = p.email;
-  billing["phone"] = p.phone;
-  j["billing"] = std::move(billing);
-  Json shipping = Json::object();
-  shipping["first_name"] = p.first;
-  shipping["last_name"] = p.last;
-  shipping["company"] = p.company;
-  shipping["address_1"] = p.ship_address_1;
-  shipping["address_2"] = "";
-  shipping["city"] = p.ship_city;
-  shipping["postcode"] = p.ship_postcode;
-  shipping["country"] = p.country;
-  shipping["state"] = p.ship_state;
-  shipping["phone"] = p.phone;
-  j["shipping"] = std::move(shipping);
-  j["is_paying_customer"] = c.paying;
-  const uint64_t h = Mix(c.id * 131ULL + s.options.seed);
-  char hex[65];
-  for (int i = 0; i < 64; ++i)
-    hex[i] = "0123456789abcdef"[(Mix(h + static_cast<uint64_t>(i / 16)) >> ((i % 16) * 4)) & 15];
-  hex[64] = 0;
-  j["avatar_url"] = std::string("https://secure.gravatar.com/avatar/") + hex + "?s=96&d=mm&r=g";
-  j["meta_data"] = Json::array({Json{{"id", c.id * 97ULL},
-                                     {"key", "wc_last_active"},
-                                     {"value", std::to_string(c.modified / 86400 * 86400)}}});
-  if (ctx.ns == "wc/v2") {
-    int64_t count = 0, spent = 0;
-    for (const auto& o : s.orders) {
-      if (o.customer_id != c.id) continue;
-      ++count;
-      if (o.status == OrderStatus::kCompleted || o.status == OrderStatus::kProcessing ||
-          o.status == OrderStatus::kOnHold) {
-        spent += o.total - o.refunded;
-      }
-    }
-    j["orders_count"] = count;
-    j["total_spent"] = Cents(spent);
-  }
-  const std::string base = ctx.home + "/wp-json/" + ctx.ns + "/customers";
-  Json links = Json::object();
-  links["self"] =
-      SelfLink(base + "/" + std::to_string(c.id), Allow({"GET", "POST", "PUT", "PATCH", "DELETE"}));
-  links["collection"] = HrefLink(base);
-  j["_links"] = std::move(links);
-  return j;
-}
-
-Json CouponJson(const RenderContext& ctx, const Coupon& c) {
-  const Store& s = ctx.store;
-  Json j = Json::object();
-  j["id"] = c.id;
-  j["code"] = c.code;
-  j["amount"] = Cents(c.type == CouponType::kPercent ? c.amount * 100 : c.amount);
-  j["status"] = c.trashed ? "trash" : "publish";
-  j["date_created"] = LocalIso(s, c.created);
-  j["date_created_gmt"] = GmtIso(c.created);
-  j["date_modified"] = LocalIso(s, c.modified);
-  j["date_modified_gmt"] = GmtIso(c.modified);
-  j["discount_type"] = CouponTypeSlug(c.type);
-  j["description"] = c.description;
-  j["date_expires"] = LocalOrNull(s, c.expires);
-  j["date_expires_gmt"] = GmtOrNull(c.expires);
-  j["usage_count"] = c.usage_count;
-  j["individual_use"] = false;
-  j["product_ids"] = Json::array();
-  j["excluded_product_ids"] = Json::array();
-  j["usage_limit"] = nullptr;
-  j["usage_limit_per_user"] = nullptr;
-  j["limit_usage_to_x_items"] = nullptr;
-  j["free_shipping"] = false;
-  j["product_categories"] = Json::array();
-  j["excluded_product_categories"] = Json::array();
-  j["exclude_sale_items"] = c.type == CouponType::kPercent;
-  j["minimum_amount"] = "0.00";
-  j["maximum_amount"] = "0.00";
-  j["email_restrictions"] = Json::array();
-  // used_by: one entry per use (user id or guest email), capped to keep bodies sane.
-  Json used_by = Json::array();
-  const uint16_t cidx = static_cast<uint16_t>(&c - s.coupons.data() + 1);
-  for (const auto& o : s.orders) {
-    if (used_by.size() >= 500) break;
-    if (o.coupon != cidx || o.status == OrderStatus::kCancelled ||
-        o.status == OrderStatus::kFailed || o.status == OrderStatus::kCheckoutDraft) {
-      continue;
-    }
-    if (o.customer_id != 0)
-      used_by.push_back(std::to_string(o.customer_id));
-    else
-      used_by.push_back(s.PersonFor(o.person, true).email);
-  }
-  j["used_by"] = std::move(used_by);
-  j["meta_data"] = Json::array();
-  const std::string base = ctx.home + "/wp-json/" + ctx.ns + "/coupons";
-  Json links = Json::object();
-  links["self"] =
-      SelfLink(base + "/" + std::to_string(c.id), Allow({"GET", "POST", "PUT", "PATCH", "DELETE"}));
-  links["collection"] = HrefLink(base);
   j["_links"] = std::move(links);
   return j;
 }

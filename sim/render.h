@@ -1,9 +1,13 @@
-// Lazy JSON rendering of wcsim store objects in WooCommerce 10.x wc/v3 shapes.
+// Lazy JSON rendering of wcsim store objects in WooCommerce 10.x wc/v3 shapes. The hot list
+// kinds (orders, refunds, products, variations, customers, coupons) stream through JsonWriter
+// (json_writer.h); their Json forms parse that output (tests, control dump). The others build
+// nlohmann values.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "json_writer.h"
 #include "store.h"
 
 namespace clever::wcsim {
@@ -21,6 +25,14 @@ std::string LocalIso(const Store& s, int64_t utc);
 std::string GmtIso(int64_t utc);
 Json LocalOrNull(const Store& s, int64_t utc);
 Json GmtOrNull(int64_t utc);
+
+// Streaming writers: one JSON object each, appended through `w` (and its `_fields` filter).
+void WriteOrder(JsonWriter& w, const RenderContext& ctx, const Order& o);
+void WriteRefund(JsonWriter& w, const RenderContext& ctx, const Refund& r, bool with_parent_id);
+void WriteProduct(JsonWriter& w, const RenderContext& ctx, const Product& p);
+void WriteVariation(JsonWriter& w, const RenderContext& ctx, const Variation& v);
+void WriteCustomer(JsonWriter& w, const RenderContext& ctx, const Customer& c);
+void WriteCoupon(JsonWriter& w, const RenderContext& ctx, const Coupon& c);
 
 Json OrderJson(const RenderContext& ctx, const Order& o);
 Json RefundJson(const RenderContext& ctx, const Refund& r, bool with_parent_id);

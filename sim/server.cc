@@ -509,10 +509,13 @@ struct Simulator::Impl {
       field("delete_products", mr.delete_products, 10000);
       field("delete_coupons", mr.delete_coupons, 10000);
       field("new_customers", mr.new_customers, 100000);
+      field("purge_products", mr.purge_products, 10000);
+      field("purge_coupons", mr.purge_coupons, 10000);
       for (auto& [k, v] : j->items()) {
         static const std::set<std::string> kKnown = {
             "advance_seconds", "new_orders",      "status_changes", "refunds",
-            "stock_changes",   "delete_products", "delete_coupons", "new_customers"};
+            "stock_changes",   "delete_products", "delete_coupons", "new_customers",
+            "purge_products",  "purge_coupons"};
         if (kKnown.count(k) == 0) bad = "unknown field " + k;
       }
       if (!bad.empty()) {
@@ -533,7 +536,8 @@ struct Simulator::Impl {
                  {{"orders", cs.updated_orders},
                   {"products", cs.updated_products},
                   {"variations", cs.updated_variations}}},
-                {"deleted", {{"products", cs.deleted_products}, {"coupons", cs.deleted_coupons}}}});
+                {"deleted", {{"products", cs.deleted_products}, {"coupons", cs.deleted_coupons}}},
+                {"purged", {{"products", cs.purged_products}, {"coupons", cs.purged_coupons}}}});
     } else if ((path == "/__wcsim/keys/revoke" || path == "/__wcsim/keys/restore") && m == "POST") {
       auto j = body_json();
       if (!j || !j->contains("consumer_key") || !(*j)["consumer_key"].is_string()) {
@@ -689,7 +693,7 @@ Status Simulator::Start() {
                      std::to_string(d.http_port)
                : d.opt.home_url;
   while (!d.home.empty() && d.home.back() == '/') d.home.pop_back();
-  d.keys = std::make_unique<KeyStore>(d.home, d.https_port);
+  d.keys = std::make_unique<KeyStore>(d.home);
   d.keys->Add({"ck_wcsim_read", "cs_wcsim_read", "read", false});
   d.keys->Add({"ck_wcsim_write", "cs_wcsim_write", "write", false});
   d.keys->Add({"ck_wcsim_rw", "cs_wcsim_rw", "read_write", false});

@@ -709,6 +709,7 @@ std::unique_ptr<Store> Store::Generate(const GenOptions& options) {
 
   // Products and variations.
   s.next_post_id = 10;
+  s.next_item_id = 1;  // WooCommerce order item ids start at 1 (0 is never an id)
   const int nproducts = std::max(1, options.products);
   uint32_t image_id = 10;
   for (int i = 0; i < nproducts; ++i) {
@@ -1061,6 +1062,29 @@ ChangeSet Store::Mutate(const MutateRequest& req) {
       break;
     }
   }
+  // Permanent deletions empty the trash first (oldest first), then delete live objects.
+  auto purge = [&](auto& objects, int n, std::vector<uint32_t>& out) {
+    for (int i = 0; i < n; ++i) {
+      decltype(&objects[0]) pick = nullptr;
+      for (auto& x : objects) {
+        if (x.trashed && !x.purged) {
+          pick = &x;
+          break;
+        }
+      }
+      for (int tries = 0; tries < 64 && pick == nullptr && !objects.empty(); ++tries) {
+        auto& x = objects[Rand() % objects.size()];
+        if (!x.trashed) pick = &x;
+      }
+      if (pick == nullptr) break;
+      pick->trashed = true;
+      pick->purged = true;
+      pick->modified = when(i, n);
+      out.push_back(pick->id);
+    }
+  };
+  purge(products, req.purge_products, cs.purged_products);
+  purge(coupons, req.purge_coupons, cs.purged_coupons);
   BuildDeposits();
   auto dedup = [](std::vector<uint32_t>& v) {
     std::sort(v.begin(), v.end());
@@ -1071,7 +1095,18 @@ ChangeSet Store::Mutate(const MutateRequest& req) {
   dedup(cs.updated_variations);
   std::erase_if(cs.updated_products, [&](uint32_t id) {
     return std::find(cs.deleted_products.begin(), cs.deleted_products.end(), id) !=
-           cs.deleted_products.end();
+               cs.deleted_products.end() ||
+           std::find(cs.purged_products.begin(), cs.purged_products.end(), id) !=
+               cs.purged_products.end();
+  });
+  // Trashed and then purged in the same burst: report it as purged only.
+  std::erase_if(cs.deleted_products, [&](uint32_t id) {
+    return std::find(cs.purged_products.begin(), cs.purged_products.end(), id) !=
+           cs.purged_products.end();
+  });
+  std::erase_if(cs.deleted_coupons, [&](uint32_t id) {
+    return std::find(cs.purged_coupons.begin(), cs.purged_coupons.end(), id) !=
+           cs.purged_coupons.end();
   });
   return cs;
 }

@@ -77,7 +77,8 @@ struct Product {
   int32_t stock = 0;
   int32_t low_stock_amount = 0;  // 0 = store default (null)
   int64_t created = 0, modified = 0;
-  bool trashed = false;
+  bool trashed = false;  // in the trash: GET by id still answers (status "trash")
+  bool purged = false;   // deleted permanently (force / emptied trash): also trashed; 404 by id
   int64_t total_sales = 0;
   std::vector<uint32_t> variations;  // indexes into Store::variations
   uint32_t image_id = 0;
@@ -94,7 +95,8 @@ struct Coupon {
   CouponType type = CouponType::kPercent;
   int64_t amount = 0;                              // percent: whole percent; fixed: cents
   int64_t created = 0, modified = 0, expires = 0;  // expires 0 = none
-  bool trashed = false;
+  bool trashed = false;                            // in the trash: status "trash"
+  bool purged = false;                             // deleted permanently: also trashed
   int64_t usage_count = 0;
 };
 
@@ -198,13 +200,16 @@ struct TaxRate {
 struct ChangeSet {
   std::vector<uint32_t> created_orders, created_customers, created_refunds;
   std::vector<uint32_t> updated_orders, updated_products, updated_variations;
-  std::vector<uint32_t> deleted_products, deleted_coupons;
+  std::vector<uint32_t> deleted_products, deleted_coupons;  // moved to the trash
+  std::vector<uint32_t> purged_products, purged_coupons;    // deleted permanently
 };
 
 struct MutateRequest {
   int64_t advance_seconds = 0;
   int new_orders = 0, status_changes = 0, refunds = 0, stock_changes = 0, delete_products = 0,
       delete_coupons = 0, new_customers = 0;
+  // Permanent deletions (DELETE ...?force=true, or emptying the trash): trashed objects first.
+  int purge_products = 0, purge_coupons = 0;
 };
 
 class Store {

@@ -1,6 +1,7 @@
 // wcsim benchmark: generation of N orders (default 1,000,000: seconds and peak RSS) and serving
 // a page of 100 orders over loopback (median / p95 ms, OAuth-signed), against a baseline served
-// in the same run: the same-size body pre-rendered, from a bare cpp-httplib route.
+// in the same run: the same-size body pre-rendered, from a bare cpp-httplib route. Also pages of
+// products and of customers (default order: by name).
 //
 //   wcsim_bench [orders=1000000] [requests=200]
 #include <httplib.h>
@@ -97,6 +98,7 @@ int main(int argc, char** argv) {
   std::printf("generate %d orders: %.2f s, peak RSS %ld MiB (budget 60 s / 2048 MiB)\n", orders,
               gen_s, rss);
   const size_t n_orders = store->orders.size();
+  const size_t n_customers = store->customers.size();
 
   SimulatorOptions opt;
   opt.https = false;
@@ -109,25 +111,38 @@ int main(int argc, char** argv) {
   const std::string base = "http://127.0.0.1:" + std::to_string(sim.http_port());
   httplib::Client cli("127.0.0.1", sim.http_port());
   cli.set_keep_alive(true);
-  const int pages = static_cast<int>(std::max<size_t>(1, n_orders / 100));
-  std::vector<double> sim_ms;
-  size_t body_size = 0;
-  std::string sample_body;
-  for (int i = 0; i < requests + 5; ++i) {
-    const int page = 1 + (i * 7919) % std::min(pages, 5000);
-    const std::string target = SignedTarget(
-        base, "/wp-json/wc/v3/orders", {{"per_page", "100"}, {"page", std::to_string(page)}}, i);
-    const auto a = Clock::now();
-    auto res = cli.Get(target.c_str());
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - a).count();
-    if (!res || res->status != 200) {
-      std::fprintf(stderr, "request failed: %d %s\n", res ? res->status : 0,
-                   res ? res->body.substr(0, 200).c_str() : "");
-      return 1;
+  int nonce = 0;
+  // Requests `requests` (+5 warm-up) pages of `path` with per_page=100, pages cycling through
+  // 1..max_page; returns the timings and the last body size (0 on failure).
+  auto measure = [&](const std::string& path, int max_page, std::vector<double>* ms,
+                     size_t* body_size, std::string* sample) {
+    for (int i = 0; i < requests + 5; ++i) {
+      const int page = 1 + (i * 7919) % std::max(1, max_page);
+      const std::string target =
+          SignedTarget(base, path, {{"per_page", "100"}, {"page", std::to_string(page)}}, ++nonce);
+      const auto a = Clock::now();
+      auto res = cli.Get(target.c_str());
+      const double t = std::chrono::duration<double, std::milli>(Clock::now() - a).count();
+      if (!res || res->status != 200) {
+        std::fprintf(stderr, "request %s failed: %d %s\n", path.c_str(), res ? res->status : 0,
+                     res ? res->body.substr(0, 200).c_str() : "");
+        return false;
+      }
+      if (i >= 5) ms->push_back(t);  // skip warm-up
+      *body_size = res->body.size();
+      if (sample != nullptr && sample->empty()) *sample = res->body;
     }
-    if (i >= 5) sim_ms.push_back(ms);  // skip warm-up
-    body_size = res->body.size();
-    if (sample_body.empty()) sample_body = res->body;
+    return true;
+  };
+  const int pages = static_cast<int>(std::max<size_t>(1, n_orders / 100));
+  std::vector<double> sim_ms, product_ms, customer_ms;
+  size_t body_size = 0, product_size = 0, customer_size = 0;
+  std::string sample_body;
+  if (!measure("/wp-json/wc/v3/orders", std::min(pages, 5000), &sim_ms, &body_size, &sample_body) ||
+      !measure("/wp-json/wc/v3/products", 1, &product_ms, &product_size, nullptr) ||
+      !measure("/wp-json/wc/v3/customers", std::max<int>(1, static_cast<int>(n_customers / 100)),
+               &customer_ms, &customer_size, nullptr)) {
+    return 1;
   }
 
   // Baseline: the same-size body, pre-rendered, from a bare cpp-httplib server.
@@ -161,6 +176,13 @@ int main(int argc, char** argv) {
               b.p95_ms);
   std::printf("ratio wcsim/baseline: median %.1fx, p95 %.1fx\n",
               s.median_ms / std::max(b.median_ms, 1e-6), s.p95_ms / std::max(b.p95_ms, 1e-6));
+  const Summary p = Summarize(product_ms), c = Summarize(customer_ms);
+  std::printf("page of products (all %zu bytes, per_page=100): median %.2f ms, p95 %.2f ms\n",
+              product_size, p.median_ms, p.p95_ms);
+  std::printf(
+      "page of 100 customers of %zu (%zu bytes, default orderby=name): median %.2f ms, p95 %.2f "
+      "ms\n",
+      n_customers, customer_size, c.median_ms, c.p95_ms);
   std::printf("generation throughput: %.0f orders/s\n", orders / std::max(gen_s, 1e-9));
   return 0;
 }

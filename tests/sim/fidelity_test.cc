@@ -280,6 +280,13 @@ TEST_P(Fidelity, MatchesRecording) {
     o.timestamp = static_cast<int64_t>(std::time(nullptr)) - 3600;
   else if (auth == "oauth_no_nonce")
     o.omit_nonce = true;
+  if (o.https && (o.auth == AuthMode::kOAuthQuery || o.auth == AuthMode::kOAuthHeader)) {
+    // WooCommerce signs get_home_url($path, 'https'): the home URL with only the scheme swapped.
+    // The recorded store's home followed the request host (its https Link headers name the
+    // https port), so its client signed the URL it connected to; wcsim's home is fixed
+    // (http://127.0.0.1:<http port>), so the equivalent request signs that home in https.
+    o.sign_base = "https://127.0.0.1:" + std::to_string(env_->sim->http_port()) + o.path;
+  }
   Reply r;
   if (auth == "oauth_replay") {
     o.nonce = "replaynonce" + std::to_string(std::time(nullptr));

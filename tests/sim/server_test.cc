@@ -7,6 +7,7 @@
 #include <ctime>
 #include <set>
 
+#include "sim/auth.h"
 #include "tests/sim/sim_env.h"
 
 namespace clever::wcsim::testing {
@@ -65,11 +66,37 @@ TEST_F(Server, OAuthQueryHeaderAndSha1) {
   }
 }
 
-TEST_F(Server, OAuthOverHttpsSignsTheHttpsUrl) {
+TEST_F(Server, OAuthOverHttpsSignsTheHomeUrlWithHttps) {
+  // WooCommerce rebuilds the base URL with get_home_url(null, $path, 'https'): only the scheme
+  // changes, the home URL's host and port stay (here the http port), whatever port was used.
   CallOptions o;
   o.https = true;
-  const Reply r = C().Call(o);
+  o.sign_base = "https://127.0.0.1:" + std::to_string(env_->sim->http_port()) + o.path;
+  Reply r = C().Call(o);
   EXPECT_EQ(r.status, 200) << r.body;
+  o.sign_base = "";  // the URL actually connected to (the https port): not what WC signs
+  r = C().Call(o);
+  EXPECT_EQ(r.status, 401) << r.body;
+  EXPECT_EQ(r.json()["message"], "Invalid signature - provided signature does not match.");
+  o.sign_base = "http://127.0.0.1:" + std::to_string(env_->sim->http_port()) + o.path;
+  EXPECT_EQ(C().Call(o).status, 401);  // the http scheme is wrong over https
+}
+
+TEST(KeyStoreBaseUrl, SchemeSwappedHostPortAndPathKept) {
+  KeyStore k("http://shop.example:8080");
+  EXPECT_EQ(k.BaseUrl(true, "/wp-json/wc/v3/orders"),
+            "https://shop.example:8080/wp-json/wc/v3/orders");
+  EXPECT_EQ(k.BaseUrl(false, "/wp-json/wc/v3/orders"),
+            "http://shop.example:8080/wp-json/wc/v3/orders");
+  EXPECT_EQ(k.BaseUrl(false, "//wp-json/x"), "http://shop.example:8080/wp-json/x");  // ltrim
+  KeyStore sub("https://example.com/shop/");
+  EXPECT_EQ(sub.BaseUrl(false, "/shop/wp-json/wc/v3/orders"),
+            "http://example.com/shop/wp-json/wc/v3/orders");
+  EXPECT_EQ(sub.BaseUrl(true, "/wp-json/wc/v3/orders"),  // not under the home path: appended
+            "https://example.com/shop/wp-json/wc/v3/orders");
+  EXPECT_EQ(sub.BaseUrl(true, "/shopping/x"), "https://example.com/shop/shopping/x");
+  KeyStore v6("http://[::1]:8080");
+  EXPECT_EQ(v6.BaseUrl(true, "/wp-json/"), "https://[::1]:8080/wp-json/");
 }
 
 TEST_F(Server, OAuthSignedForAnotherHostFails) {
@@ -336,6 +363,30 @@ TEST_F(Server, FieldsNestedIntoObjectsAndLists) {
   }
 }
 
+TEST_F(Server, FieldsEmptyListAndScalarSubFields) {
+  // rest_filter_response_fields(): an empty wp_parse_list() result filters nothing; "id.x"
+  // keeps the scalar id; "_links.self" keeps only that link list.
+  Reply all = Get("/wp-json/wc/v3/orders", {{"per_page", "1"}});
+  Reply empty = Get("/wp-json/wc/v3/orders", {{"per_page", "1"}, {"_fields", " , "}});
+  ASSERT_EQ(empty.status, 200);
+  EXPECT_EQ(empty.json(), all.json());
+  Reply sub =
+      Get("/wp-json/wc/v3/orders", {{"per_page", "1"}, {"_fields", "id.x,_links.self,nothing"}});
+  ASSERT_EQ(sub.status, 200);
+  const json o = sub.json()[0];
+  EXPECT_EQ(o.size(), 2u) << o.dump();
+  EXPECT_EQ(o["id"], all.json()[0]["id"]);
+  EXPECT_EQ(o["_links"].size(), 1u);
+  EXPECT_TRUE(o["_links"].contains("self"));
+  Reply single = Get("/wp-json/wc/v3/orders/" + std::to_string(o["id"].get<int64_t>()),
+                     {{"_fields", "id,billing.city"}});
+  EXPECT_EQ(single.json().size(), 2u) << single.body;
+  EXPECT_EQ(single.json()["billing"].size(), 1u);
+  // The wire format is PHP's json_encode: escaped slashes, ASCII only.
+  EXPECT_NE(all.body.find("http:\\/\\/127.0.0.1"), std::string::npos);
+  for (unsigned char c : all.body) ASSERT_LT(c, 0x80);
+}
+
 TEST_F(Server, IncludeExcludeAndNonNumeric) {
   const auto id1 = env_->store->orders[10].id, id2 = env_->store->orders[20].id;
   Reply r = Get("/wp-json/wc/v3/orders",
@@ -365,6 +416,44 @@ TEST_F(Server, CustomersRoleAllAddsStaff) {
   EXPECT_EQ(std::stoll(b.header("X-WP-Total")), std::stoll(a.header("X-WP-Total")) + 2);
   Reply bad = Get("/wp-json/wc/v3/customers", {{"role", "pirate"}});
   EXPECT_EQ(bad.status, 400);
+}
+
+TEST_F(Server, CustomersOrderedByNameThenIdAcrossMutations) {
+  // The name order is cached per store version: check it against names computed here, with a
+  // filter, both directions, and again after new customers arrive.
+  auto check = [&](const std::string& tag) {
+    const Store& s = *env_->store;
+    const uint32_t excluded = s.customers[s.customers.size() / 2].id;
+    for (bool asc : {true, false}) {
+      std::vector<std::pair<std::string, int64_t>> expect;
+      for (const auto& cu : s.customers) {
+        if (cu.staff || cu.id == excluded) continue;
+        const Person p = s.PersonFor(cu.id, false);
+        expect.emplace_back(p.first + " " + p.last, cu.id);
+      }
+      std::sort(expect.begin(), expect.end());
+      if (!asc) std::reverse(expect.begin(), expect.end());
+      std::vector<int64_t> got;
+      for (int page = 1; page < 100; ++page) {
+        Reply r = Get("/wp-json/wc/v3/customers", {{"per_page", "100"},
+                                                   {"page", std::to_string(page)},
+                                                   {"order", asc ? "asc" : "desc"},
+                                                   {"exclude", std::to_string(excluded)},
+                                                   {"_fields", "id"}});
+        ASSERT_EQ(r.status, 200) << r.body;
+        const json arr = r.json();
+        for (const auto& c : arr) got.push_back(c["id"].get<int64_t>());
+        if (arr.size() < 100) break;
+      }
+      ASSERT_EQ(got.size(), expect.size()) << tag;
+      for (size_t i = 0; i < got.size(); ++i)
+        ASSERT_EQ(got[i], expect[i].second) << tag << " " << i;
+    }
+  };
+  check("before");
+  Reply m = Control("POST", "/__wcsim/mutate", R"({"advance_seconds":60,"new_customers":7})");
+  ASSERT_EQ(m.status, 200) << m.body;
+  check("after new customers");
 }
 
 TEST_F(Server, NotFoundCodes) {
@@ -565,12 +654,19 @@ TEST_F(Server, MutateThenIncrementalSync) {
     it = o->status == OrderStatus::kCheckoutDraft ? expect.erase(it) : std::next(it);
   }
   EXPECT_EQ(got, expect);
+  // Trashed: still readable by id with status "trash", gone from the default lists.
   const auto deleted = cs["deleted"]["products"][0].get<int64_t>();
-  EXPECT_EQ(Get("/wp-json/wc/v3/products/" + std::to_string(deleted)).status, 404);
+  Reply trashed = Get("/wp-json/wc/v3/products/" + std::to_string(deleted));
+  EXPECT_EQ(trashed.status, 200);
+  EXPECT_EQ(trashed.json()["status"], "trash");
   Reply list = Get("/wp-json/wc/v3/products", {{"per_page", "100"}, {"_fields", "id"}});
   for (const auto& p : list.json()) EXPECT_NE(p["id"].get<int64_t>(), deleted);
   const auto coupon = cs["deleted"]["coupons"][0].get<int64_t>();
-  EXPECT_EQ(Get("/wp-json/wc/v3/coupons/" + std::to_string(coupon)).status, 404);
+  Reply tc = Get("/wp-json/wc/v3/coupons/" + std::to_string(coupon));
+  EXPECT_EQ(tc.status, 200);
+  EXPECT_EQ(tc.json()["status"], "trash");
+  Reply coupons = Get("/wp-json/wc/v3/coupons", {{"per_page", "100"}, {"_fields", "id"}});
+  for (const auto& c : coupons.json()) EXPECT_NE(c["id"].get<int64_t>(), coupon);
   for (const auto& id : cs["created"]["customers"]) {
     EXPECT_EQ(Get("/wp-json/wc/v3/customers/" + std::to_string(id.get<int64_t>())).status, 200);
   }
@@ -578,6 +674,52 @@ TEST_F(Server, MutateThenIncrementalSync) {
     Reply rr = Get("/wp-json/wc/v3/refunds", {{"include", std::to_string(id.get<int64_t>())}});
     EXPECT_EQ(rr.json().size(), 1u);
   }
+}
+
+TEST_F(Server, TrashedAnswerByIdPurgedAre404) {
+  const json cs = Control("POST", "/__wcsim/mutate",
+                          R"({"advance_seconds":60,"delete_products":2,"delete_coupons":2})")
+                      .json();
+  ASSERT_EQ(cs["deleted"]["products"].size(), 2u) << cs.dump();
+  const int64_t trashed = cs["deleted"]["products"][0].get<int64_t>();
+  const int64_t trashed_coupon = cs["deleted"]["coupons"][0].get<int64_t>();
+  auto ids = [&](const std::string& path, std::vector<std::pair<std::string, std::string>> q) {
+    q.emplace_back("per_page", "100");
+    q.emplace_back("_fields", "id,status");
+    std::set<int64_t> out;
+    for (const auto& x : Get(path, q).json()) out.insert(x["id"].get<int64_t>());
+    return out;
+  };
+  EXPECT_EQ(Get("/wp-json/wc/v3/products/" + std::to_string(trashed)).json()["status"], "trash");
+  EXPECT_TRUE(ids("/wp-json/wc/v3/products", {{"status", "trash"}}).count(trashed));
+  EXPECT_FALSE(ids("/wp-json/wc/v3/products", {}).count(trashed));
+  EXPECT_FALSE(ids("/wp-json/wc/v3/products", {{"status", "publish"}}).count(trashed));
+  // Emptying the trash (force delete): 404 with the real codes, gone from every list.
+  const json purged =
+      Control("POST", "/__wcsim/mutate", R"({"purge_products":20,"purge_coupons":20})").json();
+  std::set<int64_t> gone, gone_coupons;
+  for (const auto& id : purged["purged"]["products"]) gone.insert(id.get<int64_t>());
+  for (const auto& id : purged["purged"]["coupons"]) gone_coupons.insert(id.get<int64_t>());
+  EXPECT_TRUE(gone.count(trashed)) << purged.dump();  // the trash is emptied first
+  EXPECT_TRUE(gone_coupons.count(trashed_coupon));
+  EXPECT_GE(gone.size(), 2u);
+  for (int64_t id : gone) {
+    Reply r = Get("/wp-json/wc/v3/products/" + std::to_string(id));
+    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(r.json()["code"], "woocommerce_rest_product_invalid_id");
+    EXPECT_FALSE(ids("/wp-json/wc/v3/products", {{"status", "trash"}}).count(id));
+    EXPECT_EQ(Get("/wp-json/wc/v3/products/" + std::to_string(id) + "/variations").body, "[]");
+  }
+  for (int64_t id : gone_coupons) {
+    Reply r = Get("/wp-json/wc/v3/coupons/" + std::to_string(id));
+    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(r.json()["code"], "woocommerce_rest_shop_coupon_invalid_id");
+  }
+  // Stats and list totals agree after the deletions.
+  const json s = Control("GET", "/__wcsim/stats").json();
+  Reply p = Get("/wp-json/wc/v3/products", {{"per_page", "1"}});
+  EXPECT_EQ(s["products"]["count"].get<int64_t>(), std::stoll(p.header("X-WP-Total")));
+  EXPECT_EQ(Control("POST", "/__wcsim/mutate", R"({"purge_products":-1})").status, 400);
 }
 
 TEST_F(Server, MutateValidation) {

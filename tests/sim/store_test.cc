@@ -238,5 +238,55 @@ TEST(Store, MutateReturnsExactChangeSet) {
   for (uint32_t id : cs.created_orders) EXPECT_GT(s->FindOrder(id)->created, before_now);
 }
 
+// Ids as WooCommerce hands them out: every id > 0 and unique within its table (posts: orders,
+// refunds, products, variations, coupons; users; terms; order items of every kind across orders
+// and refunds; order item meta), over several seeds and after a burst of changes.
+TEST(Store, IdsArePositiveAndUniquePerKind) {
+  for (uint64_t seed : {1ULL, 2ULL, 9ULL}) {
+    auto s = Store::Generate(Small(seed, 1500));
+    MutateRequest m;
+    m.advance_seconds = 7200;
+    m.new_orders = 30;
+    m.refunds = 15;
+    m.status_changes = 10;
+    m.new_customers = 5;
+    m.delete_products = 1;
+    m.purge_products = 1;
+    s->Mutate(m);
+    std::set<int64_t> posts, users, terms, items, item_meta, notes;
+    auto add = [&](std::set<int64_t>& set, int64_t id, const std::string& what) {
+      ASSERT_GT(id, 0) << what << " seed " << seed;
+      ASSERT_TRUE(set.insert(id).second)
+          << "duplicate " << what << " id " << id << " seed " << seed;
+    };
+    for (const auto& o : s->orders) add(posts, o.id, "order");
+    for (const auto& r : s->refunds) add(posts, r.id, "refund");
+    for (const auto& p : s->products) add(posts, p.id, "product");
+    for (const auto& v : s->variations) add(posts, v.id, "variation");
+    for (const auto& c : s->coupons) add(posts, c.id, "coupon");
+    for (const auto& c : s->customers) add(users, c.id, "user");
+    for (const auto& c : s->categories) add(terms, c.id, "category");
+    RenderContext rc{*s, "http://x"};
+    auto collect = [&](const Json& j, const std::string& what) {
+      for (const char* list :
+           {"line_items", "shipping_lines", "tax_lines", "fee_lines", "coupon_lines"}) {
+        if (!j.contains(list)) continue;  // refunds have no coupon_lines
+        for (const auto& item : j[list]) {
+          add(items, item["id"].get<int64_t>(), what + " " + list);
+          for (const auto& meta : item["meta_data"]) {
+            add(item_meta, meta["id"].get<int64_t>(), what + " item meta");
+          }
+        }
+      }
+    };
+    for (const auto& o : s->orders) {
+      collect(OrderJson(rc, o), "order " + std::to_string(o.id));
+      for (const auto& n : OrderNotesJson(rc, o)) add(notes, n["id"].get<int64_t>(), "note");
+    }
+    for (const auto& r : s->refunds) collect(RefundJson(rc, r, false), "refund");
+    EXPECT_GT(items.size(), s->orders.size() * 2);
+  }
+}
+
 }  // namespace
 }  // namespace clever::wcsim
