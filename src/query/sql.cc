@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "store/derived.h"
+
 namespace clever::query {
 namespace {
 
@@ -15,10 +17,7 @@ std::string ToLowerAscii(std::string s) {
 }
 
 constexpr const char* kSales = "o.status IN ('completed','processing','on-hold')";
-constexpr const char* kCustKey =
-    "(CASE WHEN o.customer_id > 0 THEN 'c:' || CAST(o.customer_id AS TEXT) "
-    "WHEN trim(o.billing_email) <> '' THEN 'e:' || lower(trim(o.billing_email)) "
-    "ELSE 'o:' || CAST(o.id AS TEXT) END)";
+constexpr const char* kCustKey = store::kOrderCustomerKeySql;
 constexpr const char* kMethodKey =
     "(CASE WHEN trim(o.payment_method_title) <> '' THEN trim(o.payment_method_title) "
     "WHEN trim(o.payment_method) <> '' THEN trim(o.payment_method) ELSE '(none)' END)";
@@ -103,6 +102,17 @@ std::string OrderDimKey(const std::string& dim) {
   return "";
 }
 
+// ---------------------------------------------------------------- derived tables (store/derived.h)
+// customer_summary covers every sales order; it gives the same figures as the orders up to the
+// as-of date when nothing after that date exists (through < as_of + 1), or when the question only
+// looks at first orders inside a range that ends by the as-of date.
+bool SummaryCoversAsOf(const QueryPlan& p, const StoreFacts& f) {
+  return f.derived_fresh && f.derived_through < DayAfter(p.as_of);
+}
+bool SummaryCoversRange(const QueryPlan& p, const DateRange& r, const StoreFacts& f) {
+  return SummaryCoversAsOf(p, f) || (f.derived_fresh && r.end <= p.as_of);
+}
+
 // Filters shared by every order-based statement.
 std::string OrderFilters(Builder& b, const QueryPlan& p, const DateRange& r, const StoreFacts& f,
                          bool line_level) {
@@ -117,7 +127,20 @@ std::string OrderFilters(Builder& b, const QueryPlan& p, const DateRange& r, con
          "c2.order_id = o.id AND c2.code = " +
          b.P(p.coupon) + ")";
   }
-  if (!p.customer_key.empty()) w += " AND " + std::string(kCustKey) + " = " + b.P(p.customer_key);
+  if (!p.customer_key.empty()) {
+    w += " AND " + std::string(kCustKey) + " = " + b.P(p.customer_key);
+    // The same condition again, in a form the indexes serve (orders_by_customer, by e-mail).
+    const std::string kind = p.customer_key.substr(0, 2), rest = p.customer_key.substr(2);
+    int64_t id = 0;
+    bool numeric = !rest.empty() && rest.size() < 19 && rest[0] != '0';
+    for (char c : rest) numeric = numeric && c >= '0' && c <= '9';
+    if (numeric) id = std::stoll(rest);
+    if (kind == "c:" && numeric) w += " AND o.customer_id = " + b.P(id);
+    if (kind == "o:" && numeric) w += " AND o.id = " + b.P(id);
+    if (kind == "e:" && !rest.empty()) {
+      w += " AND o.customer_id <= 0 AND lower(trim(o.billing_email)) = " + b.P(rest);
+    }
+  }
   if (line_level) {
     if (!p.product_ids.empty()) w += " AND li.product_id IN " + b.InIds(p.product_ids);
     if (!p.variation_ids.empty()) w += " AND li.variation_id IN " + b.InIds(p.variation_ids);
@@ -147,6 +170,12 @@ std::string OrderFilters(Builder& b, const QueryPlan& p, const DateRange& r, con
     // First sales order of the customer, up to the as-of date [M-NEW] [M-RETURNING].
     std::string cmp = p.customer_type == "new" ? " >= " : " < ";
     std::string start = r.start ? r.start->ToString() : std::string("0000-00-00");
+    if (SummaryCoversRange(p, r, f)) {
+      w += " AND " + std::string(kCustKey) +
+           " IN (SELECT cs.ck FROM customer_summary cs WHERE cs.store_id = " + b.P(f.store_id) +
+           " AND cs.first_at" + cmp + b.P(start) + ")";
+      return w;
+    }
     w += " AND " + std::string(kCustKey) + " IN (SELECT ck FROM (SELECT " + std::string(kCustKey) +
          " AS ck, MIN(o.date_created) AS first_at FROM orders o WHERE o.store_id = " +
          b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " + b.P(DayAfter(p.as_of)) +
@@ -165,14 +194,104 @@ std::string Select(const std::string& k, const std::string& a, const std::string
   return "SELECT " + k + " AS k, " + a + " AS a, " + bb + " AS b, " + n + " AS n";
 }
 
-StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+bool NoOrderFilters(const QueryPlan& p) {
+  return p.payment_method.empty() && p.coupon.empty() && p.customer_key.empty() &&
+         p.product_ids.empty() && p.variation_ids.empty() && p.category.empty() &&
+         p.customer_type.empty();
+}
+
+// daily_orders holds exact per-day sums by status and country: the order metrics that are sums,
+// counts or maxima, unfiltered or filtered by country, by a time dimension, country or status.
+bool DailyUsable(const QueryPlan& p, const StoreFacts& f) {
+  if (!f.derived_fresh || !NoOrderFilters(p)) return false;
+  const std::string& m = p.metric;
+  const std::string& d = p.dimension;
+  const bool metric_ok = m == "gross_sales" || m == "order_count" || m == "orders_in_status" ||
+                         m == "avg_order_value" || m == "shipping_collected" ||
+                         m == "tax_collected" || m == "discount_total" || m == "largest_order" ||
+                         m == "guest_orders" || m == "guest_share" || m == "orders_per_day";
+  const bool dim_ok = d.empty() || d == "day" || d == "week" || d == "weekday" || d == "month" ||
+                      d == "year" || d == "country" || d == "status";
+  return metric_ok && dim_ok;
+}
+
+std::string StatusCondition(Builder& b, const QueryPlan& p, const std::string& col) {
+  if (p.statuses.empty()) return col + " IN ('completed','processing','on-hold')";
+  return col + " IN " + b.In(p.statuses);
+}
+
+StatusOr<SqlQuery> DailyOrders(Builder& b, const QueryPlan& p, const DateRange& r,
                                const StoreFacts& f) {
+  const std::string& m = p.metric;
+  const std::string& dim = p.dimension;
+  std::string k = "NULL";
+  if (dim == "day" || dim == "week" || dim == "weekday") k = "d.day";
+  if (dim == "month") k = "substr(d.day, 1, 7)";
+  if (dim == "year") k = "substr(d.day, 1, 4)";
+  if (dim == "country") k = "d.country";
+  if (dim == "status") k = "d.status";
+  const std::string count = "COALESCE(SUM(d.orders), 0)";
+  std::string a, bb = "NULL", n = "NULL";
+  if (m == "gross_sales") a = "SUM(d.total_minor)";
+  if (m == "order_count" || m == "orders_in_status") a = count;
+  if (m == "avg_order_value") {
+    a = "SUM(d.total_minor)";
+    bb = count;
+  }
+  if (m == "shipping_collected") a = "SUM(d.shipping_minor)";
+  if (m == "tax_collected") a = "SUM(d.tax_minor)";
+  if (m == "discount_total") a = "SUM(d.discount_minor)";
+  if (m == "largest_order") a = "MAX(d.max_total_minor)";
+  if (m == "guest_orders") a = "SUM(d.guest_orders)";
+  if (m == "guest_share") {
+    a = "SUM(d.guest_orders)";
+    bb = count;
+  }
+  if (m == "orders_per_day") {
+    a = count;
+    n = "MIN(d.day)";
+  }
+  std::string sql = Select(k, a, bb, n) +
+                    " FROM daily_orders d WHERE d.store_id = " + b.P(f.store_id) + " AND " +
+                    StatusCondition(b, p, "d.status");
+  if (m == "orders_in_status") {
+    sql += " AND d.day < " + b.P(DayAfter(p.as_of));
+  } else {
+    sql += " AND " + LocalRange(b, "d.day", r);
+  }
+  if (!p.country.empty()) sql += " AND d.country = " + b.P(p.country);
+  if (k != "NULL") sql += " GROUP BY " + k;
+  return b.Finish(sql);
+}
+
+StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                               const StoreFacts& f, store::Dialect dialect) {
   const std::string& m = p.metric;
   const bool line = IsLineMetric(m);
   const std::string& dim = p.dimension;
   const bool line_dim = dim == "product" || dim == "variation" || dim == "category";
   if (line_dim && !line) {
     return InvalidArgumentError("this figure cannot be broken down by product");
+  }
+  if (DailyUsable(p, f)) return DailyOrders(b, p, r, f);
+  const bool unfiltered = NoOrderFilters(p) && p.country.empty() && p.statuses.empty();
+  if (m == "avg_ltv" && dim.empty() && unfiltered && SummaryCoversAsOf(p, f) &&
+      f.derived_refunds_through < DayAfter(p.as_of)) {
+    return b.Finish(Select("NULL", "SUM(cs.ltv_minor)", "COUNT(*)", "NULL") +
+                    " FROM customer_summary cs WHERE cs.store_id = " + b.P(f.store_id));
+  }
+  if (m == "order_count" && dim == "customer" && !r.start && r.end >= p.as_of && unfiltered &&
+      SummaryCoversAsOf(p, f)) {
+    // All-time orders per customer: the summary's counts. A ranking needs only its first rows
+    // (and up to 20 tied with the last shown, see Execute); same order as Execute's sort.
+    std::string sql = Select("cs.ck", "cs.order_count", "NULL", "NULL") +
+                      " FROM customer_summary cs WHERE cs.store_id = " + b.P(f.store_id);
+    if (p.single || p.limit > 0) {
+      sql += std::string(" ORDER BY cs.order_count ") + (p.ascending ? "ASC" : "DESC") + ", cs.ck" +
+             (dialect == store::Dialect::kPostgres ? " COLLATE \"C\"" : "") + " LIMIT " +
+             b.P(int64_t{(p.single ? 1 : p.limit) + 21});
+    }
+    return b.Finish(sql);
   }
   std::string from = " FROM orders o";
   if (line) from += " JOIN order_line_items li ON li.store_id = o.store_id AND li.order_id = o.id";
@@ -297,7 +416,38 @@ StatusOr<SqlQuery> CustomerFamily(Builder& b, const QueryPlan& p, const DateRang
            " GROUP BY 1) cu";
   };
   std::string sql;
-  if (m == "new_customers") {
+  const std::string summary = " FROM customer_summary cs WHERE cs.store_id = ";
+  if (m == "new_customers" && SummaryCoversRange(p, r, f)) {
+    sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + summary + b.P(f.store_id) + " AND " +
+          LocalRange(b, "cs.first_at", r);
+  } else if (m == "returning_customers" && r.start && f.derived_fresh) {
+    // The period's distinct customers whose first sales order (from any time: it is before the
+    // period's start either way) is before the period.
+    sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM (SELECT DISTINCT " + kCustKey +
+          " AS ck FROM orders o WHERE o.store_id = " + b.P(f.store_id) + " AND " + kSales +
+          " AND " + LocalRange(b, "o.date_created", r) +
+          ") x JOIN customer_summary cs ON cs.store_id = " + b.P(f.store_id) +
+          " AND cs.ck = x.ck WHERE cs.first_at < " + b.P(r.start->ToString());
+  } else if ((m == "repeat_customers" || m == "repeat_rate") && SummaryCoversAsOf(p, f)) {
+    const int64_t n = p.threshold > 0 ? p.threshold : 2;
+    if (m == "repeat_customers") {
+      sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + summary + b.P(f.store_id) +
+            " AND cs.order_count >= " + b.P(n);
+    } else {
+      sql = Select("NULL", "SUM(CASE WHEN cs.order_count >= " + b.P(n) + " THEN 1 ELSE 0 END)",
+                   "COUNT(*)", "NULL") +
+            summary + b.P(f.store_id);
+    }
+  } else if (m == "lapsed_customers" && SummaryCoversAsOf(p, f)) {
+    int days = p.threshold > 0 ? p.threshold : 90;
+    sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + summary + b.P(f.store_id) +
+          " AND cs.last_at < " + b.P(p.as_of.AddDays(-(days - 1)).ToString());
+  } else if (m == "customers_in_country" && SummaryCoversAsOf(p, f)) {
+    std::string k = p.dimension == "country" ? "cs.last_country" : "NULL";
+    sql = Select(k, "COUNT(*)", "NULL", "NULL") + summary + b.P(f.store_id);
+    if (!p.country.empty()) sql += " AND cs.last_country = " + b.P(p.country);
+    if (p.dimension == "country") sql += " GROUP BY cs.last_country";
+  } else if (m == "new_customers") {
     sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM " + customers() + " WHERE " +
           LocalRange(b, "cu.first_at", r);
   } else if (m == "returning_customers") {
@@ -660,7 +810,7 @@ StatusOr<SqlQuery> DisputeFamily(Builder& b, const QueryPlan& p, const DateRange
 }  // namespace
 
 StatusOr<SqlQuery> BuildSql(const QueryPlan& plan, const DateRange& range, const StoreFacts& facts,
-                            store::Dialect /*dialect*/) {
+                            store::Dialect dialect) {
   Builder b;
   const std::string& m = plan.metric;
   if (m == "new_customers" || m == "returning_customers" || m == "repeat_customers" ||
@@ -697,7 +847,7 @@ StatusOr<SqlQuery> BuildSql(const QueryPlan& plan, const DateRange& range, const
       m == "disputes_needing_response" || m == "dispute_win_rate" || m == "next_dispute_deadline") {
     return DisputeFamily(b, plan, range, facts);
   }
-  return OrderFamily(b, plan, range, facts);
+  return OrderFamily(b, plan, range, facts, dialect);
 }
 
 }  // namespace clever::query

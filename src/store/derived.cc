@@ -1,0 +1,109 @@
+#include "store/derived.h"
+
+#include <chrono>
+#include <string>
+
+namespace clever::store {
+namespace {
+
+std::string Text(const Value& v) {
+  if (IsNull(v)) return "~";
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
+  return std::get<std::string>(v);
+}
+
+}  // namespace
+
+StatusOr<std::string> DerivedMarker(Database& db, int64_t store_id) {
+  CLEVER_ASSIGN_OR_RETURN(
+      ResultSet rs,
+      db.Query("SELECT category, state, cursor, records_done, records_total, last_attempt_at, "
+               "last_success_at FROM sync_state WHERE store_id = ? AND category IN "
+               "('orders','refunds') ORDER BY category",
+               {Value{store_id}}));
+  std::string marker;
+  for (const auto& row : rs.rows) {
+    for (const Value& v : row) {
+      std::string t = Text(v);
+      marker += std::to_string(t.size()) + ":" + t + ";";
+    }
+    marker += "\n";
+  }
+  return marker;
+}
+
+Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Value sid{store_id};
+  return db.Transaction([&]() -> Status {
+    CLEVER_RETURN_IF_ERROR(
+        db.Execute("DELETE FROM derived_state WHERE store_id = ?", {sid}).status());
+    CLEVER_RETURN_IF_ERROR(
+        db.Execute("DELETE FROM customer_summary WHERE store_id = ?", {sid}).status());
+    CLEVER_RETURN_IF_ERROR(
+        db.Execute("DELETE FROM daily_orders WHERE store_id = ?", {sid}).status());
+    const std::string ck = kOrderCustomerKeySql;
+    CLEVER_RETURN_IF_ERROR(
+        db.Execute("INSERT INTO customer_summary (store_id, ck, first_at, last_at, order_count, "
+                   "ltv_minor, last_country) SELECT ?, x.ck, MIN(x.dc), MAX(x.dc), COUNT(*), "
+                   "SUM(x.net), MAX(CASE WHEN x.rn = 1 THEN x.bc ELSE '' END) FROM (SELECT " +
+                       ck +
+                       " AS ck, o.date_created AS dc, o.total_minor - COALESCE(rf.r, 0) AS net, " +
+                       "o.billing_country AS bc, ROW_NUMBER() OVER (PARTITION BY " + ck +
+                       " ORDER BY o.date_created DESC, o.id DESC) AS rn FROM orders o LEFT JOIN "
+                       "(SELECT order_id, SUM(amount_minor) AS r FROM refunds WHERE store_id = ? "
+                       "GROUP BY order_id) rf ON rf.order_id = o.id WHERE o.store_id = ? AND "
+                       "o.status IN ('completed','processing','on-hold')) x GROUP BY x.ck",
+                   {sid, sid, sid})
+            .status());
+    CLEVER_RETURN_IF_ERROR(
+        db.Execute("INSERT INTO daily_orders (store_id, day, status, country, orders, "
+                   "guest_orders, total_minor, shipping_minor, tax_minor, discount_minor, "
+                   "max_total_minor) SELECT ?, substr(o.date_created, 1, 10), o.status, "
+                   "o.billing_country, COUNT(*), SUM(CASE WHEN o.customer_id = 0 THEN 1 ELSE 0 "
+                   "END), SUM(o.total_minor), SUM(o.shipping_total_minor), SUM(o.total_tax_minor), "
+                   "SUM(o.discount_total_minor), MAX(o.total_minor) FROM orders o WHERE "
+                   "o.store_id = ? GROUP BY substr(o.date_created, 1, 10), o.status, "
+                   "o.billing_country",
+                   {sid, sid})
+            .status());
+    auto latest = [&](const char* table) -> StatusOr<std::string> {
+      CLEVER_ASSIGN_OR_RETURN(ResultSet rs, db.Query(std::string("SELECT MAX(date_created) FROM ") +
+                                                         table + " WHERE store_id = ?",
+                                                     {sid}));
+      return rs.rows.empty() || IsNull(rs.rows[0][0]) ? std::string() : AsString(rs.rows[0][0]);
+    };
+    CLEVER_ASSIGN_OR_RETURN(std::string through, latest("orders"));
+    CLEVER_ASSIGN_OR_RETURN(std::string refunds_through, latest("refunds"));
+    CLEVER_ASSIGN_OR_RETURN(std::string marker, DerivedMarker(db, store_id));
+    const int64_t ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    return db
+        .Execute(
+            "INSERT INTO derived_state (store_id, marker, through, refunds_through, built_at, "
+            "build_ms) VALUES (?, ?, ?, ?, ?, ?)",
+            {sid, Value{marker}, Value{through}, Value{refunds_through}, Value{now_iso}, Value{ms}})
+        .status();
+  });
+}
+
+StatusOr<DerivedState> ReadDerived(Database& db, int64_t store_id) {
+  DerivedState out;
+  CLEVER_ASSIGN_OR_RETURN(
+      ResultSet rs,
+      db.Query(
+          "SELECT marker, through, refunds_through, build_ms FROM derived_state WHERE store_id "
+          "= ?",
+          {Value{store_id}}));
+  if (rs.rows.empty()) return out;
+  CLEVER_ASSIGN_OR_RETURN(std::string marker, DerivedMarker(db, store_id));
+  out.fresh = AsString(rs.rows[0][0]) == marker;
+  out.through = AsString(rs.rows[0][1]);
+  out.refunds_through = AsString(rs.rows[0][2]);
+  out.build_ms = AsInt(rs.rows[0][3]);
+  return out;
+}
+
+}  // namespace clever::store
