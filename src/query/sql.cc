@@ -307,13 +307,13 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
   std::string count = distinct_orders ? "COUNT(DISTINCT o.id)" : "COUNT(*)";
   std::string a, bb = "NULL", n = "NULL";
   const bool needs_refunds = m == "net_sales" || m == "customer_spend" || m == "avg_ltv";
-  std::string refunds_join;
+  std::string net;  // the order's total minus its refunds up to D (refunds_by_order)
   if (needs_refunds) {
-    refunds_join =
-        " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM refunds WHERE "
-        "store_id = " +
-        b.P(f.store_id) + " AND date_created < " + b.P(DayAfter(p.as_of)) +
-        " GROUP BY order_id) rf ON rf.order_id = o.id";
+    net =
+        "o.total_minor - COALESCE((SELECT SUM(r0.amount_minor) FROM refunds r0 WHERE "
+        "r0.store_id = " +
+        b.P(f.store_id) + " AND r0.order_id = o.id AND r0.date_created < " +
+        b.P(DayAfter(p.as_of)) + "), 0)";
   }
   const std::string has_coupon =
       "EXISTS (SELECT 1 FROM order_coupon_lines c3 WHERE c3.store_id = o.store_id AND "
@@ -321,9 +321,9 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
   if (m == "gross_sales" || m == "new_customer_sales") {
     a = "SUM(o.total_minor)";
   } else if (m == "net_sales" || m == "customer_spend") {
-    a = "SUM(o.total_minor - COALESCE(rf.r, 0))";
+    a = "SUM(" + net + ")";
   } else if (m == "avg_ltv") {
-    a = "SUM(o.total_minor - COALESCE(rf.r, 0))";
+    a = "SUM(" + net + ")";
     bb = "COUNT(DISTINCT " + std::string(kCustKey) + ")";
   } else if (m == "order_count" || m == "orders_in_status") {
     a = count;
@@ -390,7 +390,7 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
     n = "MAX(CASE WHEN li.parent_name <> '' THEN li.parent_name ELSE li.name END)";
   if (dim == "variation") n = "MAX(li.name)";
   // Parameters are numbered in text order: build the pieces in that order.
-  std::string sql = Select(k, a, bb, n) + from + refunds_join;
+  std::string sql = Select(k, a, bb, n) + from;
   std::string where = " WHERE o.store_id = " + b.P(f.store_id) + " AND " + StatusCondition(b, p);
   if (m == "orders_in_status" || m == "avg_ltv") {
     where += " AND o.date_created < " + b.P(DayAfter(p.as_of));

@@ -44,18 +44,29 @@ Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso
     CLEVER_RETURN_IF_ERROR(
         db.Execute("DELETE FROM daily_orders WHERE store_id = ?", {sid}).status());
     const std::string ck = kOrderCustomerKeySql;
+    // The latest (date_created, id) sales order's country without a window: the maximum of
+    // date_created || \x01 || id (20 digits) || \x01 || country is that order's (\x01 sorts
+    // below every character of a date, so a shorter date sorts first, as in ORDER BY), and its
+    // date part is MAX(date_created).
+    const bool pg = db.dialect() == Dialect::kPostgres;
+    const std::string sep = pg ? "chr(1)" : "char(1)";
+    const std::string id20 = pg ? "lpad(CAST(o.id AS TEXT), 20, '0')"
+                                : "substr('00000000000000000000' || CAST(o.id AS TEXT), -20)";
     CLEVER_RETURN_IF_ERROR(
-        db.Execute("INSERT INTO customer_summary (store_id, ck, first_at, last_at, order_count, "
-                   "ltv_minor, last_country) SELECT ?, x.ck, MIN(x.dc), MAX(x.dc), COUNT(*), "
-                   "SUM(x.net), MAX(CASE WHEN x.rn = 1 THEN x.bc ELSE '' END) FROM (SELECT " +
-                       ck +
-                       " AS ck, o.date_created AS dc, o.total_minor - COALESCE(rf.r, 0) AS net, " +
-                       "o.billing_country AS bc, ROW_NUMBER() OVER (PARTITION BY " + ck +
-                       " ORDER BY o.date_created DESC, o.id DESC) AS rn FROM orders o LEFT JOIN "
-                       "(SELECT order_id, SUM(amount_minor) AS r FROM refunds WHERE store_id = ? "
-                       "GROUP BY order_id) rf ON rf.order_id = o.id WHERE o.store_id = ? AND "
-                       "o.status IN ('completed','processing','on-hold')) x GROUP BY x.ck",
-                   {sid, sid, sid})
+        db.Execute(
+              "INSERT INTO customer_summary (store_id, ck, first_at, last_at, order_count, "
+              "ltv_minor, last_country) SELECT ?, x.ck, x.first_at, x.last_at, x.n, x.net, "
+              "substr(x.latest, length(x.last_at) + 23) FROM (SELECT " +
+                  ck +
+                  " AS ck, MIN(o.date_created) AS first_at, MAX(o.date_created) AS last_at, "
+                  "COUNT(*) AS n, SUM(o.total_minor - COALESCE(rf.r, 0)) AS net, "
+                  "MAX(o.date_created || " +
+                  sep + " || " + id20 + " || " + sep +
+                  " || o.billing_country) AS latest FROM orders o LEFT JOIN (SELECT order_id, "
+                  "SUM(amount_minor) AS r FROM refunds WHERE store_id = ? GROUP BY order_id) rf "
+                  "ON rf.order_id = o.id WHERE o.store_id = ? AND o.status IN "
+                  "('completed','processing','on-hold') GROUP BY 1) x",
+              {sid, sid, sid})
             .status());
     CLEVER_RETURN_IF_ERROR(
         db.Execute("INSERT INTO daily_orders (store_id, day, status, country, orders, "

@@ -282,5 +282,71 @@ TEST_F(DerivedTest, NamesCacheGivesTheSameNamesAndFollowsSyncs) {
   EXPECT_EQ(cache.misses(), 3);
 }
 
+// Above kFullNameLoadLimit accounts only the names typed in the question are looked up (one
+// indexed lookup per word pair / e-mail); the cache keeps nothing question-dependent.
+TEST(BigStoreNamesTest, OnlyTheNamesInTheQuestionOneLookupEach) {
+  auto db = store::OpenSqlite(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(store::Migrate(**db).ok());
+  ASSERT_TRUE((*db)->Begin().ok());
+  for (int64_t i = 1; i <= kFullNameLoadLimit + 1; ++i) {
+    ASSERT_TRUE((*db)
+                    ->Execute("INSERT INTO customers (store_id, id, first_name, last_name, email, "
+                              "role) VALUES (1, ?, ?, ?, ?, 'customer')",
+                              {i, "First" + std::to_string(i % 97), "Last" + std::to_string(i),
+                               "u" + std::to_string(i) + "@example.com"})
+                    .ok());
+  }
+  for (int64_t i = 1; i <= 3; ++i) {  // one guest, three orders: the latest name wins
+    ASSERT_TRUE((*db)
+                    ->Execute("INSERT INTO orders (store_id, id, status, date_created, "
+                              "customer_id, billing_first_name, billing_last_name, billing_email) "
+                              "VALUES (1, ?, 'completed', ?, 0, 'Gina', ?, ' Gina@Example.com ')",
+                              {i, "2025-0" + std::to_string(i) + "-01T10:00:00",
+                               std::string(i == 3 ? "Guest" : "Old")})
+                    .ok());
+  }
+  ASSERT_TRUE((*db)->Commit().ok());
+  StoreNamesCache cache;
+  auto count_customers = [](const StoreNames& n) {
+    std::vector<std::string> keys;
+    for (const auto& e : n.entities) {
+      if (e.kind == "customer") keys.push_back(e.key + "=" + e.name);
+    }
+    return keys;
+  };
+  auto a = cache.Load(**db, 1, true, false, "How many orders has first5 last12345 made?");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(count_customers(*a), std::vector<std::string>{});  // 12345 % 97 != 5
+  auto b = cache.Load(**db, 1, true, false, "orders of First26 Last12345 and gina guest");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(count_customers(*b), (std::vector<std::string>{"c:12345=First26 Last12345",
+                                                           "e:gina@example.com=Gina Guest"}));
+  auto c = cache.Load(**db, 1, true, false, "what did u7@example.com and gina@example.com buy");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(count_customers(*c),
+            (std::vector<std::string>{"c:7=First7 Last7", "e:gina@example.com=Gina Guest"}));
+  auto direct = LoadStoreNames(**db, 1, true, false, "what did u7@example.com buy");
+  ASSERT_TRUE(direct.ok());
+  EXPECT_EQ(count_customers(*direct), std::vector<std::string>{"c:7=First7 Last7"});
+  // Hostile and huge questions: no error, nothing found, nothing executed.
+  for (const std::string& q :
+       {std::string("'); DROP TABLE customers; -- x@y"), std::string(100 * 1024, 'a'),
+        std::string("\xff\xfe\x01 robert'); DELETE FROM orders; --"), [] {
+          std::string s;
+          for (int i = 0; i < 5000; ++i) s += "w" + std::to_string(i) + " ";
+          return s;
+        }()}) {
+    auto n = cache.Load(**db, 1, true, true, q);
+    ASSERT_TRUE(n.ok()) << n.status();
+    EXPECT_TRUE(count_customers(*n).empty());
+  }
+  auto left =
+      (*db)->Query("SELECT (SELECT COUNT(*) FROM customers), (SELECT COUNT(*) FROM orders)");
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(AsInt(left->rows[0][0]), kFullNameLoadLimit + 1);
+  EXPECT_EQ(AsInt(left->rows[0][1]), 3);
+}
+
 }  // namespace
 }  // namespace clever::query
