@@ -294,7 +294,15 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
     return b.Finish(sql);
   }
   std::string from = " FROM orders o";
-  if (line) from += " JOIN order_line_items li ON li.store_id = o.store_id AND li.order_id = o.id";
+  // Without a product filter the period's orders lead: SQLite without statistics would otherwise
+  // walk every line item in product order to save the GROUP BY's sort (52 s at 1M orders).
+  // CROSS JOIN fixes SQLite's join order; PostgreSQL plans it as the inner join it is.
+  const bool orders_first = line && p.product_ids.empty() && p.variation_ids.empty();
+  if (line) {
+    from += orders_first
+                ? " CROSS JOIN order_line_items li"
+                : " JOIN order_line_items li ON li.store_id = o.store_id AND li.order_id = o.id";
+  }
   if (dim == "category") {
     from +=
         " JOIN product_categories pc ON pc.store_id = li.store_id AND pc.product_id = "
@@ -392,6 +400,7 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
   // Parameters are numbered in text order: build the pieces in that order.
   std::string sql = Select(k, a, bb, n) + from;
   std::string where = " WHERE o.store_id = " + b.P(f.store_id) + " AND " + StatusCondition(b, p);
+  if (orders_first) where += " AND li.store_id = o.store_id AND li.order_id = o.id";
   if (m == "orders_in_status" || m == "avg_ltv") {
     where += " AND o.date_created < " + b.P(DayAfter(p.as_of));
   } else {
