@@ -43,6 +43,19 @@ Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso
         db.Execute("DELETE FROM customer_summary WHERE store_id = ?", {sid}).status());
     CLEVER_RETURN_IF_ERROR(
         db.Execute("DELETE FROM daily_orders WHERE store_id = ?", {sid}).status());
+    CLEVER_RETURN_IF_ERROR(
+        db.Execute("DELETE FROM daily_products WHERE store_id = ?", {sid}).status());
+    CLEVER_RETURN_IF_ERROR(
+        db.Execute("INSERT INTO daily_products (store_id, day, product_id, variation_id, quantity, "
+                   "total_minor, product_name, line_name) SELECT ?, substr(o.date_created, 1, 10), "
+                   "li.product_id, li.variation_id, SUM(li.quantity), SUM(li.total_minor), "
+                   "MAX(CASE WHEN li.parent_name <> '' THEN li.parent_name ELSE li.name END), "
+                   "MAX(li.name) FROM orders o CROSS JOIN order_line_items li WHERE o.store_id = ? "
+                   "AND o.status IN ('completed','processing','on-hold') AND li.store_id = "
+                   "o.store_id AND li.order_id = o.id GROUP BY substr(o.date_created, 1, 10), "
+                   "li.product_id, li.variation_id",
+                   {sid, sid})
+            .status());
     const std::string ck = kOrderCustomerKeySql;
     // The latest (date_created, id) sales order's country without a window: the maximum of
     // date_created || \x01 || id (20 digits) || \x01 || country is that order's (\x01 sorts

@@ -512,6 +512,20 @@ CREATE TABLE daily_orders (
   PRIMARY KEY (store_id, day, status, country)
 );
 
+-- Line items of sales orders (completed/processing/on-hold) per store-local day, product and
+-- variation: units and line totals, and the names the assistant shows.
+CREATE TABLE daily_products (
+  store_id BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  product_id BIGINT NOT NULL,
+  variation_id BIGINT NOT NULL,
+  quantity BIGINT NOT NULL,
+  total_minor BIGINT NOT NULL,
+  product_name TEXT NOT NULL,           -- MAX(parent_name, else name) of the lines
+  line_name TEXT NOT NULL,              -- MAX(name)
+  PRIMARY KEY (store_id, day, product_id, variation_id)
+);
+
 CREATE TABLE derived_state (
   store_id BIGINT NOT NULL PRIMARY KEY,
   marker TEXT NOT NULL,                 -- sync_state of orders/refunds when built

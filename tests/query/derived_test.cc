@@ -79,6 +79,15 @@ class DerivedTest : public ::testing::Test {
         "Sales this month vs last month",
         "Orders this year compared with last year",
         "Net revenue this month, after refunds?",
+        "Top 5 products by units sold last month.",
+        "Which product brought in the most revenue this year?",
+        "Total units sold in the last 30 days?",
+        "Top 3 product categories by revenue this year.",
+        "Units sold by month this year",
+        "Average selling price of items this year",
+        "Best selling variations this year",
+        "Units sold in the Clothing category this year",
+        "Top products by revenue last year",
     };
     // A registered customer and a guest, by name and by e-mail.
     auto c = plain_->Query(
@@ -172,6 +181,8 @@ TEST_F(DerivedTest, TheFastStatementsAreTheOnesUsed) {
   EXPECT_NE(sql_of("How many repeat customers?", late).find("customer_summary"), std::string::npos);
   EXPECT_NE(sql_of("Total sales last month", late).find("daily_orders"), std::string::npos);
   EXPECT_NE(sql_of("Orders by country this year", late).find("daily_orders"), std::string::npos);
+  EXPECT_NE(sql_of("Top 5 products by units sold last month", late).find("daily_products"),
+            std::string::npos);
   // Before the latest order the summary does not describe the store as of then.
   EXPECT_EQ(sql_of("How many repeat customers?", CivilDate{2024, 1, 1}).find("customer_summary"),
             std::string::npos);
