@@ -531,6 +531,7 @@ CREATE TABLE derived_state (
   marker TEXT NOT NULL,                 -- sync_state of orders/refunds when built
   through TEXT NOT NULL,                -- latest order date_created covered
   refunds_through TEXT NOT NULL,        -- latest refund date_created covered
+  content TEXT NOT NULL DEFAULT '',     -- fingerprint of the orders/lines/refunds summarised
   built_at TEXT NOT NULL,
   build_ms BIGINT NOT NULL DEFAULT 0
 );

@@ -102,6 +102,22 @@ TEST_P(SchemaTest, DerivedTablesSummariseTheOrders) {
   state = ReadDerived(*db_, 1);
   ASSERT_TRUE(state.ok());
   EXPECT_FALSE(state->fresh);
+  // A sync that changed nothing: fresh again without a rebuild; a changed order: rebuilt.
+  ASSERT_TRUE(RefreshDerived(*db_, 1).ok());
+  state = ReadDerived(*db_, 1);
+  ASSERT_TRUE(state.ok());
+  EXPECT_TRUE(state->fresh);
+  ASSERT_TRUE(db_->Execute("UPDATE orders SET status = 'cancelled', date_modified_gmt = "
+                           "'2025-04-03T00:00:00' WHERE store_id = 1 AND id = 3")
+                  .ok());
+  ASSERT_TRUE(db_->Execute("UPDATE sync_state SET records_done = 6 WHERE store_id = 1").ok());
+  ASSERT_TRUE(RefreshDerived(*db_, 1).ok());
+  auto c7 = db_->Query(
+      "SELECT order_count, last_country FROM customer_summary WHERE store_id = 1 AND ck = 'c:7'");
+  ASSERT_TRUE(c7.ok());
+  EXPECT_EQ(AsInt(c7->rows[0][0]), 2);
+  EXPECT_EQ(AsString(c7->rows[0][1]), "DE");
+  EXPECT_TRUE(ReadDerived(*db_, 1)->fresh);
   // An empty store: nothing to summarise, still fresh.
   ASSERT_TRUE(RefreshDerived(*db_, 2).ok());
   state = ReadDerived(*db_, 2);
