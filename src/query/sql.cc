@@ -682,8 +682,11 @@ StatusOr<SqlQuery> CouponFamily(Builder& b, const QueryPlan& p, const DateRange&
     std::string k = p.dimension == "coupon" ? "cl.code" : "NULL";
     std::string a = m == "coupon_uses" ? "COUNT(DISTINCT o.id)" : "SUM(cl.discount_minor)";
     sql = Select(k, a, "NULL", "NULL") +
-          " FROM orders o JOIN order_coupon_lines cl ON cl.store_id = o.store_id AND cl.order_id "
-          "= o.id WHERE o.store_id = " +
+          // Join order fixed for SQLite without statistics (it probed the code index once per
+          // order of the period): one code -> its lines lead; else the period's orders lead.
+          (p.coupon.empty() ? " FROM orders o CROSS JOIN order_coupon_lines cl"
+                            : " FROM order_coupon_lines cl CROSS JOIN orders o") +
+          " WHERE cl.store_id = o.store_id AND cl.order_id = o.id AND o.store_id = " +
           b.P(f.store_id) + " AND " + kSales + " AND " + LocalRange(b, "o.date_created", r);
     if (!p.coupon.empty()) sql += " AND cl.code = " + b.P(p.coupon);
     QueryPlan copy = p;
