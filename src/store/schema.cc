@@ -478,6 +478,8 @@ CREATE INDEX orders_by_billing_name ON orders (store_id, lower(billing_last_name
                                                lower(billing_first_name));
 CREATE INDEX customers_by_name ON customers (store_id, lower(last_name), lower(first_name));
 CREATE INDEX customers_by_email ON customers (store_id, lower(email));
+-- Payments received in a period [M-PAYMENTS] (by the date paid).
+CREATE INDEX orders_by_date_paid ON orders (store_id, date_paid);
 
 -- One row per customer (the metrics.md customer key: account id, else guest e-mail, else order)
 -- over ALL sales orders (completed/processing/on-hold) [M-NEW] [M-REPEAT] [M-LTV] [M-LAPSED]
