@@ -1,69 +1,457 @@
-// Sync benchmark (one command): full sync of a synthetic store with N orders, as a ratio to the
-// raw download bound (the very same requests replayed with the same concurrency, bodies thrown
-// away); records/s; peak RSS; incremental sync after 1% changes as a ratio to the full sync;
-// then the same with per-request latency. Usage:
+// Sync benchmark against the real store simulator (docs/sync.md, "Benchmark"). One command:
+//
 //   sync_bench [--orders 100000] [--concurrency 4] [--latency-ms 50] [--latency-orders 20000]
-//              [--db /tmp/clever-bench.db]
+//              [--wcsim build/sim/wcsim] [--dir /tmp/clever-sync-bench] [--keep-db]
+//              [--synthetic-orders 0]
+//
+// For each run (loopback speed, then with --latency-ms added by wcsim to every request) it
+// starts `wcsim --orders N --ready-file F` and measures, each in a separate process of this
+// binary (so peak RSS is the sync's own, not wcsim's nor the raw replay's):
+//   1. a full sync through the real client path (woo::Api over OAuth 1.0a on http loopback, one
+//      curl transport per fetch worker), recording every request it sends;
+//   2. the raw download bound: the recorded requests replayed through the same Fetcher, Api and
+//      transport with the same concurrency, bodies thrown away;
+//   3. an incremental sync after changing 1% of the orders (`/__wcsim/mutate`: half new orders,
+//      half status changes).
+// It prints the ratios, records/s and peak RSS, and checks the stored order count against
+// `/__wcsim/stats`. `--synthetic-orders N` adds the old in-process synthetic store run (no
+// server cost at all: isolates the sync's own CPU).
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "bench/sync/synthetic_store.h"
 #include "common/clock.h"
+#include "net/curl_transport.h"
 #include "store/database.h"
 #include "store/schema.h"
 #include "sync/fetcher.h"
 #include "sync/sync.h"
+#include "woo/api.h"
 
 namespace {
 
+namespace fs = std::filesystem;
 using clever::Clock;
 using clever::Status;
+using clever::StatusOr;
 using Seconds = std::chrono::duration<double>;
 
-double PeakRssMiB() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
+// ------------------------------------------------------------------------------ child processes
+// A child writes "key value" lines to its --out file; the parent reads them and adds ru_maxrss.
+using Results = std::map<std::string, double>;
+
+bool WriteResults(const std::string& path, const Results& r) {
+  std::ofstream out(path);
+  out.precision(17);  // counts above 10^6 must not round (the default is 6 digits)
+  for (const auto& [k, v] : r) out << k << " " << v << "\n";
+  return static_cast<bool>(out);
 }
 
-struct Figures {
-  double full_s = 0, raw_s = 0, incr_s = 0, rss_mib = 0;
-  int64_t orders = 0, full_requests = 0, incr_requests = 0;
+Results ReadResults(const std::string& path) {
+  Results r;
+  std::ifstream in(path);
+  std::string k;
+  double v = 0;
+  while (in >> k >> v) r[k] = v;
+  return r;
+}
+
+// Runs this binary with `args`; returns its results plus "rss_mib" (peak RSS of the child).
+Results RunChild(const std::vector<std::string>& args, const std::string& out_file) {
+  fs::remove(out_file);
+  std::vector<std::string> all = {"/proc/self/exe"};
+  all.insert(all.end(), args.begin(), args.end());
+  all.push_back("--out");
+  all.push_back(out_file);
+  std::string self = fs::read_symlink("/proc/self/exe").string();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    std::perror("fork");
+    std::exit(1);
+  }
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(self.c_str(), argv.data());
+    std::_Exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
+  Results r = ReadResults(out_file);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || r.empty()) {
+    std::fprintf(stderr, "child %s failed (status %d)\n", args[1].c_str(), status);
+    std::exit(1);
+  }
+  r["rss_mib"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  r["cpu_s"] = secs(usage.ru_utime) + secs(usage.ru_stime);
+  return r;
+}
+
+// ------------------------------------------------------------------------------ the store's API
+struct StoreAddress {
+  int port = 0;
+  std::string home_url;
 };
 
-Figures Measure(int64_t orders, int concurrency, int latency_ms, const std::string& db_path) {
-  Figures f;
-  f.orders = orders;
-  std::filesystem::remove(db_path);
-  std::filesystem::remove(db_path + "-wal");
-  std::filesystem::remove(db_path + "-shm");
+clever::woo::Endpoint EndpointOf(const StoreAddress& a) {
+  clever::woo::Endpoint e;
+  e.store_url = "http://127.0.0.1:" + std::to_string(a.port);
+  e.home_url = a.home_url.empty() ? e.store_url : a.home_url;
+  e.auth = clever::woo::AuthMode::kOAuth1;
+  e.allow_private_network = true;
+  e.timeout_ms = 120000;
+  return e;
+}
+
+// What connect::ConnectorService::OpenApi builds for a sync (cli/sync_cmd.cc): a fresh curl
+// transport + Api per worker, one attempt per Get (the fetcher retries).
+clever::woo::ApiFactory RealFactory(const StoreAddress& a) {
+  clever::woo::Endpoint endpoint = EndpointOf(a);
+  clever::woo::Credentials credentials{"ck_wcsim_read", "cs_wcsim_read"};
+  return [endpoint, credentials]() -> std::unique_ptr<clever::woo::Api> {
+    auto transport = clever::net::CurlTransport::Create(clever::woo::TransportOptionsFor(endpoint));
+    if (!transport.ok()) return nullptr;
+    return clever::woo::MakeApi(endpoint, credentials, std::move(*transport), Clock::Real(),
+                                clever::sync::SyncApiOptions());
+  };
+}
+
+// Records every request (route + params) an Api sends, for the raw replay.
+class RecordingLog {
+ public:
+  void Add(const std::string& route, const clever::woo::Params& params) {
+    std::lock_guard<std::mutex> lock(mu_);
+    lines_ += route;
+    for (const auto& [k, v] : params) lines_ += "\x1f" + k + "=" + v;
+    lines_ += "\n";
+    ++count_;
+  }
+  bool Save(const std::string& path) {
+    std::ofstream out(path);
+    out << lines_;
+    return static_cast<bool>(out);
+  }
+  int64_t count() const { return count_; }
+
+ private:
+  std::mutex mu_;
+  std::string lines_;
+  int64_t count_ = 0;
+};
+
+class RecordingApi : public clever::woo::Api {
+ public:
+  RecordingApi(std::unique_ptr<clever::woo::Api> inner, RecordingLog& log)
+      : inner_(std::move(inner)), log_(log) {}
+  StatusOr<clever::woo::Response> Get(const std::string& route,
+                                      const clever::woo::Params& params) override {
+    log_.Add(route, params);
+    return inner_->Get(route, params);
+  }
+
+ private:
+  std::unique_ptr<clever::woo::Api> inner_;
+  RecordingLog& log_;
+};
+
+std::vector<std::pair<std::string, clever::woo::Params>> LoadLog(const std::string& path) {
+  std::vector<std::pair<std::string, clever::woo::Params>> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (;;) {
+      size_t pos = line.find('\x1f', start);
+      parts.push_back(line.substr(start, pos == std::string::npos ? pos : pos - start));
+      if (pos == std::string::npos) break;
+      start = pos + 1;
+    }
+    clever::woo::Params params;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      size_t eq = parts[i].find('=');
+      params.emplace_back(parts[i].substr(0, eq), parts[i].substr(eq + 1));
+    }
+    out.emplace_back(parts[0], std::move(params));
+  }
+  return out;
+}
+
+// Child: one sync (full or incremental) of the store into `db`.
+int ChildSync(const StoreAddress& a, const std::string& db_path, int concurrency, bool full,
+              const std::string& log_path, const std::string& out) {
   auto db = clever::store::OpenSqlite(db_path);
   if (!db.ok() || !clever::store::Migrate(**db).ok()) {
     std::fprintf(stderr, "cannot open %s\n", db_path.c_str());
-    std::exit(1);
+    return 1;
   }
-  clever::bench::SyntheticStore store(orders, latency_ms);
+  RecordingLog log;
+  clever::woo::ApiFactory inner = RealFactory(a);
+  clever::woo::ApiFactory factory = [&]() -> std::unique_ptr<clever::woo::Api> {
+    auto api = inner();
+    if (!api) return nullptr;
+    return std::make_unique<RecordingApi>(std::move(api), log);
+  };
+  clever::sync::SyncOptions options;
+  options.concurrency = concurrency;
+  options.full = full;
+  clever::sync::SyncEngine engine(**db, factory, Clock::Real(), options);
+  auto t0 = std::chrono::steady_clock::now();
+  Status s = engine.Run(1, {});
+  double secs = Seconds(std::chrono::steady_clock::now() - t0).count();
+  if (!s.ok()) {
+    std::fprintf(stderr, "sync failed: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  Results r;
+  r["seconds"] = secs;
+  r["requests"] = static_cast<double>(log.count());
+  auto count = [&](const char* sql) {
+    auto rs = (*db)->Query(sql);
+    return rs.ok() && !rs->rows.empty() ? static_cast<double>(clever::store::AsInt(rs->rows[0][0]))
+                                        : -1.0;
+  };
+  r["orders"] = count("SELECT count(*) FROM orders WHERE store_id = 1");
+  r["records"] = count("SELECT sum(records_done) FROM sync_state WHERE store_id = 1");
+  if (!log_path.empty() && !log.Save(log_path)) return 1;
+  return WriteResults(out, r) ? 0 : 1;
+}
+
+// Child: the raw download bound (the recorded requests, same concurrency, bodies dropped).
+int ChildRaw(const StoreAddress& a, int concurrency, const std::string& log_path,
+             const std::string& out) {
+  auto log = LoadLog(log_path);
+  clever::sync::FetchPolicy policy;
+  policy.concurrency = concurrency;
+  clever::sync::Fetcher fetcher(RealFactory(a), Clock::Real(), policy);
+  std::vector<std::future<Status>> pending;
+  pending.reserve(log.size());
+  std::atomic<int64_t> bytes{0};
+  auto t0 = std::chrono::steady_clock::now();
+  for (auto& [route, params] : log) {
+    pending.push_back(fetcher.Submit(route, params, [&bytes](const clever::woo::Response& r) {
+      bytes += static_cast<int64_t>(r.body.size());
+      return r.body.empty() ? clever::DataLossError("empty") : clever::OkStatus();
+    }));
+  }
+  int failed = 0;
+  for (auto& p : pending) failed += p.get().ok() ? 0 : 1;
+  double secs = Seconds(std::chrono::steady_clock::now() - t0).count();
+  Results r;
+  r["seconds"] = secs;
+  r["requests"] = static_cast<double>(log.size());
+  r["failed"] = failed;
+  r["mib"] = static_cast<double>(bytes.load()) / (1024.0 * 1024.0);
+  return WriteResults(out, r) ? 0 : 1;
+}
+
+// ------------------------------------------------------------------------------ wcsim
+struct Wcsim {
+  pid_t pid = -1;
+  StoreAddress address;
+  ~Wcsim() { Stop(); }
+  void Stop() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      pid = -1;
+    }
+  }
+};
+
+bool StartWcsim(const std::string& exe, const std::string& dir, int64_t orders, int latency_ms,
+                Wcsim& sim) {
+  std::string ready = dir + "/wcsim.ready.json";
+  std::string log = dir + "/wcsim.log";
+  fs::remove(ready);
+  std::vector<std::string> args = {
+      exe,      "--seed", "1",          "--orders",     std::to_string(orders),
+      "--port", "0",      "--no-https", "--ready-file", ready};
+  if (latency_ms > 0) {
+    args.push_back("--latency-ms");
+    args.push_back(std::to_string(latency_ms));
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) return false;
+  if (pid == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(exe.c_str(), argv.data());
+    std::_Exit(127);
+  }
+  sim.pid = pid;
+  for (int i = 0; i < 6000; ++i) {  // 1M orders generate in seconds to a minute
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      sim.pid = -1;
+      std::fprintf(stderr, "wcsim exited early; see %s\n", log.c_str());
+      return false;
+    }
+    std::ifstream in(ready);
+    if (in) {
+      auto j = nlohmann::json::parse(in, nullptr, false);
+      if (!j.is_discarded() && j.contains("http_port")) {
+        sim.address.port = j["http_port"].get<int>();
+        sim.address.home_url = j.value("home_url", "");
+        return true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::fprintf(stderr, "wcsim did not become ready; see %s\n", log.c_str());
+  return false;
+}
+
+StatusOr<nlohmann::json> Control(const StoreAddress& a, const std::string& method,
+                                 const std::string& path, const std::string& body = "") {
+  clever::net::TransportOptions options;
+  options.allow_private_network = true;
+  CLEVER_ASSIGN_OR_RETURN(auto transport, clever::net::CurlTransport::Create(options));
+  clever::net::HttpRequest req;
+  req.method = method;
+  req.url = "http://127.0.0.1:" + std::to_string(a.port) + path;
+  req.body = body;
+  if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  CLEVER_ASSIGN_OR_RETURN(clever::net::HttpResponse r, transport->Send(req));
+  if (r.status != 200) return clever::InternalError(path + ": HTTP " + std::to_string(r.status));
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded()) return clever::DataLossError(path + ": not JSON");
+  return j;
+}
+
+// ------------------------------------------------------------------------------ one run
+struct Figures {
+  int64_t orders = 0;
+  Results full, raw, incr;
+  int64_t changed = 0;
+  bool counts_match = false;
+};
+
+bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orders, int concurrency,
+                  int latency_ms, bool keep_db, Figures& f) {
+  f.orders = orders;
+  Wcsim sim;
+  if (!StartWcsim(wcsim, dir, orders, latency_ms, sim)) return false;
+  const std::string db =
+      dir + (latency_ms > 0 ? "/sync-latency" + std::to_string(latency_ms) + ".db" : "/sync.db");
+  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db + ext);
+  std::vector<std::string> common = {
+      "--port",        std::to_string(sim.address.port),
+      "--home-url",    sim.address.home_url.empty() ? "-" : sim.address.home_url,
+      "--concurrency", std::to_string(concurrency),
+      "--db",          db};
+  auto with = [&](std::vector<std::string> head) {
+    head.insert(head.end(), common.begin(), common.end());
+    return head;
+  };
+  const std::string log = dir + "/requests.log";
+  f.full = RunChild(with({"--child", "sync", "--full", "1", "--log", log}), dir + "/full.out");
+  f.raw = RunChild(with({"--child", "raw", "--log", log}), dir + "/raw.out");
+  // 1% of the orders change: half new, half with a new status (date_modified moves).
+  f.changed = std::max<int64_t>(2, orders / 100);
+  nlohmann::json mutate = {{"advance_seconds", 3600},
+                           {"new_orders", f.changed / 2},
+                           {"status_changes", f.changed - f.changed / 2}};
+  auto m = Control(sim.address, "POST", "/__wcsim/mutate", mutate.dump());
+  if (!m.ok()) {
+    std::fprintf(stderr, "mutate: %s\n", m.status().ToString().c_str());
+    return false;
+  }
+  f.incr = RunChild(with({"--child", "sync", "--full", "0", "--log", dir + "/requests-incr.log"}),
+                    dir + "/incr.out");
+  auto stats = Control(sim.address, "GET", "/__wcsim/stats");
+  if (stats.ok()) {
+    int64_t remote = -1;
+    if (stats->contains("orders") && (*stats)["orders"].is_object()) {
+      remote = (*stats)["orders"].value("count", int64_t{-1});
+    }
+    f.counts_match = remote == static_cast<int64_t>(f.incr["orders"]);
+    if (!f.counts_match) {
+      std::fprintf(stderr, "MISMATCH: stored %.0f orders, wcsim lists %lld\n", f.incr["orders"],
+                   static_cast<long long>(remote));
+    }
+  }
+  sim.Stop();
+  if (!keep_db) {
+    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db + ext);
+  }
+  fs::remove(log);
+  return true;
+}
+
+void Print(const std::string& label, const Figures& f) {
+  std::printf("%s\n", label.c_str());
+  std::printf("  orders                 %lld (wcsim, seed 1)\n", static_cast<long long>(f.orders));
+  std::printf("  full sync              %.2f s (%.0f requests)\n", f.full.at("seconds"),
+              f.full.at("requests"));
+  std::printf("  raw download bound     %.2f s (%.0f requests, %.1f MiB, %.0f failed)\n",
+              f.raw.at("seconds"), f.raw.at("requests"), f.raw.at("mib"), f.raw.at("failed"));
+  std::printf("  ratio full/raw         %.2fx   (target <= 1.2x)\n",
+              f.full.at("seconds") / f.raw.at("seconds"));
+  std::printf("  records/s              %.0f orders/s, %.0f records/s (all categories)\n",
+              f.full.at("orders") / f.full.at("seconds"),
+              f.full.at("records") / f.full.at("seconds"));
+  std::printf("  peak RSS of the sync   %.1f MiB (raw replay process %.1f MiB)\n",
+              f.full.at("rss_mib"), f.raw.at("rss_mib"));
+  std::printf("  CPU time               sync %.1f s, raw replay %.1f s (user+sys)\n",
+              f.full.at("cpu_s"), f.raw.at("cpu_s"));
+  std::printf(
+      "  incremental (1%% = %lld orders changed) %.3f s (%.0f requests), %.2f%% of full   "
+      "(target <= 3%%)\n",
+      static_cast<long long>(f.changed), f.incr.at("seconds"), f.incr.at("requests"),
+      100.0 * f.incr.at("seconds") / f.full.at("seconds"));
+  std::printf("  stored orders after incremental = wcsim's: %s\n", f.counts_match ? "yes" : "NO");
+  std::fflush(stdout);
+}
+
+// ------------------------------------------------------------------------------ synthetic store
+void MeasureSynthetic(int64_t orders, int concurrency, const std::string& dir) {
+  const std::string db_path = dir + "/synthetic.db";
+  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db_path + ext);
+  auto db = clever::store::OpenSqlite(db_path);
+  if (!db.ok() || !clever::store::Migrate(**db).ok()) return;
+  clever::bench::SyntheticStore store(orders, 0);
   clever::sync::SyncOptions options;
   options.concurrency = concurrency;
   clever::sync::SyncEngine engine(**db, store.Factory(), Clock::Real(), options);
-
   auto t0 = std::chrono::steady_clock::now();
   Status s = engine.Run(1, {});
-  f.full_s = Seconds(std::chrono::steady_clock::now() - t0).count();
-  if (!s.ok()) std::fprintf(stderr, "full sync: %s\n", s.ToString().c_str());
-  f.rss_mib = PeakRssMiB();
+  double full = Seconds(std::chrono::steady_clock::now() - t0).count();
+  if (!s.ok()) std::fprintf(stderr, "synthetic sync: %s\n", s.ToString().c_str());
   auto log = store.TakeLog();
-  f.full_requests = static_cast<int64_t>(log.size());
-
-  // Raw download bound: the same requests, same concurrency, bodies discarded.
+  clever::sync::FetchPolicy policy;
+  policy.concurrency = concurrency;
+  double raw = 0;
   {
-    clever::sync::FetchPolicy policy;
-    policy.concurrency = concurrency;
     clever::sync::Fetcher fetcher(store.Factory(), Clock::Real(), policy);
     std::vector<std::future<Status>> pending;
     auto r0 = std::chrono::steady_clock::now();
@@ -73,64 +461,75 @@ Figures Measure(int64_t orders, int concurrency, int latency_ms, const std::stri
       }));
     }
     for (auto& p : pending) (void)p.get();
-    f.raw_s = Seconds(std::chrono::steady_clock::now() - r0).count();
-    (void)store.TakeLog();
+    raw = Seconds(std::chrono::steady_clock::now() - r0).count();
   }
-
-  // Incremental after 1% changes (half modified, half new).
-  store.Change(orders / 200, orders / 200);
-  auto i0 = std::chrono::steady_clock::now();
-  s = engine.Run(1, {});
-  f.incr_s = Seconds(std::chrono::steady_clock::now() - i0).count();
-  if (!s.ok()) std::fprintf(stderr, "incremental sync: %s\n", s.ToString().c_str());
-  f.incr_requests = static_cast<int64_t>(store.TakeLog().size());
-  auto rs = (*db)->Query("SELECT count(*) FROM orders WHERE store_id = 1");
-  int64_t stored = rs.ok() ? clever::store::AsInt(rs->rows[0][0]) : -1;
-  if (stored != store.orders()) {
-    std::fprintf(stderr, "MISMATCH: stored %lld orders, store has %lld\n",
-                 static_cast<long long>(stored), static_cast<long long>(store.orders()));
-  }
+  std::printf("in-process synthetic store (no HTTP, no server cost: the sync's own CPU)\n");
+  std::printf("  orders %lld: full sync %.2f s = %.0f orders/s; raw %.2f s; ratio %.1fx\n",
+              static_cast<long long>(orders), full, static_cast<double>(orders) / full, raw,
+              full / raw);
   db->reset();
-  std::filesystem::remove(db_path);
-  std::filesystem::remove(db_path + "-wal");
-  std::filesystem::remove(db_path + "-shm");
-  return f;
+  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db_path + ext);
 }
 
-void Print(const char* label, const Figures& f) {
-  std::printf("%s\n", label);
-  std::printf("  orders                 %lld\n", static_cast<long long>(f.orders));
-  std::printf("  full sync              %.2f s (%lld requests)\n", f.full_s,
-              static_cast<long long>(f.full_requests));
-  std::printf("  raw download bound     %.2f s\n", f.raw_s);
-  std::printf("  ratio full/raw         %.2fx   (target <= 1.2x)\n", f.full_s / f.raw_s);
-  std::printf("  records/s              %.0f\n", static_cast<double>(f.orders) / f.full_s);
-  std::printf("  peak RSS               %.1f MiB\n", f.rss_mib);
-  std::printf(
-      "  incremental (1%%)       %.3f s (%lld requests), %.2f%% of full   (target <= 3%%)\n",
-      f.incr_s, static_cast<long long>(f.incr_requests), 100.0 * f.incr_s / f.full_s);
+std::string DefaultWcsim() {
+  fs::path exe = fs::read_symlink("/proc/self/exe").parent_path();
+  for (const auto& c : {exe / "../../sim/wcsim", exe / "wcsim"}) {
+    if (fs::exists(c)) return fs::canonical(c).string();
+  }
+  return "build/sim/wcsim";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int64_t orders = 100000, latency_orders = 20000;
-  int concurrency = 4, latency_ms = 50;
-  std::string db_path = "/tmp/clever-sync-bench.db";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  std::map<std::string, std::string> flags;
+  bool keep_db = false;
+  for (int i = 1; i < argc; ++i) {
     std::string k = argv[i];
-    if (k == "--orders") orders = std::stoll(argv[i + 1]);
-    if (k == "--concurrency") concurrency = std::stoi(argv[i + 1]);
-    if (k == "--latency-ms") latency_ms = std::stoi(argv[i + 1]);
-    if (k == "--latency-orders") latency_orders = std::stoll(argv[i + 1]);
-    if (k == "--db") db_path = argv[i + 1];
+    if (k == "--keep-db") {
+      keep_db = true;
+      continue;
+    }
+    if (k.rfind("--", 0) != 0 || i + 1 >= argc) {
+      std::fprintf(stderr, "usage: see the top of bench/sync/sync_bench.cc\n");
+      return 2;
+    }
+    flags[k.substr(2)] = argv[++i];
   }
-  Print("loopback-speed synthetic store (no added latency)",
-        Measure(orders, concurrency, 0, db_path));
+  auto get = [&](const std::string& k, const std::string& def) {
+    auto it = flags.find(k);
+    return it == flags.end() ? def : it->second;
+  };
+  const int concurrency = std::stoi(get("concurrency", "4"));
+  if (flags.count("child") != 0) {
+    StoreAddress a{std::stoi(get("port", "0")), get("home-url", "-")};
+    if (a.home_url == "-") a.home_url.clear();
+    if (flags["child"] == "sync") {
+      return ChildSync(a, get("db", ""), concurrency, get("full", "1") == "1", get("log", ""),
+                       get("out", ""));
+    }
+    if (flags["child"] == "raw") return ChildRaw(a, concurrency, get("log", ""), get("out", ""));
+    return 2;
+  }
+  const int64_t orders = std::stoll(get("orders", "100000"));
+  const int64_t latency_orders = std::stoll(get("latency-orders", "20000"));
+  const int latency_ms = std::stoi(get("latency-ms", "50"));
+  const int64_t synthetic = std::stoll(get("synthetic-orders", "0"));
+  const std::string wcsim = get("wcsim", DefaultWcsim());
+  const std::string dir = get("dir", "/tmp/clever-sync-bench");
+  fs::create_directories(dir);
+  std::printf("sync benchmark: wcsim %s, concurrency %d, work dir %s\n", wcsim.c_str(), concurrency,
+              dir.c_str());
+  if (orders > 0) {
+    Figures f;
+    if (!MeasureWcsim(wcsim, dir, orders, concurrency, 0, keep_db, f)) return 1;
+    Print("wcsim on loopback (no added latency)", f);
+  }
   if (latency_ms > 0 && latency_orders > 0) {
-    char label[128];
-    std::snprintf(label, sizeof label, "with %d ms latency per request", latency_ms);
-    Print(label, Measure(latency_orders, concurrency, latency_ms, db_path));
+    Figures f;
+    if (!MeasureWcsim(wcsim, dir, latency_orders, concurrency, latency_ms, false, f)) return 1;
+    Print("wcsim with " + std::to_string(latency_ms) + " ms added to every request", f);
   }
+  if (synthetic > 0) MeasureSynthetic(synthetic, concurrency, dir);
   return 0;
 }

@@ -137,7 +137,9 @@ class ConnectorsAdapter : public server::ConnectorsPort {
   }
   // For the sync runs: a GET-only client factory for the store (credentials stay in connect/).
   StatusOr<woo::ApiFactory> OpenApi(store::Database& db, int64_t store_id) {
-    connect::ConnectorService service(db, vault_, Options());
+    connect::ServiceOptions options = Options();
+    options.api_options = sync::SyncApiOptions();  // the sync's fetcher is the one retry layer
+    connect::ConnectorService service(db, vault_, std::move(options));
     return service.OpenApi(store_id);
   }
 

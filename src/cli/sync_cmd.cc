@@ -167,7 +167,7 @@ StatusOr<Env> OpenEnv(const SyncFlags& flags) {
       .allow_private_network = flags.allow_private_network || PrivateNetworkAllowedByEnv(),
       .check_timeout_ms = 20000,
       .timeout_ms = 60000,
-      .api_options = {}};
+      .api_options = sync::SyncApiOptions()};  // the sync's fetcher is the one retry layer
   env.service =
       std::make_unique<connect::ConnectorService>(*env.db, *env.vault, std::move(options));
   return env;

@@ -72,10 +72,17 @@ std::string FormatMoneyPlain(Money amount, int decimals) {
   const bool negative = amount.minor < 0;
   const uint64_t abs = negative ? static_cast<uint64_t>(-(amount.minor + 1)) + 1
                                 : static_cast<uint64_t>(amount.minor);
-  std::string fraction = std::to_string(abs % static_cast<uint64_t>(scale));
-  fraction.insert(0, static_cast<size_t>(decimals) - fraction.size(), '0');
-  return (negative ? "-" : "") + std::to_string(abs / static_cast<uint64_t>(scale)) + "." +
-         fraction;
+  const std::string fraction = std::to_string(abs % static_cast<uint64_t>(scale));
+  // Built by appending: GCC 12's -Wrestrict misfires on `const char* + std::string` at -O3.
+  std::string text;
+  if (negative) text.push_back('-');
+  text.append(std::to_string(abs / static_cast<uint64_t>(scale)));
+  text.push_back('.');
+  text.append(
+      static_cast<size_t>(decimals) - std::min(fraction.size(), static_cast<size_t>(decimals)),
+      '0');
+  text.append(fraction);
+  return text;
 }
 
 double MoneyToMajor(Money amount, int decimals) {

@@ -64,53 +64,25 @@ const std::set<std::string>& Vocabulary() {
 }
 
 const std::map<std::string, std::string>& NumberWords() {
-  static const std::map<std::string, std::string> k = {{"two", "2"},
-                                                       {"three", "3"},
-                                                       {"four", "4"},
-                                                       {"five", "5"},
-                                                       {"six", "6"},
-                                                       {"seven", "7"},
-                                                       {"eight", "8"},
-                                                       {"nine", "9"},
-                                                       {"ten", "10"},
-                                                       {"eleven", "11"},
-                                                       {"twelve", "12"},
-                                                       {"fifteen", "15"},
-                                                       {"twenty", "20"},
-                                                       {"thirty", "30"},
-                                                       {"fourteen", "14"},
-                                                       {"sixty", "60"},
-                                                       {"ninety", "90"},
-                                                       {"hundred", "100"},
-                                                       {"single", "1"},
-                                                       {"yr", "year"},
-                                                       {"yrs", "years"},
-                                                       {"mth", "month"},
-                                                       {"mnth", "month"},
-                                                       {"mths", "months"},
-                                                       {"wk", "week"},
-                                                       {"wks", "weeks"},
-                                                       {"qtr", "quarter"},
-                                                       {"yday", "yesterday"},
-                                                       {"tdy", "today"},
-                                                       {"rev", "revenue"},
-                                                       {"custs", "customers"},
-                                                       {"cust", "customer"},
-                                                       {"qty", "quantity"},
-                                                       {"prods", "products"},
-                                                       {"avg", "average"},
-                                                       {"pct", "percent"},
-                                                       {"thru", "through"},
-                                                       {"vs.", "vs"},
-                                                       {"stok", "stock"},
-                                                       {"ordr", "order"},
-                                                       {"ordrs", "orders"},
-                                                       {"sals", "sales"},
-                                                       {"cupon", "coupon"},
-                                                       {"refnd", "refund"},
-                                                       {"mnth", "month"},
-                                                       {"todays", "today"},
-                                                       {"yesterdays", "yesterday"}};
+  static const std::map<std::string, std::string> k = {
+      {"two", "2"},        {"three", "3"},         {"four", "4"},
+      {"five", "5"},       {"six", "6"},           {"seven", "7"},
+      {"eight", "8"},      {"nine", "9"},          {"ten", "10"},
+      {"eleven", "11"},    {"twelve", "12"},       {"fifteen", "15"},
+      {"twenty", "20"},    {"thirty", "30"},       {"fourteen", "14"},
+      {"sixty", "60"},     {"ninety", "90"},       {"hundred", "100"},
+      {"single", "1"},     {"twice", "2 times"},   {"thrice", "3 times"},
+      {"yr", "year"},      {"yrs", "years"},       {"mth", "month"},
+      {"mnth", "month"},   {"mths", "months"},     {"wk", "week"},
+      {"wek", "week"},     {"wekk", "week"},       {"mnths", "months"},
+      {"yer", "year"},     {"yeat", "year"},       {"wks", "weeks"},
+      {"qtr", "quarter"},  {"yday", "yesterday"},  {"tdy", "today"},
+      {"rev", "revenue"},  {"custs", "customers"}, {"cust", "customer"},
+      {"qty", "quantity"}, {"prods", "products"},  {"avg", "average"},
+      {"pct", "percent"},  {"thru", "through"},    {"vs.", "vs"},
+      {"stok", "stock"},   {"ordr", "order"},      {"ordrs", "orders"},
+      {"sals", "sales"},   {"cupon", "coupon"},    {"refnd", "refund"},
+      {"mnth", "month"},   {"todays", "today"},    {"yesterdays", "yesterday"}};
   return k;
 }
 
@@ -305,9 +277,20 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   take(same_days_lm, [](const std::smatch&) { return std::string("mtd_last_month"); });
   static const std::regex prev_days(" (?:the )?(?:previous|prior|preceding) (\\d+) days ");
   take(prev_days, [&](const std::smatch& m) { return "prev_days:" + std::to_string(num(m[1])); });
+  static const std::regex days_before(
+      " (?:the )?(\\d+) days (?:before|prior|earlier|preceding)(?: that| it| them)? ");
+  take(days_before, [&](const std::smatch& m) { return "prev_days:" + std::to_string(num(m[1])); });
+  static const std::regex prev_weeks(" (?:the )?(?:previous|prior|preceding) (\\d+) weeks ");
+  take(prev_weeks,
+       [&](const std::smatch& m) { return "prev_days:" + std::to_string(7 * num(m[1])); });
   static const std::regex last_days(
       " (?:in |over |during |for )?(?:the )?(?:last|past|previous|recent) (\\d+) days ");
   take(last_days, [&](const std::smatch& m) { return "last_days:" + std::to_string(num(m[1])); });
+  // Synced dates are store-local days: "the last 48 hours" is the last 2 days, today included.
+  static const std::regex last_hours(
+      " (?:in |over |during |for )?(?:the )?(?:last|past|previous) (\\d+) hours ");
+  take(last_hours,
+       [&](const std::smatch& m) { return "last_days:" + std::to_string((num(m[1]) + 23) / 24); });
   static const std::regex last_weeks(" (?:the )?(?:last|past) (\\d+) weeks ");
   take(last_weeks,
        [&](const std::smatch& m) { return "last_days:" + std::to_string(7 * num(m[1])); });
@@ -344,6 +327,18 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     if (!m[3].matched && CivilDate{y, (q - 1) * 3 + 1, 1} > d) --y;
     return "quarter:" + std::to_string(y) + ":" + std::to_string(q);
   });
+  static const std::regex half_year(
+      " (?:in |during )?(?:the )?(first|second|1st|2nd) half(?: of)?(?: the year)?(?: (\\d{4}))? ");
+  take(half_year, [&](const std::smatch& m) -> std::string {
+    const bool first = m.str(1) == "first" || m.str(1) == "1st";
+    int y = m[2].matched ? std::stoi(m[2]) : d.year;
+    if (!m[2].matched && CivilDate{y, first ? 1 : 7, 1} > d) --y;
+    return first ? "range:" + std::to_string(y) + "-01-01:" + std::to_string(y) + "-06-30"
+                 : "range:" + std::to_string(y) + "-07-01:" + std::to_string(y) + "-12-31";
+  });
+  static const std::regex since_start(
+      " (?:since|from) (?:the )?(?:start|beginning) of (?:the |this )?(year|month|week|quarter) ");
+  take(since_start, [](const std::smatch& m) { return "this_" + m.str(1); });
   static const std::regex black_friday(" black friday(?: (\\d{4}))? ");
   take(black_friday, [&](const std::smatch& m) {
     return m[1].matched ? "black_friday:" + std::string(m[1]) : std::string("black_friday");
@@ -571,6 +566,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   std::vector<std::string> tokens = Tokenize(NormalizeText(raw));
   if (tokens.size() > 120) tokens.resize(120);
   for (auto& t : tokens) {
+    // "last month's revenue", "this year's orders": the possessive of a period word.
+    for (const char* w : {"today", "yesterday", "week", "month", "quarter", "year", "day"}) {
+      if (t == std::string(w) + "'s" || t == std::string(w) + "s'") t = w;
+    }
     auto it = NumberWords().find(t);
     if (it != NumberWords().end()) t = it->second;
     // "12%" / "$50" keep their number.
@@ -584,8 +583,23 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   for (const EntityHit& h : hits) {
     for (int i = h.start; i < h.start + h.length; ++i) in_entity[static_cast<size_t>(i)] = true;
   }
+  static const std::regex ranked_compound(
+      "(best|top|worst|least|fast|fastest|slow|slowest|most|highest|lowest|poorest|"
+      "biggest)-?(selling|seller|sellers|sold|performing|moving|earning|grossing)");
   for (size_t i = 0; i < work.size(); ++i) {
-    if (!in_entity[i]) work[i] = CorrectWord(work[i]);
+    if (in_entity[i]) continue;
+    std::smatch m;
+    if (work[i] == "month-over-month" || work[i] == "week-over-week" ||
+        work[i] == "year-over-year" || work[i] == "day-over-day" ||
+        work[i] == "quarter-over-quarter") {
+      std::string w = work[i];
+      std::replace(w.begin(), w.end(), '-', ' ');
+      work[i] = w;
+    } else if (std::regex_match(work[i], m, ranked_compound)) {
+      work[i] = std::string(m[1]) + " " + std::string(m[2]);  // one slot, two words in the text
+    } else {
+      work[i] = CorrectWord(work[i]);
+    }
   }
   // Statuses and countries are vocabulary too: keep their words in the text for the rules.
   std::string s = " ";
@@ -612,6 +626,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   }
 
   // ---------------------------------------------------------------- periods
+  const Text with_periods{s};  // the text before time expressions are blanked out
   Periods periods = FindPeriods(s, as_of);
   Text t{s};
 
@@ -667,7 +682,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   // ---------------------------------------------------------------- out of scope
   static const std::regex oos(
       " (traffic|visits?|visitors?|sessions?|page ?views?|pageviews|bounce|conversion|conversions|"
-      "abandoned|abandonment|carts?|ads|adverts?|advertising|adwords|roas|cpc|impressions|clicks|"
+      "abandoned|abandonment|carts?(?! "
+      "discount)|ads|adverts?|advertising|adwords|roas|cpc|impressions|clicks|"
       "campaigns?|social|instagram|facebook|tiktok|pinterest|twitter|youtube|newsletters?|"
       "mailing|subscribers|marketing|reviews?|ratings?|stars|competitors?|competition|amazon|ebay|"
       "etsy|walmart|cogs|profits?|profitable|margins?|markup|rent|expenses?|salary|salaries|"
@@ -676,7 +692,12 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "forecast|forecasts|predict|prediction|projected|projection|suppliers?|vendors?|wholesale|"
       "inflation|gdp|unemployment|bitcoin|crypto|nasdaq|seo|google analytics|analytics|"
       "website|web site|homepage|landing|email list|exchange rate|stock market|stock price|"
-      "share price|interest rate|lottery|horoscope|recipe|capital of|president) ");
+      "share price|interest rate|lottery|horoscope|recipe|capital of|president|football|soccer|"
+      "basketball|baseball|hockey|tennis|nfl|nba|world cup|olympics|election|elections|news|"
+      "movie|movies|film|tv show|joke|poem|song|lyrics|visited|visit|ad spend|ad|cac|tax rates?|"
+      "vat rates?|satisfaction|csat|domain authority|backlinks|"
+      "acquisition cost|likes|followers|blog|blog posts?|net promoter|nps|delivery time|"
+      "transit time|how long|search console|staff hours|seo|ctr|open rate|unsubscribes?) ");
   static const std::regex action(
       "^ (please |can you |could you |pls )?(send|create|make (a|an|new|me "
       "a)|cancel|delete|remove|update|email|e-mail|"
@@ -690,7 +711,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "(a|an)|schedule|book|block|ban|reset|edit|rename|duplicate|import|export) ");
   static const std::regex cost_words(" (cost of goods|cost|costs|spend on|spent on|spending on) ");
   static const std::regex future(
-      " (next (week|month|quarter|year)|tomorrow|will we|going to|expected to|will i) ");
+      " (next (week|month|quarter|year)|tomorrow|will we|going to|expected to|will i|how "
+      "(much|many)"
+      "( \\w+)* should (i|we)|christmas stock) ");
   std::string oos_topic;
   std::smatch om;
   const std::string plain = " " + Join(tokens, " ") + " ";
@@ -746,8 +769,15 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
              "busiest", "strongest", "favourite",  "favorite",    "number one",   "rank",
              "ranking", "ranked",    "which"}) ||
       (t.s.rfind(" who ", 0) == 0 && !how_many_early);
+  // "top 10 customers by number of orders" ranks by a count; it does not ask for one.
+  Text no_by_count{t.s};
+  for (const char* by_count : {" by the number of ", " by number of ", " by count of ",
+                               " by order count ", " by count "}) {
+    for (size_t pos; (pos = no_by_count.s.find(by_count)) != std::string::npos;)
+      no_by_count.s.replace(pos, std::string_view(by_count).size(), " by ");
+  }
   const bool how_many =
-      t.Any({"how many", "number of", "count", "count of", "how often", "no of", "#"});
+      no_by_count.Any({"how many", "number of", "count", "count of", "how often", "no of", "#"});
   const bool how_much =
       t.Any({"how much", "total", "amount", "value", "sum", "worth", "dollars", "$"});
   const bool money_words =
@@ -757,10 +787,31 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
              "spending", "value",  "worth", "sold for", "generated", "generate"});
   const bool percent_words = t.Any(
       {"percent", "percentage", "%", "share", "proportion", "ratio", "rate", "fraction", "pct"});
-  const bool compare_words =
-      t.Any({"vs", "versus", "compared", "compare", "comparison", "against", "growth", "grow",
-             "grew", "change", "changed", "up or down", "increase", "decrease", "increased",
-             "decreased", "difference", "trend", "than"});
+  const bool compare_words = t.Any({"vs",
+                                    "versus",
+                                    "compared",
+                                    "compare",
+                                    "comparison",
+                                    "against",
+                                    "growth",
+                                    "grow",
+                                    "grew",
+                                    "change",
+                                    "changed",
+                                    "up or down",
+                                    "increase",
+                                    "decrease",
+                                    "increased",
+                                    "decreased",
+                                    "difference",
+                                    "trend",
+                                    "than",
+                                    "month over month",
+                                    "week over week",
+                                    "year over year",
+                                    "yoy",
+                                    "mom",
+                                    "up or down"});
   const bool orders_words = t.Any(
       {"orders", "order", "purchases", "purchase", "transactions", "transaction", "checkouts"});
 
@@ -820,14 +871,17 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     if (t.Any({"coupon", "coupons", "promo", "codes", "code", "voucher", "vouchers"}))
       return "coupon";
     if (t.Any({"payment method", "payment methods", "method", "methods", "gateway", "gateways",
-               "pay with", "paid with", "payment option", "payment type"}))
+               "pay with", "paid with", "payment option", "payment type",
+               "how do most customers pay", "how do customers pay", "how customers pay",
+               "how do people pay", "how most customers pay", "how do most people pay"}))
       return "payment_method";
     if (t.Any({"customer", "customers", "client", "clients", "buyer", "buyers", "shopper",
-               "shoppers", "who"}))
+               "shoppers", "who", "spenders", "spender"}))
       return "customer";
-    if (t.Any({"product", "products", "item", "items", "sku", "skus", "seller", "sellers",
-               "bestseller", "bestsellers", "best selling", "best-selling", "selling", "thing",
-               "things"}))
+    if (t.Any({"product",      "products",      "item",           "items",      "sku",
+               "skus",         "seller",        "sellers",        "sold best",  "sells best",
+               "selling best", "sold the most", "sells the most", "bestseller", "bestsellers",
+               "best selling", "best-selling",  "selling",        "thing",      "things"}))
       return "product";
     if (t.Any({"date", "dates", "day", "days"})) return "day";
     if (t.Any({"month", "months"})) return "month";
@@ -857,10 +911,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   };
 
   // ---------------------------------------------------------------- topic rules
-  const bool payouts =
-      t.Any({"payout", "payouts", "deposit", "deposits", "paid out", "transfers to my bank",
-             "transfer to my bank", "bank transfers", "to my bank", "to the bank", "bank account",
-             "settlements", "settlement"});
+  const bool payouts = t.Any({"payout", "payouts", "deposit", "deposits", "paid out", "pay out",
+                              "pays out", "paying out", "payed out", "transfers to my bank",
+                              "transfer to my bank", "bank transfers", "to my bank", "to the bank",
+                              "bank account", "settlements", "settlement"});
   const bool disputes = t.Any({"dispute", "disputes", "disputed", "chargeback", "chargebacks",
                                "charge back", "charge backs"});
   const bool net_words =
@@ -882,46 +936,93 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       !coupons && t.Any({"about to run out", "running out", "going to run out", "will run out",
                          "run out soon", "close to running out", "almost out", "nearly out",
                          "almost sold out", "nearly sold out"});
-  const bool stock = t.Any({"stock", "inventory", "sold out", "in stock", "out of stock", "low on",
-                            "running low", "left in stock", "units left", "restock", "on hand",
-                            "warehouse", "stockout", "stockouts"}) ||
-                     (t.Has("left") && t.Any({"units", "items", "only"})) || running_out_soon ||
-                     (!coupons && t.Any({"run out", "ran out"}));
-  const bool unpaid =
-      t.Any({"unpaid", "awaiting payment", "not been paid", "not paid", "haven't paid",
-             "havent paid", "have not paid", "outstanding", "owed", "owe", "waiting for payment",
-             "waiting on payment", "yet to pay", "yet to be paid"});
+  const bool stock =
+      t.Any({"stock", "inventory", "sold out", "in stock", "out of stock", "low on", "restocking",
+             "restocked", "replenish", "replenishing", "reordering", "running low", "left in stock",
+             "units left", "restock", "on hand", "warehouse", "stockout", "stockouts"}) ||
+      (t.Has("left") && t.Any({"units", "items", "only"})) || running_out_soon ||
+      (!coupons && t.Any({"run out", "ran out"}));
+  const bool unpaid = t.Any({"unpaid",
+                             "awaiting payment",
+                             "not been paid",
+                             "not paid",
+                             "haven't paid",
+                             "haven't been paid",
+                             "havent been paid",
+                             "hasn't been paid",
+                             "not yet paid",
+                             "aren't paid",
+                             "isn't paid",
+                             "still to be paid",
+                             "awaiting payments",
+                             "havent paid",
+                             "have not paid",
+                             "outstanding",
+                             "owed",
+                             "owe",
+                             "waiting for payment",
+                             "waiting on payment",
+                             "yet to pay",
+                             "yet to be paid"});
   const bool pending_status = t.Any({"pending payment", "payment pending"}) && !unpaid;
-  const bool payments =
-      method != nullptr || unpaid ||
-      (t.Any({"payment method", "payment methods", "paid with", "paid by", "paid via", "paid using",
-              "pay with", "pay by", "pay via", "payment", "payments", "gateway", "gateways",
-              "paid through", "checkout option"}) &&
-       !pending_status);
+  const bool payments = method != nullptr || unpaid ||
+                        (t.Any({"payment method",
+                                "payment methods",
+                                "paid with",
+                                "paid by",
+                                "paid via",
+                                "paid using",
+                                "pay with",
+                                "pay by",
+                                "pay via",
+                                "payment",
+                                "payments",
+                                "gateway",
+                                "gateways",
+                                "paid through",
+                                "checkout option",
+                                "got paid",
+                                "were paid",
+                                "was paid",
+                                "how do most customers pay",
+                                "how do customers pay",
+                                "how customers pay",
+                                "how do people pay",
+                                "how most customers pay",
+                                "how do most people pay",
+                                "payment failed",
+                                "failed to pay"}) &&
+                         !pending_status);
   const bool order_metric =
-      net_words || t.Any({"shipping", "postage", "delivery fees", "delivery charges", "tax",
-                          "taxes", "vat", "gst", "average order value", "aov", "items per order",
-                          "basket size", "average basket"});
+      net_words ||
+      (how_many && !customer && t.Any({"products", "items", "units"}) &&
+       t.Any({"buy", "bought", "purchase", "purchased", "order", "ordered"}) &&
+       !t.Any({"how many customers", "how many clients", "how many buyers", "how many people"})) ||
+      t.Any({"shipping", "postage", "delivery fees", "delivery charges", "delivery", "tax", "taxes",
+             "vat", "gst", "average order value", "aov", "items per order", "basket size",
+             "average basket"});
   const bool people =
       !(order_metric && customer == nullptr) &&
       (customer != nullptr ||
-       t.Any({"customer", "customers", "client",  "clients",   "buyer",         "buyers",
-              "shopper",  "shoppers",  "people",  "account",   "accounts",      "signups",
-              "signup",   "sign ups",  "sign up", "signed up", "registered",    "registrations",
-              "members",  "who",       "ltv",     "clv",       "lifetime value"}));
+       t.Any({"customer", "customers", "client",    "clients",    "buyer",
+              "buyers",   "spenders",  "spender",   "shopper",    "shoppers",
+              "people",   "account",   "accounts",  "signups",    "signup",
+              "sign ups", "sign up",   "signed up", "registered", "registrations",
+              "members",  "who",       "ltv",       "clv",        "lifetime value"}));
 
   std::string metric;
 
   if (payouts && !disputes) {
     if (t.Any({"pending", "not yet paid", "not paid out", "in transit", "upcoming", "on the way",
-               "next", "scheduled", "expected", "not yet", "yet to arrive", "on its way",
-               "coming"}))
+               "waiting", "to be paid out", "awaiting", "next", "scheduled", "expected", "not yet",
+               "yet to arrive", "on its way", "coming"}))
       metric = "pending_payouts";
     else if (t.Any({"failed", "canceled", "cancelled", "bounced"}))
       metric = "failed_payouts";
     else if (t.Any({"last", "latest", "most recent", "recent", "previous"}) &&
              periods.found.empty()) {
-      metric = t.Any({"when", "what date", "which date", "what day", "which day", "date"})
+      metric = t.Any({"when", "what date", "which date", "what day", "which day", "date"}) &&
+                       !t.Any({"how much", "amount", "how big", "size", "value"})
                    ? "last_payout_date"
                    : "last_payout";
     } else if (t.Any({"largest", "biggest", "highest"}))
@@ -996,10 +1097,20 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
         t.Any({"out of stock", "sold out", "none left", "no stock", "zero stock", "unavailable",
                "stockout", "stockouts", "out-of-stock", "run out", "ran out"}))
       metric = "out_of_stock";
-    else if ((running_out_soon || t.Any({"low", "running low", "low on", "few left", "almost out",
-                                         "nearly out", "only", "left", "reorder", "restock"})) &&
+    else if ((running_out_soon ||
+              t.Any({"low", "running low", "low on", "few left", "almost out", "nearly out", "only",
+                     "left", "reorder", "restock", "restocking", "replenish", "replenishing",
+                     "reordering"})) &&
              !product && !variation) {
       metric = "low_stock";
+    } else if (how_much || t.Any({"value", "worth"}))
+      metric = "inventory_value";
+    else if (product || variation)
+      metric = "stock_level";
+    else
+      metric = "low_stock";
+    if (metric == "low_stock") {
+      // "3 or fewer" is T = 3; "fewer than 3" is T = 2 ([M-LOW-STOCK]).
       std::optional<int> th = FirstNumber(t.s, thr2);
       if (!th) th = FirstNumber(t.s, thr);
       if (th) {
@@ -1009,12 +1120,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
         if (v > 0) in.threshold = v;
       }
       if (in.threshold == 0) in.notes.push_back("low stock means 5 units or fewer");
-    } else if (how_much || t.Any({"value", "worth"}))
-      metric = "inventory_value";
-    else if (product || variation)
-      metric = "stock_level";
-    else
-      metric = "low_stock";
+    }
   } else if (coupons &&
              !t.Any({"discount total", "total discount", "total discounts", "discounts given",
                      "discount given", "how much discount", "discounts did", "discount did"})) {
@@ -1023,10 +1129,13 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       ctype = "fixed_cart";
     else if (t.Any({"fixed product", "fixed-product", "product discount"}))
       ctype = "fixed_product";
-    else if (t.Any({"percent", "percentage", "%"}) && !t.Any({"share", "of orders"}))
+    else if ((t.Any({"percent", "percentage", "%", "percent-off", "percentage-off"}) ||
+              t.Re(std::regex(" \\d+% off "))) &&
+             !t.Any({"share", "of orders"}))
       ctype = "percent";
     if (t.Any({"valid", "active", "still", "usable", "live", "available", "running", "current",
-               "currently", "can be used", "working"}) &&
+               "currently", "can be used", "working", "right now", "at the moment", "can use",
+               "can customers use", "redeemable", "in effect"}) &&
         !coupon)
       metric = "active_coupons";
     else if (t.Any({"expired", "expire", "expiring", "no longer valid"}) && !coupon)
@@ -1047,6 +1156,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       if (money_words && t.Any({"sales", "revenue", "brought", "generated", "made"}) &&
           !t.Has("discount"))
         metric = "gross_sales";
+    } else if (!coupon && !ranking && !how_many && dim.empty() &&
+               t.Any({"savings", "saved", "save", "saving", "cost", "cost us", "given away",
+                      "give away", "gave away"})) {
+      // What customers saved with coupons is the discount they were given ([M-DISCOUNTS]).
+      metric = "discount_total";
     } else if (t.Any({"orders with a coupon", "orders used a coupon", "orders that used a coupon",
                       "used a coupon", "with a coupon", "with coupons", "used coupons",
                       "using a coupon", "coupon orders"}) ||
@@ -1058,8 +1172,14 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       else
         metric = "coupon_orders";
     } else if (ranking) {
-      metric = t.Any({"discount", "gave away", "saved", "value", "amount", "money", "cost",
-                      "most expensive", "dollars"})
+      Text no_code_noun{t.s};  // "discount code" names the coupon, not the ranking figure
+      for (const char* noun : {" discount codes ", " discount code "}) {
+        for (size_t pos; (pos = no_code_noun.s.find(noun)) != std::string::npos;)
+          no_code_noun.s.replace(pos, std::string_view(noun).size(), " code ");
+      }
+      metric = no_code_noun.Any({"discount", "discounts", "gave away", "saved", "value", "amount",
+                                 "money", "cost", "most expensive", "dollars"}) &&
+                       !no_code_noun.Any({"used", "uses", "redeemed", "usage", "popular"})
                    ? "coupon_discount"
                    : "coupon_uses";
       set_rank("coupon");
@@ -1092,11 +1212,12 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     else if (t.Any({"payments received", "received payments", "payments came in",
                     "payments did we receive", "payments were received",
                     "payments have we received", "payments we received", "got paid", "paid orders",
-                    "payments did we get", "payments were made", "payments came"}) &&
+                    "were paid", "was paid", "payments did we get", "payments were made",
+                    "payments came"}) &&
              !method) {
       metric = how_much && !how_many ? "payments_received_amount" : "payments_received";
     } else if (t.Any({"failed payment", "failed payments", "payment failures", "payments failed",
-                      "declined"})) {
+                      "payment failed", "declined", "failed to pay", "payment was declined"})) {
       metric = "order_count";
       in.statuses = {"failed"};
     } else if (method && (percent_words)) {
@@ -1134,7 +1255,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     static const std::regex at_least(
         " (?:at least|minimum of|min) (\\d+) (?:times|orders|purchases) ");
     static const std::regex more_than(" (?:more than|over) (\\d+) (?:times|orders|purchases) ");
-    static const std::regex n_or_more(" (\\d+) (?:or more|plus|\\+) (?:times|orders|purchases) ");
+    static const std::regex n_or_more(
+        " (\\d+) (?:(?:or more|plus|\\+) (?:times|orders|purchases)|(?:times|orders|purchases) or "
+        "more) ");
     static const std::regex n_times(" (\\d+) (?:times|orders|purchases) ");
     if (auto v = FirstNumber(t.s, at_least))
       times = *v;
@@ -1148,7 +1271,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     if (customer && !ranking) {
       in.customer_key = customer->key;
       in.customer = customer->name;
-      if (how_many && orders_words)
+      if (how_many && (orders_words || t.Any({"how many times", "how often"})))
         metric = "order_count";
       else if (t.Any({"average", "aov", "avg"}))
         metric = "avg_order_value";
@@ -1185,7 +1308,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     } else if (t.Any({"repeat", "loyal", "come back", "came back", "returned", "ordered again",
                       "bought again", "purchased again", "second order", "more than once",
                       "repeat customers", "repeat buyers"}) &&
-               (periods.found.empty() || t.Has("repeat")) && !t.Has("returning")) {
+               (periods.found.empty() ||
+                (t.Has("repeat") && !t.Any({"came back", "come back", "returned", "ordered again",
+                                            "bought again", "purchased again"}))) &&
+               !t.Has("returning")) {
       metric = percent_words ? "repeat_rate" : "repeat_customers";
     } else if (t.Any({"returning", "existing", "came back", "come back", "bought again",
                       "ordered again", "repeat"})) {
@@ -1244,7 +1370,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                            t.Any({"products", "product", "items", "listed", "catalogue", "catalog",
                                   "listings", "skus"}) &&
                            !t.Any({"sold", "sell", "sales", "bought", "units", "orders", "ordered",
-                                   "purchased", "revenue"});
+                                   "purchased", "revenue", "buy", "buys", "purchase", "purchases"});
     if (catalog_q || (!ptype.empty() && how_many && t.Any({"products", "product"}))) {
       metric = "product_count";
       in.type = ptype;
@@ -1271,10 +1397,26 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   if (metric.empty()) {
     // Order-level metric words.
     std::string m2;
-    if (t.Any({"average order value", "aov", "average order", "average basket", "average sale",
-               "average ticket", "average transaction", "average purchase",
-               "average spend per order", "avg order", "basket value", "average order size",
-               "order value"}))
+    if (t.Any({"average order value",
+               "aov",
+               "average order",
+               "average basket",
+               "average sale",
+               "average ticket",
+               "average transaction",
+               "average purchase",
+               "average spend per order",
+               "avg order",
+               "basket value",
+               "average order size",
+               "order value",
+               "typical order",
+               "order worth",
+               "orders worth",
+               "average checkout",
+               "average cart",
+               "spend per order",
+               "per order on average"}))
       m2 = "avg_order_value";
     else if (t.Any({"items per order", "units per order", "basket size", "products per order"}))
       m2 = "avg_items_per_order";
@@ -1289,7 +1431,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                     "net of refunds", "net"}))
       m2 = "net_sales";
     else if (t.Any({"shipping", "delivery fees", "delivery charges", "postage", "shipping fees",
-                    "shipping charges"}))
+                    "shipping charges", "pay for delivery", "paid for delivery"}) ||
+             (t.Has("delivery") && (how_much || money_words) && !how_many))
       m2 = "shipping_collected";
     else if (t.Any({"tax", "taxes", "vat", "gst", "sales tax"}))
       m2 = "tax_collected";
@@ -1300,8 +1443,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                     "biggest purchase", "most expensive order", "highest value order",
                     "largest transaction", "biggest transaction"}))
       m2 = "largest_order";
-    else if (t.Any({"items", "units", "pieces", "quantity", "how many sold", "sold units",
-                    "products sold", "things"}) &&
+    else if ((t.Any({"items", "units", "pieces", "quantity", "how many sold", "sold units",
+                     "products sold", "things"}) ||
+              (how_many && t.Any({"products", "product"}) &&
+               t.Any({"buy", "bought", "purchase", "purchased", "purchases"}))) &&
              !t.Any({"revenue", "sales", "money", "value"}))
       m2 = "items_sold";
     else if (how_many && orders_words)
@@ -1355,6 +1500,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
             m2 = t.Any({"orders", "order"}) && !t.Any({"sold", "units", "items"}) ? "product_orders"
                                                                                   : "items_sold";
           if (money_words && m2 == "items_sold" && !t.Any({"units", "items sold", "quantity"}))
+            m2 = "product_revenue";
+          // Category "sales" are line totals ([M-CATEGORY]): a top-selling category is by revenue
+          // unless units are asked for.
+          if (d2 == "category" && m2 == "items_sold" &&
+              !t.Any({"units", "items", "quantity", "pieces", "items sold"}))
             m2 = "product_revenue";
         }
         if ((d2 == "day" || d2 == "month" || d2 == "week" || d2 == "weekday") &&
@@ -1433,6 +1583,16 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                      ? "change"
                      : "growth";
     if (explicit_two) in.base_period = periods.found[1].second;
+    // "growth from last year to this year": the first period named is the base.
+    if (explicit_two) {
+      const size_t p0 = periods.found[0].first, p1 = periods.found[1].first;
+      const std::string before = Trim(t.s.substr(0, p0)), between = t.s.substr(p0, p1 - p0);
+      if ((before == "from" ||
+           (before.size() >= 5 && before.compare(before.size() - 5, 5, " from") == 0)) &&
+          (between + " ").find(" to ") != std::string::npos) {
+        std::swap(in.period, in.base_period);
+      }
+    }
     if (in.period.empty()) in.period = "this_month";
     static const std::regex before_unit(" (?:the |that )?(year|month|week|day|quarter) before ");
     std::smatch bm;
@@ -1445,6 +1605,23 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                          : in.period.find("month") != std::string::npos ? "month"
                                                                         : "";
       in.base_period = ShiftBack(in.period, unit);
+    }
+    // "this year vs last year up to the same date", "this month vs last month (same days)".
+    if (t.Any({"same date", "same day", "same days", "same point", "same time", "same period",
+               "same dates", "like for like", "like-for-like", "up to the same"}) ||
+        with_periods.Any({"so far", "to date", "year to date", "month to date", "ytd", "mtd"})) {
+      if (in.period == "this_year" && in.base_period == "last_year")
+        in.base_period = "ytd_last_year";
+      if (in.period == "this_month" && in.base_period == "last_month")
+        in.base_period = "mtd_last_month";
+    }
+    if (in.base_period.empty() && t.Any({"month over month", "mom"}) && in.period == "this_month")
+      in.base_period = "last_month";
+    if (in.base_period.empty() && t.Any({"year over year", "yoy"})) {
+      if (in.period == "this_year") in.base_period = "ytd_last_year";
+      if (in.period == "this_month" || in.period == "last_month" ||
+          in.period.rfind("month:", 0) == 0)
+        in.base_period = ShiftBack(in.period, "year");
     }
     if (in.base_period.empty()) {
       in.base_period = DefaultBasePeriod(in.period);

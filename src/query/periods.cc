@@ -214,6 +214,30 @@ std::string DefaultBasePeriod(std::string_view spec) {
   if (head == "this_year") return "last_year";
   if (head == "last_year") return "years_ago:2";
   if (head == "last_days" && p.size() > 1) return "prev_days:" + std::string(p[1]);
+  // A named month, year or quarter compares with the one before it ("month-over-month growth
+  // for October" is October against September).
+  if (head == "month" && p.size() == 2) {
+    auto m = Int(p[1]);
+    if (m && *m >= 1 && *m <= 12) return "month:" + std::to_string(*m == 1 ? 12 : *m - 1);
+  }
+  if (head == "month" && p.size() == 3) {
+    auto y = Int(p[1]), m = Int(p[2]);
+    if (y && m && *m >= 1 && *m <= 12) {
+      return *m == 1 ? "month:" + std::to_string(*y - 1) + ":12"
+                     : "month:" + std::to_string(*y) + ":" + std::to_string(*m - 1);
+    }
+  }
+  if (head == "year" && p.size() == 2) {
+    auto y = Int(p[1]);
+    if (y) return "year:" + std::to_string(*y - 1);
+  }
+  if (head == "quarter" && p.size() == 3) {
+    auto y = Int(p[1]), q = Int(p[2]);
+    if (y && q && *q >= 1 && *q <= 4) {
+      return *q == 1 ? "quarter:" + std::to_string(*y - 1) + ":4"
+                     : "quarter:" + std::to_string(*y) + ":" + std::to_string(*q - 1);
+    }
+  }
   return "";
 }
 
@@ -246,6 +270,7 @@ std::string DescribePeriod(std::string_view spec, const DateRange& r) {
   if (head == "this_year") return "so far this year (" + span + ")";
   if (head == "last_year" || head == "year" || head == "years_ago")
     return "in " + std::to_string(r.start ? r.start->year : r.end.year);
+  if (head == "last_days" && p.size() > 1 && p[1] == "1") return "today (" + span + ")";
   if (head == "last_days" && p.size() > 1)
     return "in the last " + std::string(p[1]) + " days (" + span + ")";
   if (head == "black_friday") return "on Black Friday (" + span + ")";

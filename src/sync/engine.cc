@@ -334,7 +334,9 @@ class Run {
   template <typename T>
   Status WrapperList(const std::string& route, woo::Params params,
                      StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*), Progress& prog,
-                     int64_t* skipped, const std::function<Status(std::vector<T>&)>& sink);
+                     int64_t* skipped, int first_page,
+                     const std::function<Status(std::vector<T>&)>& sink);
+  StatusOr<int> LedgerFirstPage(const woo::Params& params, const std::string& after);
   template <typename T>
   StatusOr<Outcome> ReplacedWrapper(const std::string& route, const char* sort,
                                     StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*),
@@ -934,7 +936,8 @@ StatusOr<Outcome> Run::Refunds() {
 template <typename T>
 Status Run::WrapperList(const std::string& route, woo::Params params,
                         StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*), Progress& prog,
-                        int64_t* skipped, const std::function<Status(std::vector<T>&)>& sink) {
+                        int64_t* skipped, int first_page,
+                        const std::function<Status(std::vector<T>&)>& sink) {
   constexpr int kPageSize = 100;
   int64_t done = 0;
   int64_t total = -1;
@@ -944,7 +947,7 @@ Status Run::WrapperList(const std::string& route, woo::Params params,
     std::future<Status> done;
   };
   std::deque<Slot> window;
-  int next = 1;
+  int next = std::max(1, first_page);
   auto submit = [&](int page) {
     woo::Params p = params;
     p.emplace_back("page", std::to_string(page));
@@ -984,6 +987,35 @@ Status Run::WrapperList(const std::string& route, woo::Params params,
   return InternalError("the store's " + route + " list did not end");
 }
 
+// The page the incremental ledger pass starts at. WooPayments filters by `date_after`, so page 1.
+// A store that ignores the filter (one probe entry dated before it shows that) would list the whole
+// ledger again on every sync: the ledger is sorted by date ascending and only grows, so the pages
+// holding the entries already stored before the window are skipped (the window's own overlap
+// keeps the page boundary safe; upserts make re-reads harmless).
+StatusOr<int> Run::LedgerFirstPage(const woo::Params& params, const std::string& after) {
+  woo::Params probe = params;
+  probe.emplace_back("page", "1");
+  probe.emplace_back("pagesize", "1");
+  auto first = GetOne<woo::Page<woo::TransactionRecord>>(
+      "wc/v3/payments/transactions", probe,
+      [](std::string_view b) { return woo::ParseTransactions(b, nullptr); });
+  if (!first.ok()) {
+    if (woo::IsNoRoute(first.status())) return 1;
+    return first.status();
+  }
+  if (first->records.empty() || !first->records[0].date) return 1;
+  std::string date = *first->records[0].date;
+  if (date.size() > 10 && date[10] == 'T') date[10] = ' ';
+  if (date >= after) return 1;  // the filter works
+  CLEVER_ASSIGN_OR_RETURN(
+      store::ResultSet rs,
+      db_.Query("SELECT count(*) FROM payment_transactions WHERE store_id = ? AND replace(date, "
+                "'T', ' ') < ?",
+                {Value{store_}, Value{after}}));
+  const int64_t before = rs.rows.empty() ? 0 : store::AsInt(rs.rows[0][0]);
+  return static_cast<int>(std::min<int64_t>(before / 100, 1'000'000)) + 1;
+}
+
 StatusOr<Outcome> Run::Payments() {
   Outcome out;
   auto gateways = GetOne<woo::Page<woo::GatewayRecord>>(
@@ -1005,17 +1037,19 @@ StatusOr<Outcome> Run::Payments() {
     CLEVER_ASSIGN_OR_RETURN(StateRow state, ReadState("payments"));
     Cursor cur = options_.full ? Cursor{} : state.cursor;
     woo::Params params = {{"sort", "date"}, {"direction", "asc"}};
+    int first_page = 1;
     if (!cur.next_since.empty()) {
       if (auto e = IsoToEpoch(cur.next_since)) {
         std::string after = EpochToIso(*e - 86400);
         after[10] = ' ';
         params.emplace_back("date_after", after);
+        CLEVER_ASSIGN_OR_RETURN(first_page, LedgerFirstPage(params, after));
       }
     }
     Progress prog{"payments", 0, 0, 0, clock_.Monotonic()};
     int64_t skipped = 0;
     Status s = WrapperList<woo::TransactionRecord>(
-        "wc/v3/payments/transactions", params, &woo::ParseTransactions, prog, &skipped,
+        "wc/v3/payments/transactions", params, &woo::ParseTransactions, prog, &skipped, first_page,
         [&](std::vector<woo::TransactionRecord>& rows) {
           for (const auto& t : rows) {
             if (!t.date) continue;
@@ -1045,7 +1079,7 @@ StatusOr<Outcome> Run::ReplacedWrapper(const std::string& route, const char* sor
   Progress prog{what, 0, 0, 0, clock_.Monotonic()};
   int64_t skipped = 0;
   std::set<std::string> seen;
-  Status s = WrapperList<T>(route, {{"sort", sort}, {"direction", "asc"}}, parse, prog, &skipped,
+  Status s = WrapperList<T>(route, {{"sort", sort}, {"direction", "asc"}}, parse, prog, &skipped, 1,
                             [&](std::vector<T>& rows) {
                               for (const auto& r : rows) seen.insert(key(r));
                               return db_.Transaction([&] { return write(db_, store_, rows); });
@@ -1090,30 +1124,50 @@ StatusOr<Outcome> Run::Disputes() {
 
 StatusOr<Outcome> Run::Reports() {
   static const char* const kTotals[] = {"orders", "products", "customers", "coupons"};
+  // All report requests at once (each is one server-side aggregate; asked in turn they were a
+  // chain of round trips), then taken in order.
+  constexpr size_t kTotalCount = std::size(kTotals);
+  auto total_rows = std::make_shared<std::vector<std::vector<woo::ReportTotalRow>>>(kTotalCount);
+  auto sales_rows = std::make_shared<std::vector<woo::SalesReport>>(options_.report_periods.size());
+  std::vector<std::future<Status>> total_done, sales_done;
+  for (size_t i = 0; i < kTotalCount; ++i) {
+    total_done.push_back(fetcher_.Submit(std::string("wc/v3/reports/") + kTotals[i] + "/totals", {},
+                                         [total_rows, i](const woo::Response& r) -> Status {
+                                           CLEVER_ASSIGN_OR_RETURN((*total_rows)[i],
+                                                                   woo::ParseReportTotals(r.body));
+                                           return OkStatus();
+                                         }));
+  }
+  const int dp = decimals_;
+  for (size_t i = 0; i < options_.report_periods.size(); ++i) {
+    sales_done.push_back(fetcher_.Submit(
+        "wc/v3/reports/sales", {{"period", options_.report_periods[i]}},
+        [sales_rows, i, dp](const woo::Response& r) -> Status {
+          CLEVER_ASSIGN_OR_RETURN((*sales_rows)[i], woo::ParseSalesReport(r.body, dp));
+          return OkStatus();
+        }));
+  }
+  std::vector<Status> total_status, sales_status;
+  for (auto& f : total_done) total_status.push_back(f.get());
+  for (auto& f : sales_done) sales_status.push_back(f.get());
   std::vector<std::pair<std::string, std::vector<woo::ReportTotalRow>>> totals;
   int missing = 0;
-  for (const char* report : kTotals) {
-    auto rows = GetOne<std::vector<woo::ReportTotalRow>>(
-        std::string("wc/v3/reports/") + report + "/totals", {}, &woo::ParseReportTotals);
-    if (!rows.ok() && woo::IsNoRoute(rows.status())) {
+  for (size_t i = 0; i < kTotalCount; ++i) {
+    if (!total_status[i].ok() && woo::IsNoRoute(total_status[i])) {
       ++missing;
       continue;
     }
-    if (!rows.ok()) return rows.status();
-    totals.emplace_back(report, std::move(rows).value());
+    if (!total_status[i].ok()) return total_status[i];
+    totals.emplace_back(kTotals[i], std::move((*total_rows)[i]));
   }
   std::vector<std::pair<std::string, woo::SalesReport>> sales;
-  const int dp = decimals_;
-  for (const auto& period : options_.report_periods) {
-    auto s =
-        GetOne<woo::SalesReport>("wc/v3/reports/sales", {{"period", period}},
-                                 [dp](std::string_view b) { return woo::ParseSalesReport(b, dp); });
-    if (!s.ok() && woo::IsNoRoute(s.status())) {
+  for (size_t i = 0; i < options_.report_periods.size(); ++i) {
+    if (!sales_status[i].ok() && woo::IsNoRoute(sales_status[i])) {
       ++missing;
       continue;
     }
-    if (!s.ok()) return s.status();
-    sales.emplace_back(period, *s);
+    if (!sales_status[i].ok()) return sales_status[i];
+    sales.emplace_back(options_.report_periods[i], (*sales_rows)[i]);
   }
   if (totals.empty() && sales.empty() && missing > 0) return Outcome{true, ""};
   const std::string now = IsoUtc(clock_.Now());
@@ -1226,6 +1280,12 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   // leaves them marked stale (the assistant then reads the orders), never wrong.
   (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()));
   return status;
+}
+
+woo::ApiOptions SyncApiOptions() {
+  woo::ApiOptions options;
+  options.backoff.max_attempts = 1;
+  return options;
 }
 
 StatusOr<std::vector<CategoryStatus>> ReadStatus(store::Database& db, int64_t store_id) {

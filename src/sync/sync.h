@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "store/database.h"
+#include "woo/api.h"
 #include "woo/client.h"
 
 namespace clever::sync {
@@ -67,6 +68,12 @@ class SyncEngine {
   Clock& clock_;
   SyncOptions options_;
 };
+
+// Options for the woo::Api clients a sync runs on (connect::ServiceOptions::api_options): one
+// attempt per Get. The sync's fetcher is the one retry layer (jittered backoff, Retry-After, and
+// the adaptive concurrency limit, which has to see every failure); retrying inside the Api as
+// well multiplied the attempts (4 x 8) and hid throttling from the limit.
+woo::ApiOptions SyncApiOptions();
 
 // The stored state of every category (pending when never synced).
 StatusOr<std::vector<CategoryStatus>> ReadStatus(store::Database& db, int64_t store_id);

@@ -1,8 +1,10 @@
 #include "sync/writer.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 namespace clever::sync {
@@ -48,227 +50,293 @@ Value S(const std::string& s) { return Value{s}; }
 Value O(const std::optional<std::string>& s) { return s ? Value{*s} : Value{nullptr}; }
 Value O(const std::optional<int64_t>& v) { return v ? Value{*v} : Value{nullptr}; }
 
+// Appends one row's values.
+template <typename... A>
+void Row(std::vector<Value>& v, A&&... values) {
+  (v.emplace_back(std::forward<A>(values)), ...);
+}
+
 Status Exec(store::Database& db, const std::string& sql, const std::vector<Value>& params) {
   return db.Execute(sql, params).status();
+}
+
+// A multi-row INSERT (`INSERT INTO t (cols) VALUES (?,..),(?,..) <tail>`): the rows of a page go
+// in a few statements instead of one per row. Chunks are powers of two rows, so each table has at
+// most ~10 distinct statement texts and every one stays prepared in the backend's cache. Rows x
+// columns stay under 32766 placeholders (SQLite's limit; PostgreSQL allows 65535).
+class MultiInsert {
+ public:
+  MultiInsert(const char* table, const std::vector<const char*>& cols, const std::string& tail)
+      : ncols_(cols.size()) {
+    std::string head = std::string("INSERT INTO ") + table + " (";
+    std::string one = "(";
+    for (size_t i = 0; i < cols.size(); ++i) {
+      head += (i ? "," : "") + std::string(cols[i]);
+      one += i ? ",?" : "?";
+    }
+    head += ") VALUES ";
+    one += ")";
+    for (size_t rows = 1; rows <= kMaxRows && rows * ncols_ <= kMaxParams; rows *= 2) {
+      std::string sql = head;
+      sql.reserve(head.size() + rows * (one.size() + 1) + tail.size() + 1);
+      for (size_t r = 0; r < rows; ++r) sql += (r ? "," : "") + one;
+      if (!tail.empty()) sql += " " + tail;
+      sql_.push_back(std::move(sql));
+    }
+  }
+  [[nodiscard]] size_t columns() const { return ncols_; }
+  // `values` holds whole rows (a multiple of columns()); consumed. Rows go in order, so with
+  // "ON CONFLICT DO NOTHING" the first of two equal keys wins, as with one row per statement.
+  Status Run(store::Database& db, std::vector<Value>& values) const {
+    const size_t rows = values.size() / ncols_;
+    size_t done = 0;
+    std::vector<Value> chunk;
+    while (done < rows) {
+      size_t k = sql_.size() - 1;
+      while ((size_t{1} << k) > rows - done) --k;
+      const size_t n = size_t{1} << k;
+      auto first = values.begin() + static_cast<std::ptrdiff_t>(done * ncols_);
+      chunk.assign(std::make_move_iterator(first),
+                   std::make_move_iterator(first + static_cast<std::ptrdiff_t>(n * ncols_)));
+      CLEVER_RETURN_IF_ERROR(Exec(db, sql_[k], chunk));
+      done += n;
+    }
+    values.clear();
+    return OkStatus();
+  }
+
+ private:
+  static constexpr size_t kMaxRows = 256;
+  static constexpr size_t kMaxParams = 32766;
+  size_t ncols_;
+  std::vector<std::string> sql_;  // sql_[k]: 2^k rows
+};
+
+// `DELETE FROM t WHERE store_id = ? AND col IN (?, ...)`, chunked like MultiInsert.
+class DeleteIn {
+ public:
+  DeleteIn(const char* table, const char* column) {
+    const std::string head =
+        std::string("DELETE FROM ") + table + " WHERE store_id = ? AND " + column + " IN (";
+    for (size_t n = 1; n <= kMaxIds; n *= 2) {
+      std::string sql = head;
+      for (size_t i = 0; i < n; ++i) sql += i ? ",?" : "?";
+      sql_.push_back(sql + ")");
+    }
+  }
+  Status Run(store::Database& db, int64_t store, const std::vector<int64_t>& ids) const {
+    size_t done = 0;
+    std::vector<Value> params;
+    while (done < ids.size()) {
+      size_t k = sql_.size() - 1;
+      while ((size_t{1} << k) > ids.size() - done) --k;
+      const size_t n = size_t{1} << k;
+      params.clear();
+      params.reserve(n + 1);
+      params.emplace_back(store);
+      for (size_t i = done; i < done + n; ++i) params.emplace_back(ids[i]);
+      CLEVER_RETURN_IF_ERROR(Exec(db, sql_[k], params));
+      done += n;
+    }
+    return OkStatus();
+  }
+
+ private:
+  static constexpr size_t kMaxIds = 512;
+  std::vector<std::string> sql_;
+};
+
+std::string UpsertTail(const std::vector<const char*>& key, const std::vector<const char*>& cols) {
+  std::string full = UpsertSql("t", key, cols);
+  return full.substr(full.find("ON CONFLICT"));
+}
+
+// Indices of `rows` to write as parent rows: the last occurrence of each key (a broken store can
+// list an entry twice; a multi-row upsert must not touch one row twice, and one row per statement
+// kept the last), in first-seen order.
+template <typename T, typename KeyFn>
+std::vector<size_t> LastOfEachKey(const std::vector<T>& rows, KeyFn key) {
+  std::vector<size_t> out;
+  out.reserve(rows.size());
+  std::unordered_map<decltype(key(rows[0])), size_t> slot;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto [it, fresh] = slot.emplace(key(rows[i]), out.size());
+    if (fresh) {
+      out.push_back(i);
+    } else {
+      out[it->second] = i;
+    }
+  }
+  return out;
 }
 
 }  // namespace
 
 Status WriteCustomers(store::Database& db, int64_t store,
                       const std::vector<woo::CustomerRecord>& rows) {
-  static const std::string sql =
-      UpsertSql("customers", {"store_id", "id"}, {"store_id",           "id",
-                                                  "date_created",       "date_created_gmt",
-                                                  "date_modified_gmt",  "role",
-                                                  "is_paying_customer", "first_name",
-                                                  "last_name",          "email",
-                                                  "billing_first_name", "billing_last_name",
-                                                  "billing_company",    "billing_email",
-                                                  "billing_phone",      "billing_city",
-                                                  "billing_state",      "billing_postcode",
-                                                  "billing_country",    "shipping_city",
-                                                  "shipping_state",     "shipping_postcode",
-                                                  "shipping_country"});
-  for (const auto& c : rows) {
-    CLEVER_RETURN_IF_ERROR(Exec(db, sql,
-                                {I(store),
-                                 I(c.id),
-                                 O(c.date_created),
-                                 O(c.date_created_gmt),
-                                 O(c.date_modified_gmt),
-                                 S(c.role),
-                                 B(c.is_paying_customer),
-                                 S(c.first_name),
-                                 S(c.last_name),
-                                 S(c.email),
-                                 S(c.billing_first_name),
-                                 S(c.billing_last_name),
-                                 S(c.billing_company),
-                                 S(c.billing_email),
-                                 S(c.billing_phone),
-                                 S(c.billing_city),
-                                 S(c.billing_state),
-                                 S(c.billing_postcode),
-                                 S(c.billing_country),
-                                 S(c.shipping_city),
-                                 S(c.shipping_state),
-                                 S(c.shipping_postcode),
-                                 S(c.shipping_country)}));
+  static const std::vector<const char*> cols = {"store_id",           "id",
+                                                "date_created",       "date_created_gmt",
+                                                "date_modified_gmt",  "role",
+                                                "is_paying_customer", "first_name",
+                                                "last_name",          "email",
+                                                "billing_first_name", "billing_last_name",
+                                                "billing_company",    "billing_email",
+                                                "billing_phone",      "billing_city",
+                                                "billing_state",      "billing_postcode",
+                                                "billing_country",    "shipping_city",
+                                                "shipping_state",     "shipping_postcode",
+                                                "shipping_country"};
+  static const MultiInsert insert("customers", cols, UpsertTail({"store_id", "id"}, cols));
+  std::vector<Value> v;
+  v.reserve(rows.size() * cols.size());
+  for (size_t i : LastOfEachKey(rows, [](const woo::CustomerRecord& c) { return c.id; })) {
+    const auto& c = rows[i];
+    Row(v, I(store), I(c.id), O(c.date_created), O(c.date_created_gmt), O(c.date_modified_gmt),
+        S(c.role), B(c.is_paying_customer), S(c.first_name), S(c.last_name), S(c.email),
+        S(c.billing_first_name), S(c.billing_last_name), S(c.billing_company), S(c.billing_email),
+        S(c.billing_phone), S(c.billing_city), S(c.billing_state), S(c.billing_postcode),
+        S(c.billing_country), S(c.shipping_city), S(c.shipping_state), S(c.shipping_postcode),
+        S(c.shipping_country));
   }
-  return OkStatus();
+  return insert.Run(db, v);
 }
 
 namespace {
-Status DeleteOrderChildren(store::Database& db, int64_t store, int64_t order_id) {
-  static const char* const kTables[] = {"order_line_items", "order_tax_lines",
-                                        "order_shipping_lines", "order_fee_lines",
-                                        "order_coupon_lines"};
-  for (const char* t : kTables) {
-    CLEVER_RETURN_IF_ERROR(
-        Exec(db, std::string("DELETE FROM ") + t + " WHERE store_id = ? AND order_id = ?",
-             {I(store), I(order_id)}));
-  }
-  return OkStatus();
-}
-// Deletes the children of many orders with one statement per table (ids inlined: integers).
-Status DeleteOrderChildrenBatch(store::Database& db, int64_t store,
-                                const std::vector<woo::OrderRecord>& rows) {
-  static const char* const kTables[] = {"order_line_items", "order_tax_lines",
-                                        "order_shipping_lines", "order_fee_lines",
-                                        "order_coupon_lines"};
-  for (size_t i = 0; i < rows.size(); i += 200) {
-    std::string in;
-    for (size_t j = i; j < std::min(rows.size(), i + 200); ++j) {
-      in += (in.empty() ? "" : ",") + std::to_string(rows[j].id);
-    }
-    for (const char* t : kTables) {
-      CLEVER_RETURN_IF_ERROR(Exec(
-          db, std::string("DELETE FROM ") + t + " WHERE store_id = ? AND order_id IN (" + in + ")",
-          {I(store)}));
-    }
-  }
+// Deletes the children of many orders, a few statements per table.
+Status DeleteOrderChildren(store::Database& db, int64_t store, const std::vector<int64_t>& ids) {
+  static const DeleteIn deletes[] = {{"order_line_items", "order_id"},
+                                     {"order_tax_lines", "order_id"},
+                                     {"order_shipping_lines", "order_id"},
+                                     {"order_fee_lines", "order_id"},
+                                     {"order_coupon_lines", "order_id"}};
+  for (const auto& d : deletes) CLEVER_RETURN_IF_ERROR(d.Run(db, store, ids));
   return OkStatus();
 }
 }  // namespace
 
 Status WriteOrders(store::Database& db, int64_t store, const std::vector<woo::OrderRecord>& rows) {
-  static const std::string sql = UpsertSql("orders", {"store_id", "id"},
-                                           {"store_id",
-                                            "id",
-                                            "parent_id",
-                                            "number",
-                                            "status",
-                                            "currency",
-                                            "created_via",
-                                            "date_created",
-                                            "date_created_gmt",
-                                            "date_modified",
-                                            "date_modified_gmt",
-                                            "date_paid",
-                                            "date_paid_gmt",
-                                            "date_completed",
-                                            "date_completed_gmt",
-                                            "customer_id",
-                                            "prices_include_tax",
-                                            "discount_total_minor",
-                                            "discount_tax_minor",
-                                            "shipping_total_minor",
-                                            "shipping_tax_minor",
-                                            "cart_tax_minor",
-                                            "total_minor",
-                                            "total_tax_minor",
-                                            "payment_method",
-                                            "payment_method_title",
-                                            "transaction_id",
-                                            "billing_first_name",
-                                            "billing_last_name",
-                                            "billing_company",
-                                            "billing_email",
-                                            "billing_phone",
-                                            "billing_city",
-                                            "billing_state",
-                                            "billing_postcode",
-                                            "billing_country",
-                                            "shipping_city",
-                                            "shipping_state",
-                                            "shipping_postcode",
-                                            "shipping_country",
-                                            "refund_count"});
-  static const std::string li_sql =
-      InsertSql("order_line_items",
-                {"store_id", "order_id", "id", "product_id", "variation_id", "name", "parent_name",
-                 "sku", "quantity", "subtotal_minor", "total_minor", "total_tax_minor"});
-  static const std::string tax_sql =
-      InsertSql("order_tax_lines", {"store_id", "order_id", "id", "rate_code", "label",
-                                    "tax_total_minor", "shipping_tax_total_minor"});
-  static const std::string ship_sql =
-      InsertSql("order_shipping_lines", {"store_id", "order_id", "id", "method_id", "method_title",
-                                         "total_minor", "total_tax_minor"});
-  static const std::string fee_sql = InsertSql(
-      "order_fee_lines", {"store_id", "order_id", "id", "name", "total_minor", "total_tax_minor"});
-  static const std::string coupon_sql =
-      InsertSql("order_coupon_lines", {"store_id", "order_id", "id", "code", "discount_minor",
-                                       "discount_tax_minor", "discount_type"});
+  static const std::vector<const char*> cols = {"store_id",
+                                                "id",
+                                                "parent_id",
+                                                "number",
+                                                "status",
+                                                "currency",
+                                                "created_via",
+                                                "date_created",
+                                                "date_created_gmt",
+                                                "date_modified",
+                                                "date_modified_gmt",
+                                                "date_paid",
+                                                "date_paid_gmt",
+                                                "date_completed",
+                                                "date_completed_gmt",
+                                                "customer_id",
+                                                "prices_include_tax",
+                                                "discount_total_minor",
+                                                "discount_tax_minor",
+                                                "shipping_total_minor",
+                                                "shipping_tax_minor",
+                                                "cart_tax_minor",
+                                                "total_minor",
+                                                "total_tax_minor",
+                                                "payment_method",
+                                                "payment_method_title",
+                                                "transaction_id",
+                                                "billing_first_name",
+                                                "billing_last_name",
+                                                "billing_company",
+                                                "billing_email",
+                                                "billing_phone",
+                                                "billing_city",
+                                                "billing_state",
+                                                "billing_postcode",
+                                                "billing_country",
+                                                "shipping_city",
+                                                "shipping_state",
+                                                "shipping_postcode",
+                                                "shipping_country",
+                                                "refund_count"};
+  static const MultiInsert orders("orders", cols, UpsertTail({"store_id", "id"}, cols));
   // Duplicate child ids inside one order (a hostile or broken store) would violate the key:
-  // "INSERT ... ON CONFLICT DO NOTHING" keeps the first.
-  static const std::string li_ins = li_sql + " ON CONFLICT DO NOTHING";
-  static const std::string tax_ins = tax_sql + " ON CONFLICT DO NOTHING";
-  static const std::string ship_ins = ship_sql + " ON CONFLICT DO NOTHING";
-  static const std::string fee_ins = fee_sql + " ON CONFLICT DO NOTHING";
-  static const std::string coupon_ins = coupon_sql + " ON CONFLICT DO NOTHING";
-  CLEVER_RETURN_IF_ERROR(DeleteOrderChildrenBatch(db, store, rows));
+  // "ON CONFLICT DO NOTHING" keeps the first.
+  static const MultiInsert line_items(
+      "order_line_items",
+      {"store_id", "order_id", "id", "product_id", "variation_id", "name", "parent_name", "sku",
+       "quantity", "subtotal_minor", "total_minor", "total_tax_minor"},
+      "ON CONFLICT DO NOTHING");
+  static const MultiInsert tax_lines("order_tax_lines",
+                                     {"store_id", "order_id", "id", "rate_code", "label",
+                                      "tax_total_minor", "shipping_tax_total_minor"},
+                                     "ON CONFLICT DO NOTHING");
+  static const MultiInsert shipping_lines(
+      "order_shipping_lines",
+      {"store_id", "order_id", "id", "method_id", "method_title", "total_minor", "total_tax_minor"},
+      "ON CONFLICT DO NOTHING");
+  static const MultiInsert fee_lines(
+      "order_fee_lines", {"store_id", "order_id", "id", "name", "total_minor", "total_tax_minor"},
+      "ON CONFLICT DO NOTHING");
+  static const MultiInsert coupon_lines("order_coupon_lines",
+                                        {"store_id", "order_id", "id", "code", "discount_minor",
+                                         "discount_tax_minor", "discount_type"},
+                                        "ON CONFLICT DO NOTHING");
+  if (rows.empty()) return OkStatus();
+  std::vector<int64_t> ids;
+  ids.reserve(rows.size());
+  for (const auto& o : rows) ids.push_back(o.id);
+  CLEVER_RETURN_IF_ERROR(DeleteOrderChildren(db, store, ids));
+  std::vector<Value> v;
+  v.reserve(rows.size() * cols.size());
+  for (size_t i : LastOfEachKey(rows, [](const woo::OrderRecord& o) { return o.id; })) {
+    const auto& o = rows[i];
+    Row(v, I(store), I(o.id), I(o.parent_id), S(o.number), S(o.status), S(o.currency),
+        S(o.created_via), S(o.date_created), O(o.date_created_gmt), O(o.date_modified),
+        O(o.date_modified_gmt), O(o.date_paid), O(o.date_paid_gmt), O(o.date_completed),
+        O(o.date_completed_gmt), I(o.customer_id), B(o.prices_include_tax),
+        I(o.discount_total_minor), I(o.discount_tax_minor), I(o.shipping_total_minor),
+        I(o.shipping_tax_minor), I(o.cart_tax_minor), I(o.total_minor), I(o.total_tax_minor),
+        S(o.payment_method), S(o.payment_method_title), S(o.transaction_id),
+        S(o.billing_first_name), S(o.billing_last_name), S(o.billing_company), S(o.billing_email),
+        S(o.billing_phone), S(o.billing_city), S(o.billing_state), S(o.billing_postcode),
+        S(o.billing_country), S(o.shipping_city), S(o.shipping_state), S(o.shipping_postcode),
+        S(o.shipping_country), I(o.refund_count));
+  }
+  CLEVER_RETURN_IF_ERROR(orders.Run(db, v));
+  // Children in list order (of every occurrence of an order, as one row per statement did).
   for (const auto& o : rows) {
-    CLEVER_RETURN_IF_ERROR(Exec(db, sql,
-                                {I(store),
-                                 I(o.id),
-                                 I(o.parent_id),
-                                 S(o.number),
-                                 S(o.status),
-                                 S(o.currency),
-                                 S(o.created_via),
-                                 S(o.date_created),
-                                 O(o.date_created_gmt),
-                                 O(o.date_modified),
-                                 O(o.date_modified_gmt),
-                                 O(o.date_paid),
-                                 O(o.date_paid_gmt),
-                                 O(o.date_completed),
-                                 O(o.date_completed_gmt),
-                                 I(o.customer_id),
-                                 B(o.prices_include_tax),
-                                 I(o.discount_total_minor),
-                                 I(o.discount_tax_minor),
-                                 I(o.shipping_total_minor),
-                                 I(o.shipping_tax_minor),
-                                 I(o.cart_tax_minor),
-                                 I(o.total_minor),
-                                 I(o.total_tax_minor),
-                                 S(o.payment_method),
-                                 S(o.payment_method_title),
-                                 S(o.transaction_id),
-                                 S(o.billing_first_name),
-                                 S(o.billing_last_name),
-                                 S(o.billing_company),
-                                 S(o.billing_email),
-                                 S(o.billing_phone),
-                                 S(o.billing_city),
-                                 S(o.billing_state),
-                                 S(o.billing_postcode),
-                                 S(o.billing_country),
-                                 S(o.shipping_city),
-                                 S(o.shipping_state),
-                                 S(o.shipping_postcode),
-                                 S(o.shipping_country),
-                                 I(o.refund_count)}));
     for (const auto& li : o.line_items) {
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, li_ins,
-               {I(store), I(o.id), I(li.id), I(li.product_id), I(li.variation_id), S(li.name),
-                S(li.parent_name), S(li.sku), I(li.quantity), I(li.subtotal_minor),
-                I(li.total_minor), I(li.total_tax_minor)}));
-    }
-    for (const auto& t : o.tax_lines) {
-      CLEVER_RETURN_IF_ERROR(Exec(db, tax_ins,
-                                  {I(store), I(o.id), I(t.id), S(t.rate_code), S(t.label),
-                                   I(t.tax_total_minor), I(t.shipping_tax_total_minor)}));
-    }
-    for (const auto& s : o.shipping_lines) {
-      CLEVER_RETURN_IF_ERROR(Exec(db, ship_ins,
-                                  {I(store), I(o.id), I(s.id), S(s.method_id), S(s.method_title),
-                                   I(s.total_minor), I(s.total_tax_minor)}));
-    }
-    for (const auto& f : o.fee_lines) {
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, fee_ins,
-               {I(store), I(o.id), I(f.id), S(f.name), I(f.total_minor), I(f.total_tax_minor)}));
-    }
-    for (const auto& c : o.coupon_lines) {
-      CLEVER_RETURN_IF_ERROR(Exec(db, coupon_ins,
-                                  {I(store), I(o.id), I(c.id), S(c.code), I(c.discount_minor),
-                                   I(c.discount_tax_minor), S(c.discount_type)}));
+      Row(v, I(store), I(o.id), I(li.id), I(li.product_id), I(li.variation_id), S(li.name),
+          S(li.parent_name), S(li.sku), I(li.quantity), I(li.subtotal_minor), I(li.total_minor),
+          I(li.total_tax_minor));
     }
   }
-  return OkStatus();
+  CLEVER_RETURN_IF_ERROR(line_items.Run(db, v));
+  for (const auto& o : rows) {
+    for (const auto& t : o.tax_lines) {
+      Row(v, I(store), I(o.id), I(t.id), S(t.rate_code), S(t.label), I(t.tax_total_minor),
+          I(t.shipping_tax_total_minor));
+    }
+  }
+  CLEVER_RETURN_IF_ERROR(tax_lines.Run(db, v));
+  for (const auto& o : rows) {
+    for (const auto& s : o.shipping_lines) {
+      Row(v, I(store), I(o.id), I(s.id), S(s.method_id), S(s.method_title), I(s.total_minor),
+          I(s.total_tax_minor));
+    }
+  }
+  CLEVER_RETURN_IF_ERROR(shipping_lines.Run(db, v));
+  for (const auto& o : rows) {
+    for (const auto& f : o.fee_lines) {
+      Row(v, I(store), I(o.id), I(f.id), S(f.name), I(f.total_minor), I(f.total_tax_minor));
+    }
+  }
+  CLEVER_RETURN_IF_ERROR(fee_lines.Run(db, v));
+  for (const auto& o : rows) {
+    for (const auto& c : o.coupon_lines) {
+      Row(v, I(store), I(o.id), I(c.id), S(c.code), I(c.discount_minor), I(c.discount_tax_minor),
+          S(c.discount_type));
+    }
+  }
+  return coupon_lines.Run(db, v);
 }
 
 Status WriteProducts(store::Database& db, int64_t store,
@@ -378,50 +446,74 @@ Status ReplaceCategories(store::Database& db, int64_t store,
 
 Status WriteCoupons(store::Database& db, int64_t store,
                     const std::vector<woo::CouponRecord>& rows) {
-  static const std::string sql =
-      UpsertSql("coupons", {"store_id", "id"},
-                {"store_id", "id", "code", "status", "discount_type", "amount", "usage_count",
-                 "usage_limit", "usage_limit_per_user", "date_expires", "date_expires_gmt",
-                 "free_shipping", "minimum_amount_minor", "maximum_amount_minor", "individual_use",
-                 "exclude_sale_items", "date_created", "date_created_gmt", "date_modified_gmt"});
-  for (const auto& c : rows) {
-    CLEVER_RETURN_IF_ERROR(
-        Exec(db, sql,
-             {I(store), I(c.id), S(c.code), S(c.status), S(c.discount_type), S(c.amount),
-              I(c.usage_count), O(c.usage_limit), O(c.usage_limit_per_user), O(c.date_expires),
-              O(c.date_expires_gmt), B(c.free_shipping), O(c.minimum_amount_minor),
-              O(c.maximum_amount_minor), B(c.individual_use), B(c.exclude_sale_items),
-              O(c.date_created), O(c.date_created_gmt), O(c.date_modified_gmt)}));
+  static const std::vector<const char*> cols = {"store_id",
+                                                "id",
+                                                "code",
+                                                "status",
+                                                "discount_type",
+                                                "amount",
+                                                "usage_count",
+                                                "usage_limit",
+                                                "usage_limit_per_user",
+                                                "date_expires",
+                                                "date_expires_gmt",
+                                                "free_shipping",
+                                                "minimum_amount_minor",
+                                                "maximum_amount_minor",
+                                                "individual_use",
+                                                "exclude_sale_items",
+                                                "date_created",
+                                                "date_created_gmt",
+                                                "date_modified_gmt"};
+  static const MultiInsert insert("coupons", cols, UpsertTail({"store_id", "id"}, cols));
+  std::vector<Value> v;
+  v.reserve(rows.size() * cols.size());
+  for (size_t i : LastOfEachKey(rows, [](const woo::CouponRecord& c) { return c.id; })) {
+    const auto& c = rows[i];
+    Row(v, I(store), I(c.id), S(c.code), S(c.status), S(c.discount_type), S(c.amount),
+        I(c.usage_count), O(c.usage_limit), O(c.usage_limit_per_user), O(c.date_expires),
+        O(c.date_expires_gmt), B(c.free_shipping), O(c.minimum_amount_minor),
+        O(c.maximum_amount_minor), B(c.individual_use), B(c.exclude_sale_items), O(c.date_created),
+        O(c.date_created_gmt), O(c.date_modified_gmt));
   }
-  return OkStatus();
+  return insert.Run(db, v);
 }
 
 Status WriteRefunds(store::Database& db, int64_t store,
                     const std::vector<woo::RefundRecord>& rows) {
-  static const std::string sql =
-      UpsertSql("refunds", {"store_id", "id"},
-                {"store_id", "id", "order_id", "date_created", "date_created_gmt", "amount_minor",
-                 "reason", "refunded_payment"});
-  static const std::string li_sql =
-      InsertSql("refund_line_items", {"store_id", "refund_id", "id", "product_id", "variation_id",
-                                      "quantity", "total_minor", "total_tax_minor"}) +
-      " ON CONFLICT DO NOTHING";
-  for (const auto& r : rows) {
-    CLEVER_RETURN_IF_ERROR(
-        Exec(db, sql,
-             {I(store), I(r.id), I(r.order_id), S(r.date_created), O(r.date_created_gmt),
-              I(r.amount_minor), S(r.reason), B(r.refunded_payment)}));
-    CLEVER_RETURN_IF_ERROR(
-        Exec(db, "DELETE FROM refund_line_items WHERE store_id = ? AND refund_id = ?",
-             {I(store), I(r.id)}));
+  static const std::vector<const char*> cols = {
+      "store_id",         "id",           "order_id", "date_created",
+      "date_created_gmt", "amount_minor", "reason",   "refunded_payment"};
+  static const MultiInsert refunds("refunds", cols, UpsertTail({"store_id", "id"}, cols));
+  static const MultiInsert line_items("refund_line_items",
+                                      {"store_id", "refund_id", "id", "product_id", "variation_id",
+                                       "quantity", "total_minor", "total_tax_minor"},
+                                      "ON CONFLICT DO NOTHING");
+  static const DeleteIn delete_lines("refund_line_items", "refund_id");
+  if (rows.empty()) return OkStatus();
+  std::vector<Value> v;
+  v.reserve(rows.size() * cols.size());
+  // Each refund's lines are replaced with those of its last listing (as one refund at a time did).
+  const std::vector<size_t> keep =
+      LastOfEachKey(rows, [](const woo::RefundRecord& r) { return r.id; });
+  for (size_t i : keep) {
+    const auto& r = rows[i];
+    Row(v, I(store), I(r.id), I(r.order_id), S(r.date_created), O(r.date_created_gmt),
+        I(r.amount_minor), S(r.reason), B(r.refunded_payment));
+  }
+  CLEVER_RETURN_IF_ERROR(refunds.Run(db, v));
+  std::vector<int64_t> ids;
+  ids.reserve(keep.size());
+  for (size_t i : keep) ids.push_back(rows[i].id);
+  CLEVER_RETURN_IF_ERROR(delete_lines.Run(db, store, ids));
+  for (size_t i : keep) {
+    const auto& r = rows[i];
     for (const auto& li : r.line_items) {
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, li_sql,
-               {I(store), I(r.id), I(li.id), I(li.product_id), I(li.variation_id), I(li.quantity),
-                I(li.total_minor), I(li.total_tax_minor)}));
+      Row(v, I(store), I(r.id), I(li.id), I(li.product_id), I(li.variation_id), I(li.quantity),
+          I(li.total_minor), I(li.total_tax_minor));
     }
   }
-  return OkStatus();
+  return line_items.Run(db, v);
 }
 
 Status ReplaceGateways(store::Database& db, int64_t store,
@@ -438,19 +530,22 @@ Status ReplaceGateways(store::Database& db, int64_t store,
 
 Status WriteTransactions(store::Database& db, int64_t store,
                          const std::vector<woo::TransactionRecord>& rows) {
-  static const std::string sql =
-      UpsertSql("payment_transactions", {"store_id", "transaction_id"},
-                {"store_id", "transaction_id", "date", "type", "channel", "source", "amount_minor",
-                 "fees_minor", "net_minor", "currency", "order_id", "deposit_id", "deposit_status",
-                 "available_on", "risk_level"});
-  for (const auto& t : rows) {
-    CLEVER_RETURN_IF_ERROR(
-        Exec(db, sql,
-             {I(store), S(t.transaction_id), O(t.date), S(t.type), S(t.channel), S(t.source),
-              I(t.amount_minor), I(t.fees_minor), I(t.net_minor), S(t.currency), I(t.order_id),
-              S(t.deposit_id), S(t.deposit_status), O(t.available_on), O(t.risk_level)}));
+  static const std::vector<const char*> cols = {
+      "store_id", "transaction_id", "date",           "type",         "channel",
+      "source",   "amount_minor",   "fees_minor",     "net_minor",    "currency",
+      "order_id", "deposit_id",     "deposit_status", "available_on", "risk_level"};
+  static const MultiInsert insert("payment_transactions", cols,
+                                  UpsertTail({"store_id", "transaction_id"}, cols));
+  std::vector<Value> v;
+  v.reserve(rows.size() * cols.size());
+  for (size_t i :
+       LastOfEachKey(rows, [](const woo::TransactionRecord& t) { return t.transaction_id; })) {
+    const auto& t = rows[i];
+    Row(v, I(store), S(t.transaction_id), O(t.date), S(t.type), S(t.channel), S(t.source),
+        I(t.amount_minor), I(t.fees_minor), I(t.net_minor), S(t.currency), I(t.order_id),
+        S(t.deposit_id), S(t.deposit_status), O(t.available_on), O(t.risk_level));
   }
-  return OkStatus();
+  return insert.Run(db, v);
 }
 
 Status WritePayouts(store::Database& db, int64_t store,
@@ -511,15 +606,23 @@ Status WriteSalesReport(store::Database& db, int64_t store, const std::string& p
 
 Status DeleteByIds(store::Database& db, int64_t store, const std::string& family,
                    const std::vector<int64_t>& ids) {
-  for (int64_t id : ids) {
-    if (family == "customers") {
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, "DELETE FROM customers WHERE store_id = ? AND id = ?", {I(store), I(id)}));
-    } else if (family == "orders") {
-      CLEVER_RETURN_IF_ERROR(DeleteOrderChildren(db, store, id));
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, "DELETE FROM orders WHERE store_id = ? AND id = ?", {I(store), I(id)}));
-    } else if (family == "products") {
+  static const DeleteIn customers("customers", "id");
+  static const DeleteIn orders("orders", "id");
+  static const DeleteIn products("products", "id");
+  static const DeleteIn product_categories("product_categories", "product_id");
+  static const DeleteIn product_tags("product_tags", "product_id");
+  static const DeleteIn variations("variations", "id");
+  static const DeleteIn variation_attributes("variation_attributes", "variation_id");
+  static const DeleteIn coupons("coupons", "id");
+  static const DeleteIn refunds("refunds", "id");
+  static const DeleteIn refund_line_items("refund_line_items", "refund_id");
+  if (family == "customers") return customers.Run(db, store, ids);
+  if (family == "orders") {
+    CLEVER_RETURN_IF_ERROR(DeleteOrderChildren(db, store, ids));
+    return orders.Run(db, store, ids);
+  }
+  if (family == "products") {
+    for (int64_t id : ids) {
       CLEVER_RETURN_IF_ERROR(Exec(db,
                                   "DELETE FROM variation_attributes WHERE store_id = ? AND "
                                   "variation_id IN (SELECT id FROM variations WHERE store_id = ? "
@@ -527,33 +630,21 @@ Status DeleteByIds(store::Database& db, int64_t store, const std::string& family
                                   {I(store), I(store), I(id)}));
       CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM variations WHERE store_id = ? AND parent_id = ?",
                                   {I(store), I(id)}));
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, "DELETE FROM product_categories WHERE store_id = ? AND product_id = ?",
-               {I(store), I(id)}));
-      CLEVER_RETURN_IF_ERROR(Exec(
-          db, "DELETE FROM product_tags WHERE store_id = ? AND product_id = ?", {I(store), I(id)}));
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, "DELETE FROM products WHERE store_id = ? AND id = ?", {I(store), I(id)}));
-    } else if (family == "variations") {
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, "DELETE FROM variation_attributes WHERE store_id = ? AND variation_id = ?",
-               {I(store), I(id)}));
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, "DELETE FROM variations WHERE store_id = ? AND id = ?", {I(store), I(id)}));
-    } else if (family == "coupons") {
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, "DELETE FROM coupons WHERE store_id = ? AND id = ?", {I(store), I(id)}));
-    } else if (family == "refunds") {
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, "DELETE FROM refund_line_items WHERE store_id = ? AND refund_id = ?",
-               {I(store), I(id)}));
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, "DELETE FROM refunds WHERE store_id = ? AND id = ?", {I(store), I(id)}));
-    } else {
-      return InternalError("unknown record family " + family);
     }
+    CLEVER_RETURN_IF_ERROR(product_categories.Run(db, store, ids));
+    CLEVER_RETURN_IF_ERROR(product_tags.Run(db, store, ids));
+    return products.Run(db, store, ids);
   }
-  return OkStatus();
+  if (family == "variations") {
+    CLEVER_RETURN_IF_ERROR(variation_attributes.Run(db, store, ids));
+    return variations.Run(db, store, ids);
+  }
+  if (family == "coupons") return coupons.Run(db, store, ids);
+  if (family == "refunds") {
+    CLEVER_RETURN_IF_ERROR(refund_line_items.Run(db, store, ids));
+    return refunds.Run(db, store, ids);
+  }
+  return InternalError("unknown record family " + family);
 }
 
 StatusOr<std::vector<int64_t>> StoredIds(store::Database& db, int64_t store,
