@@ -28,6 +28,7 @@
 #include "query/sql.h"
 #include "query/store_names.h"
 #include "store/database.h"
+#include "store/derived.h"
 #include "store/schema.h"
 
 namespace {
@@ -333,6 +334,19 @@ int main(int argc, char** argv) {
     std::cout << "generated " << n << " orders in "
               << Ms(std::chrono::steady_clock::now() - t0) / 1000 << " s\n";
   }
+  {
+    // What a sync does after writing the orders: rebuild the derived tables (store/derived.h).
+    auto derived = clever::store::ReadDerived(**db, 1);
+    if (!derived.ok() || !derived->fresh) {
+      auto t0 = std::chrono::steady_clock::now();
+      if (auto st = clever::store::RefreshDerived(**db, 1); !st.ok()) {
+        std::cerr << "derived tables: " << st << "\n";
+        return 1;
+      }
+      std::cout << "derived tables rebuilt in " << Ms(std::chrono::steady_clock::now() - t0)
+                << " ms\n";
+    }
+  }
   std::ifstream in(questions);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -364,9 +378,13 @@ int main(int argc, char** argv) {
     if (intent.out_of_scope.empty() && !intent.metric.empty()) {
       auto plan = clever::query::Bind(intent, kAsOf);
       if (plan.ok()) {
-        clever::query::StoreFacts f;
-        f.store_id = 1;
-        f.tz = clever::StoreTimeZone::FromIndex("America/New_York", -5);
+        // The facts the assistant uses (time zone, derived tables' state).
+        auto facts = assistant.LoadFacts(1);
+        if (!facts.ok()) {
+          std::cerr << facts.status() << "\n";
+          return 1;
+        }
+        const clever::query::StoreFacts& f = *facts;
         std::vector<clever::query::DateRange> ranges = {plan->range};
         if (!plan->base_period.empty()) ranges.push_back(plan->base_range);
         for (int r = 0; r < runs + 1; ++r) {

@@ -303,7 +303,8 @@ class AskAdapter : public server::AskPort {
   AskAdapter(server::DatabasePool& pool, Clock& clock) : pool_(pool), clock_(clock) {}
   StatusOr<server::AskOutput> Ask(const server::AskInput& in) override {
     CLEVER_ASSIGN_OR_RETURN(auto lease, pool_.Acquire());
-    query::Assistant assistant(*lease, query::AssistantOptions{.clock = &clock_});
+    query::Assistant assistant(*lease,
+                               query::AssistantOptions{.clock = &clock_, .names_cache = &names_});
     query::AskRequest request;
     request.question = in.question;
     request.store_ids = in.store_ids;
@@ -315,6 +316,7 @@ class AskAdapter : public server::AskPort {
  private:
   server::DatabasePool& pool_;
   Clock& clock_;
+  query::StoreNamesCache names_;  // shared by every request's Assistant
 };
 
 // ---------------------------------------------------------------------------- helpers

@@ -12,6 +12,7 @@
 #include "query/plan.h"
 #include "query/store_names.h"
 #include "query/text.h"
+#include "store/derived.h"
 
 namespace clever::query {
 namespace {
@@ -77,6 +78,10 @@ bool Additive(const MetricInfo& m, const QueryPlan& p) {
 
 Assistant::Assistant(store::Database& db, AssistantOptions options) : db_(db), options_(options) {
   if (options_.clock == nullptr) options_.clock = &Clock::Real();
+  if (options_.names_cache == nullptr) {
+    own_names_ = std::make_unique<StoreNamesCache>();
+    options_.names_cache = own_names_.get();
+  }
 }
 
 StatusOr<StoreFacts> Assistant::LoadFacts(int64_t store_id) {
@@ -105,6 +110,13 @@ StatusOr<StoreFacts> Assistant::LoadFacts(int64_t store_id) {
     if ((cat == "payouts" || cat == "disputes") && state == "not_available") f.woopayments = false;
     if ((cat == "payouts" || cat == "disputes") && state == "ok") f.woopayments = true;
     if (!last.empty() && last > f.synced_at) f.synced_at = last;
+  }
+  // The derived tables, when they still match the synced data (else the orders themselves).
+  auto derived = store::ReadDerived(db_, store_id);
+  if (derived.ok()) {
+    f.derived_fresh = derived->fresh;
+    f.derived_through = derived->through;
+    f.derived_refunds_through = derived->refunds_through;
   }
   return f;
 }
@@ -141,7 +153,8 @@ Answer Assistant::Ask(const AskRequest& request) {
   const bool with_methods = MentionsPayments(request.question);
   const bool with_guests = MentionsCustomers(request.question);
   for (const StoreFacts& f : facts) {
-    auto n = LoadStoreNames(db_, f.store_id, with_guests, with_methods, request.question);
+    auto n =
+        options_.names_cache->Load(db_, f.store_id, with_guests, with_methods, request.question);
     if (!n.ok()) return InsufficientAnswer("the store's data could not be read", {});
     for (auto& e : n->entities) names.entities.push_back(std::move(e));
   }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "common/status.h"
 #include "query/answer.h"
 #include "query/sql.h"
+#include "query/store_names.h"
 #include "store/database.h"
 
 namespace clever::query {
@@ -33,6 +35,9 @@ struct AskRequest {
 
 struct AssistantOptions {
   Clock* clock = nullptr;  // for "today" when a store was never synced; default Clock::Real()
+  // Store names kept across questions until a sync writes (store_names.h); share one per process
+  // when Assistants are short-lived (the hub). Default: one owned by this Assistant.
+  StoreNamesCache* names_cache = nullptr;
 };
 
 class Assistant {
@@ -40,11 +45,13 @@ class Assistant {
   explicit Assistant(store::Database& db, AssistantOptions options = {});
   // Never fails: errors become an insufficient_data answer with the reason.
   Answer Ask(const AskRequest& request);
+  // What the SQL needs to know about a store (currency, time zone, derived tables' state).
+  StatusOr<StoreFacts> LoadFacts(int64_t store_id);
 
  private:
-  StatusOr<StoreFacts> LoadFacts(int64_t store_id);
   store::Database& db_;
   AssistantOptions options_;
+  std::unique_ptr<StoreNamesCache> own_names_;
 };
 
 // The exact answer contract of issue 4: {"status","answer","value","table":{"columns","rows"},

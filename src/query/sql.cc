@@ -1,6 +1,9 @@
 #include "query/sql.h"
 
+#include <algorithm>
 #include <string_view>
+
+#include "store/derived.h"
 
 namespace clever::query {
 namespace {
@@ -15,10 +18,7 @@ std::string ToLowerAscii(std::string s) {
 }
 
 constexpr const char* kSales = "o.status IN ('completed','processing','on-hold')";
-constexpr const char* kCustKey =
-    "(CASE WHEN o.customer_id > 0 THEN 'c:' || CAST(o.customer_id AS TEXT) "
-    "WHEN trim(o.billing_email) <> '' THEN 'e:' || lower(trim(o.billing_email)) "
-    "ELSE 'o:' || CAST(o.id AS TEXT) END)";
+constexpr const char* kCustKey = store::kOrderCustomerKeySql;
 constexpr const char* kMethodKey =
     "(CASE WHEN trim(o.payment_method_title) <> '' THEN trim(o.payment_method_title) "
     "WHEN trim(o.payment_method) <> '' THEN trim(o.payment_method) ELSE '(none)' END)";
@@ -103,6 +103,31 @@ std::string OrderDimKey(const std::string& dim) {
   return "";
 }
 
+// ---------------------------------------------------------------- derived tables (store/derived.h)
+// customer_summary covers every sales order; it gives the same figures as the orders up to the
+// as-of date when nothing after that date exists (through < as_of + 1), or when the question only
+// looks at first orders inside a range that ends by the as-of date.
+bool SummaryCoversAsOf(const QueryPlan& p, const StoreFacts& f) {
+  return f.derived_fresh && f.derived_through < DayAfter(p.as_of);
+}
+bool SummaryCoversRange(const QueryPlan& p, const DateRange& r, const StoreFacts& f) {
+  return SummaryCoversAsOf(p, f) || (f.derived_fresh && r.end <= p.as_of);
+}
+
+bool KeyIdIsNumeric(const std::string& rest) {
+  bool numeric = !rest.empty() && rest.size() < 19 && rest[0] != '0';
+  for (char c : rest) numeric = numeric && c >= '0' && c <= '9';
+  return numeric;
+}
+
+// OrderFilters adds an indexed form of this customer key's condition.
+bool CustomerKeyIndexed(const std::string& key) {
+  const std::string kind = key.substr(0, std::min<size_t>(2, key.size()));
+  const std::string rest = key.size() > 2 ? key.substr(2) : "";
+  return ((kind == "c:" || kind == "o:") && KeyIdIsNumeric(rest)) ||
+         (kind == "e:" && !rest.empty());
+}
+
 // Filters shared by every order-based statement.
 std::string OrderFilters(Builder& b, const QueryPlan& p, const DateRange& r, const StoreFacts& f,
                          bool line_level) {
@@ -117,7 +142,17 @@ std::string OrderFilters(Builder& b, const QueryPlan& p, const DateRange& r, con
          "c2.order_id = o.id AND c2.code = " +
          b.P(p.coupon) + ")";
   }
-  if (!p.customer_key.empty()) w += " AND " + std::string(kCustKey) + " = " + b.P(p.customer_key);
+  if (!p.customer_key.empty()) {
+    w += " AND " + std::string(kCustKey) + " = " + b.P(p.customer_key);
+    // The same condition again, in a form the indexes serve (orders_by_customer, by e-mail).
+    const std::string kind = p.customer_key.substr(0, 2), rest = p.customer_key.substr(2);
+    const bool numeric = KeyIdIsNumeric(rest);
+    if (kind == "c:" && numeric) w += " AND o.customer_id = " + b.P(int64_t{std::stoll(rest)});
+    if (kind == "o:" && numeric) w += " AND o.id = " + b.P(int64_t{std::stoll(rest)});
+    if (kind == "e:" && !rest.empty()) {
+      w += " AND o.customer_id <= 0 AND lower(trim(o.billing_email)) = " + b.P(rest);
+    }
+  }
   if (line_level) {
     if (!p.product_ids.empty()) w += " AND li.product_id IN " + b.InIds(p.product_ids);
     if (!p.variation_ids.empty()) w += " AND li.variation_id IN " + b.InIds(p.variation_ids);
@@ -147,6 +182,12 @@ std::string OrderFilters(Builder& b, const QueryPlan& p, const DateRange& r, con
     // First sales order of the customer, up to the as-of date [M-NEW] [M-RETURNING].
     std::string cmp = p.customer_type == "new" ? " >= " : " < ";
     std::string start = r.start ? r.start->ToString() : std::string("0000-00-00");
+    if (SummaryCoversRange(p, r, f)) {
+      w += " AND " + std::string(kCustKey) +
+           " IN (SELECT cs.ck FROM customer_summary cs WHERE cs.store_id = " + b.P(f.store_id) +
+           " AND cs.first_at" + cmp + b.P(start) + ")";
+      return w;
+    }
     w += " AND " + std::string(kCustKey) + " IN (SELECT ck FROM (SELECT " + std::string(kCustKey) +
          " AS ck, MIN(o.date_created) AS first_at FROM orders o WHERE o.store_id = " +
          b.P(f.store_id) + " AND " + kSales + " AND o.date_created < " + b.P(DayAfter(p.as_of)) +
@@ -165,8 +206,133 @@ std::string Select(const std::string& k, const std::string& a, const std::string
   return "SELECT " + k + " AS k, " + a + " AS a, " + bb + " AS b, " + n + " AS n";
 }
 
-StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+bool NoOrderFilters(const QueryPlan& p) {
+  return p.payment_method.empty() && p.coupon.empty() && p.customer_key.empty() &&
+         p.product_ids.empty() && p.variation_ids.empty() && p.category.empty() &&
+         p.customer_type.empty();
+}
+
+// daily_orders holds exact per-day sums by status and country: the order metrics that are sums,
+// counts or maxima, unfiltered or filtered by country, by a time dimension, country or status.
+bool DailyUsable(const QueryPlan& p, const StoreFacts& f) {
+  if (!f.derived_fresh || !NoOrderFilters(p)) return false;
+  const std::string& m = p.metric;
+  const std::string& d = p.dimension;
+  const bool metric_ok = m == "gross_sales" || m == "order_count" || m == "orders_in_status" ||
+                         m == "avg_order_value" || m == "shipping_collected" ||
+                         m == "tax_collected" || m == "discount_total" || m == "largest_order" ||
+                         m == "guest_orders" || m == "guest_share" || m == "orders_per_day";
+  const bool dim_ok = d.empty() || d == "day" || d == "week" || d == "weekday" || d == "month" ||
+                      d == "year" || d == "country" || d == "status";
+  return metric_ok && dim_ok;
+}
+
+std::string StatusCondition(Builder& b, const QueryPlan& p, const std::string& col) {
+  if (p.statuses.empty()) return col + " IN ('completed','processing','on-hold')";
+  return col + " IN " + b.In(p.statuses);
+}
+
+// daily_products: units and line totals of sales orders per day, product and variation.
+bool DailyProductsUsable(const QueryPlan& p, const StoreFacts& f) {
+  if (!f.derived_fresh || !p.statuses.empty() || !p.country.empty() || !p.payment_method.empty() ||
+      !p.coupon.empty() || !p.customer_key.empty() || !p.customer_type.empty()) {
+    return false;
+  }
+  const std::string& m = p.metric;
+  const std::string& d = p.dimension;
+  const bool metric_ok = m == "items_sold" || m == "product_revenue" || m == "avg_unit_price";
+  const bool dim_ok = d.empty() || d == "product" || d == "variation" || d == "category" ||
+                      d == "day" || d == "week" || d == "weekday" || d == "month" || d == "year";
+  return metric_ok && dim_ok;
+}
+
+StatusOr<SqlQuery> DailyProducts(Builder& b, const QueryPlan& p, const DateRange& r,
+                                 const StoreFacts& f) {
+  const std::string& m = p.metric;
+  const std::string& dim = p.dimension;
+  std::string k = "NULL", n = "NULL";
+  if (dim == "day" || dim == "week" || dim == "weekday") k = "d.day";
+  if (dim == "month") k = "substr(d.day, 1, 7)";
+  if (dim == "year") k = "substr(d.day, 1, 4)";
+  if (dim == "product") {
+    k = "d.product_id";
+    n = "MAX(d.product_name)";
+  }
+  if (dim == "variation") {
+    k = "(CAST(d.product_id AS TEXT) || ':' || CAST(d.variation_id AS TEXT))";
+    n = "MAX(d.line_name)";
+  }
+  if (dim == "category") k = "pc.name";
+  std::string a = m == "items_sold" ? "SUM(d.quantity)" : "SUM(d.total_minor)";
+  std::string bb = m == "avg_unit_price" ? "SUM(d.quantity)" : "NULL";
+  std::string sql = Select(k, a, bb, n) + " FROM daily_products d";
+  if (dim == "category") {
+    sql +=
+        " JOIN product_categories pc ON pc.store_id = d.store_id AND pc.product_id = "
+        "d.product_id";
+  }
+  sql += " WHERE d.store_id = " + b.P(f.store_id) + " AND " + LocalRange(b, "d.day", r);
+  if (!p.product_ids.empty()) sql += " AND d.product_id IN " + b.InIds(p.product_ids);
+  if (!p.variation_ids.empty()) sql += " AND d.variation_id IN " + b.InIds(p.variation_ids);
+  if (!p.category.empty() && dim != "category") {
+    sql +=
+        " AND EXISTS (SELECT 1 FROM product_categories pc2 WHERE pc2.store_id = d.store_id "
+        "AND pc2.product_id = d.product_id AND lower(pc2.name) = lower(" +
+        b.P(p.category) + "))";
+  }
+  if (!p.category.empty() && dim == "category") {
+    sql += " AND lower(pc.name) = lower(" + b.P(p.category) + ")";
+  }
+  if (k != "NULL") sql += " GROUP BY " + k;
+  return b.Finish(sql);
+}
+
+StatusOr<SqlQuery> DailyOrders(Builder& b, const QueryPlan& p, const DateRange& r,
                                const StoreFacts& f) {
+  const std::string& m = p.metric;
+  const std::string& dim = p.dimension;
+  std::string k = "NULL";
+  if (dim == "day" || dim == "week" || dim == "weekday") k = "d.day";
+  if (dim == "month") k = "substr(d.day, 1, 7)";
+  if (dim == "year") k = "substr(d.day, 1, 4)";
+  if (dim == "country") k = "d.country";
+  if (dim == "status") k = "d.status";
+  const std::string count = "COALESCE(SUM(d.orders), 0)";
+  std::string a, bb = "NULL", n = "NULL";
+  if (m == "gross_sales") a = "SUM(d.total_minor)";
+  if (m == "order_count" || m == "orders_in_status") a = count;
+  if (m == "avg_order_value") {
+    a = "SUM(d.total_minor)";
+    bb = count;
+  }
+  if (m == "shipping_collected") a = "SUM(d.shipping_minor)";
+  if (m == "tax_collected") a = "SUM(d.tax_minor)";
+  if (m == "discount_total") a = "SUM(d.discount_minor)";
+  if (m == "largest_order") a = "MAX(d.max_total_minor)";
+  if (m == "guest_orders") a = "SUM(d.guest_orders)";
+  if (m == "guest_share") {
+    a = "SUM(d.guest_orders)";
+    bb = count;
+  }
+  if (m == "orders_per_day") {
+    a = count;
+    n = "MIN(d.day)";
+  }
+  std::string sql = Select(k, a, bb, n) +
+                    " FROM daily_orders d WHERE d.store_id = " + b.P(f.store_id) + " AND " +
+                    StatusCondition(b, p, "d.status");
+  if (m == "orders_in_status") {
+    sql += " AND d.day < " + b.P(DayAfter(p.as_of));
+  } else {
+    sql += " AND " + LocalRange(b, "d.day", r);
+  }
+  if (!p.country.empty()) sql += " AND d.country = " + b.P(p.country);
+  if (k != "NULL") sql += " GROUP BY " + k;
+  return b.Finish(sql);
+}
+
+StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& r,
+                               const StoreFacts& f, store::Dialect dialect) {
   const std::string& m = p.metric;
   const bool line = IsLineMetric(m);
   const std::string& dim = p.dimension;
@@ -174,8 +340,37 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
   if (line_dim && !line) {
     return InvalidArgumentError("this figure cannot be broken down by product");
   }
+  if (DailyUsable(p, f)) return DailyOrders(b, p, r, f);
+  if (DailyProductsUsable(p, f)) return DailyProducts(b, p, r, f);
+  const bool unfiltered = NoOrderFilters(p) && p.country.empty() && p.statuses.empty();
+  if (m == "avg_ltv" && dim.empty() && unfiltered && SummaryCoversAsOf(p, f) &&
+      f.derived_refunds_through < DayAfter(p.as_of)) {
+    return b.Finish(Select("NULL", "SUM(cs.ltv_minor)", "COUNT(*)", "NULL") +
+                    " FROM customer_summary cs WHERE cs.store_id = " + b.P(f.store_id));
+  }
+  if (m == "order_count" && dim == "customer" && !r.start && r.end >= p.as_of && unfiltered &&
+      SummaryCoversAsOf(p, f)) {
+    // All-time orders per customer: the summary's counts. A ranking needs only its first rows
+    // (and up to 20 tied with the last shown, see Execute); same order as Execute's sort.
+    std::string sql = Select("cs.ck", "cs.order_count", "NULL", "NULL") +
+                      " FROM customer_summary cs WHERE cs.store_id = " + b.P(f.store_id);
+    if (p.single || p.limit > 0) {
+      sql += std::string(" ORDER BY cs.order_count ") + (p.ascending ? "ASC" : "DESC") + ", cs.ck" +
+             (dialect == store::Dialect::kPostgres ? " COLLATE \"C\"" : "") + " LIMIT " +
+             b.P(int64_t{(p.single ? 1 : p.limit) + 21});
+    }
+    return b.Finish(sql);
+  }
   std::string from = " FROM orders o";
-  if (line) from += " JOIN order_line_items li ON li.store_id = o.store_id AND li.order_id = o.id";
+  // Without a product filter the period's orders lead: SQLite without statistics would otherwise
+  // walk every line item in product order to save the GROUP BY's sort (52 s at 1M orders).
+  // CROSS JOIN fixes SQLite's join order; PostgreSQL plans it as the inner join it is.
+  const bool orders_first = line && p.product_ids.empty() && p.variation_ids.empty();
+  if (line) {
+    from += orders_first
+                ? " CROSS JOIN order_line_items li"
+                : " JOIN order_line_items li ON li.store_id = o.store_id AND li.order_id = o.id";
+  }
   if (dim == "category") {
     from +=
         " JOIN product_categories pc ON pc.store_id = li.store_id AND pc.product_id = "
@@ -188,13 +383,13 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
   std::string count = distinct_orders ? "COUNT(DISTINCT o.id)" : "COUNT(*)";
   std::string a, bb = "NULL", n = "NULL";
   const bool needs_refunds = m == "net_sales" || m == "customer_spend" || m == "avg_ltv";
-  std::string refunds_join;
+  std::string net;  // the order's total minus its refunds up to D (refunds_by_order)
   if (needs_refunds) {
-    refunds_join =
-        " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM refunds WHERE "
-        "store_id = " +
-        b.P(f.store_id) + " AND date_created < " + b.P(DayAfter(p.as_of)) +
-        " GROUP BY order_id) rf ON rf.order_id = o.id";
+    net =
+        "o.total_minor - COALESCE((SELECT SUM(r0.amount_minor) FROM refunds r0 WHERE "
+        "r0.store_id = " +
+        b.P(f.store_id) + " AND r0.order_id = o.id AND r0.date_created < " +
+        b.P(DayAfter(p.as_of)) + "), 0)";
   }
   const std::string has_coupon =
       "EXISTS (SELECT 1 FROM order_coupon_lines c3 WHERE c3.store_id = o.store_id AND "
@@ -202,9 +397,9 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
   if (m == "gross_sales" || m == "new_customer_sales") {
     a = "SUM(o.total_minor)";
   } else if (m == "net_sales" || m == "customer_spend") {
-    a = "SUM(o.total_minor - COALESCE(rf.r, 0))";
+    a = "SUM(" + net + ")";
   } else if (m == "avg_ltv") {
-    a = "SUM(o.total_minor - COALESCE(rf.r, 0))";
+    a = "SUM(" + net + ")";
     bb = "COUNT(DISTINCT " + std::string(kCustKey) + ")";
   } else if (m == "order_count" || m == "orders_in_status") {
     a = count;
@@ -271,12 +466,16 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
     n = "MAX(CASE WHEN li.parent_name <> '' THEN li.parent_name ELSE li.name END)";
   if (dim == "variation") n = "MAX(li.name)";
   // Parameters are numbered in text order: build the pieces in that order.
-  std::string sql = Select(k, a, bb, n) + from + refunds_join;
+  std::string sql = Select(k, a, bb, n) + from;
   std::string where = " WHERE o.store_id = " + b.P(f.store_id) + " AND " + StatusCondition(b, p);
+  if (orders_first) where += " AND li.store_id = o.store_id AND li.order_id = o.id";
   if (m == "orders_in_status" || m == "avg_ltv") {
     where += " AND o.date_created < " + b.P(DayAfter(p.as_of));
   } else {
-    where += " AND " + LocalRange(b, "o.date_created", r);
+    // One customer's orders: their customer index must lead, and SQLite without statistics
+    // prefers a date range; `|| ''` (the same text) keeps the range off the index.
+    const bool by_customer = CustomerKeyIndexed(p.customer_key);
+    where += " AND " + LocalRange(b, by_customer ? "(o.date_created || '')" : "o.date_created", r);
   }
   QueryPlan copy = p;
   if (m == "payment_share" || m == "payment_revenue_share") copy.payment_method.clear();
@@ -297,7 +496,38 @@ StatusOr<SqlQuery> CustomerFamily(Builder& b, const QueryPlan& p, const DateRang
            " GROUP BY 1) cu";
   };
   std::string sql;
-  if (m == "new_customers") {
+  const std::string summary = " FROM customer_summary cs WHERE cs.store_id = ";
+  if (m == "new_customers" && SummaryCoversRange(p, r, f)) {
+    sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + summary + b.P(f.store_id) + " AND " +
+          LocalRange(b, "cs.first_at", r);
+  } else if (m == "returning_customers" && r.start && f.derived_fresh) {
+    // The period's distinct customers whose first sales order (from any time: it is before the
+    // period's start either way) is before the period.
+    sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM (SELECT DISTINCT " + kCustKey +
+          " AS ck FROM orders o WHERE o.store_id = " + b.P(f.store_id) + " AND " + kSales +
+          " AND " + LocalRange(b, "o.date_created", r) +
+          ") x JOIN customer_summary cs ON cs.store_id = " + b.P(f.store_id) +
+          " AND cs.ck = x.ck WHERE cs.first_at < " + b.P(r.start->ToString());
+  } else if ((m == "repeat_customers" || m == "repeat_rate") && SummaryCoversAsOf(p, f)) {
+    const int64_t n = p.threshold > 0 ? p.threshold : 2;
+    if (m == "repeat_customers") {
+      sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + summary + b.P(f.store_id) +
+            " AND cs.order_count >= " + b.P(n);
+    } else {
+      sql = Select("NULL", "SUM(CASE WHEN cs.order_count >= " + b.P(n) + " THEN 1 ELSE 0 END)",
+                   "COUNT(*)", "NULL") +
+            summary + b.P(f.store_id);
+    }
+  } else if (m == "lapsed_customers" && SummaryCoversAsOf(p, f)) {
+    int days = p.threshold > 0 ? p.threshold : 90;
+    sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + summary + b.P(f.store_id) +
+          " AND cs.last_at < " + b.P(p.as_of.AddDays(-(days - 1)).ToString());
+  } else if (m == "customers_in_country" && SummaryCoversAsOf(p, f)) {
+    std::string k = p.dimension == "country" ? "cs.last_country" : "NULL";
+    sql = Select(k, "COUNT(*)", "NULL", "NULL") + summary + b.P(f.store_id);
+    if (!p.country.empty()) sql += " AND cs.last_country = " + b.P(p.country);
+    if (p.dimension == "country") sql += " GROUP BY cs.last_country";
+  } else if (m == "new_customers") {
     sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM " + customers() + " WHERE " +
           LocalRange(b, "cu.first_at", r);
   } else if (m == "returning_customers") {
@@ -452,8 +682,11 @@ StatusOr<SqlQuery> CouponFamily(Builder& b, const QueryPlan& p, const DateRange&
     std::string k = p.dimension == "coupon" ? "cl.code" : "NULL";
     std::string a = m == "coupon_uses" ? "COUNT(DISTINCT o.id)" : "SUM(cl.discount_minor)";
     sql = Select(k, a, "NULL", "NULL") +
-          " FROM orders o JOIN order_coupon_lines cl ON cl.store_id = o.store_id AND cl.order_id "
-          "= o.id WHERE o.store_id = " +
+          // Join order fixed for SQLite without statistics (it probed the code index once per
+          // order of the period): one code -> its lines lead; else the period's orders lead.
+          (p.coupon.empty() ? " FROM orders o CROSS JOIN order_coupon_lines cl"
+                            : " FROM order_coupon_lines cl CROSS JOIN orders o") +
+          " WHERE cl.store_id = o.store_id AND cl.order_id = o.id AND o.store_id = " +
           b.P(f.store_id) + " AND " + kSales + " AND " + LocalRange(b, "o.date_created", r);
     if (!p.coupon.empty()) sql += " AND cl.code = " + b.P(p.coupon);
     QueryPlan copy = p;
@@ -660,7 +893,7 @@ StatusOr<SqlQuery> DisputeFamily(Builder& b, const QueryPlan& p, const DateRange
 }  // namespace
 
 StatusOr<SqlQuery> BuildSql(const QueryPlan& plan, const DateRange& range, const StoreFacts& facts,
-                            store::Dialect /*dialect*/) {
+                            store::Dialect dialect) {
   Builder b;
   const std::string& m = plan.metric;
   if (m == "new_customers" || m == "returning_customers" || m == "repeat_customers" ||
@@ -697,7 +930,7 @@ StatusOr<SqlQuery> BuildSql(const QueryPlan& plan, const DateRange& range, const
       m == "disputes_needing_response" || m == "dispute_win_rate" || m == "next_dispute_deadline") {
     return DisputeFamily(b, plan, range, facts);
   }
-  return OrderFamily(b, plan, range, facts);
+  return OrderFamily(b, plan, range, facts, dialect);
 }
 
 }  // namespace clever::query

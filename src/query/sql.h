@@ -29,6 +29,10 @@ struct StoreFacts {
   StoreTimeZone tz = StoreTimeZone::Utc();
   bool woopayments = true;  // payouts and disputes are synced for this store
   std::string synced_at;    // UTC ISO time of the last successful sync ("" = never)
+  // store/derived.h: the derived tables match the synced data (false = answer from the orders),
+  // and the latest order and refund dates they cover.
+  bool derived_fresh = false;
+  std::string derived_through, derived_refunds_through;
 };
 
 struct SqlQuery {

@@ -1,6 +1,8 @@
 #include "query/store_names.h"
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "common/dates.h"
@@ -53,19 +55,10 @@ void AddStaticNames(StoreNames& out) {
   for (const auto& [status, text] : kStatuses) Add(out, "order_status", status, status, {text});
 }
 
-StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool with_guests,
-                                    bool with_methods, std::string_view question) {
-  // Payment methods seen on the last year's orders (plus every configured gateway): cheap on a
-  // big store and covers every method in use.
-  std::string recent_from;
-  {
-    CLEVER_ASSIGN_OR_RETURN(
-        auto last, db.Query("SELECT max(date_created) FROM orders WHERE store_id = ?", {store_id}));
-    std::string latest = last.rows.empty() ? "" : store::AsString(last.rows[0][0]);
-    auto d = ParseCivilDate(latest);
-    recent_from = d.ok() ? d->AddDays(-366).ToString() : "";
-  }
-  StoreNames out;
+namespace {
+
+// Products, variations, categories, coupons.
+Status LoadCatalogNames(store::Database& db, int64_t store_id, StoreNames& out) {
   std::map<int64_t, std::string> product_names;
   CLEVER_ASSIGN_OR_RETURN(
       auto products, db.Query("SELECT id, name, sku FROM products WHERE store_id = ?", {store_id}));
@@ -110,63 +103,78 @@ StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool 
   for (const auto& r : coupons.rows) {
     Add(out, "coupon", AsString(r[0]), ToLower(AsString(r[0])), {AsString(r[0])});
   }
-  if (with_guests) {
+  return OkStatus();
+}
+
+// Registered customers and guests. `*big`: above kFullNameLoadLimit accounts, so only the names
+// in `question` were loaded (the result depends on the question).
+Status LoadCustomerNames(store::Database& db, int64_t store_id, std::string_view question,
+                         StoreNames& out, bool* big_out) {
+  {
     CLEVER_ASSIGN_OR_RETURN(
         auto count, db.Query("SELECT count(*) FROM customers WHERE store_id = ?", {store_id}));
     const bool big = !count.rows.empty() && AsInt(count.rows[0][0]) > kFullNameLoadLimit;
+    *big_out = big;
     // Small stores: every name, matched with typo tolerance. Big stores: only the accounts and
     // guests whose first and last name (or e-mail) appear verbatim in the question.
     std::vector<std::string> toks = Tokenize(NormalizeText(question.substr(0, 2000)));
     if (toks.size() > 60) toks.resize(60);
-    std::string pair_cond, email_cond;
-    std::vector<store::Value> pair_params, email_params;
-    for (size_t i = 0; i + 1 < toks.size(); ++i) {
-      pair_cond +=
-          std::string(pair_cond.empty() ? "" : " OR ") + "(lower(%F) = ? AND lower(%L) = ?)";
-      pair_params.emplace_back(toks[i]);
-      pair_params.emplace_back(toks[i + 1]);
-    }
+    // Distinct (first, last) token pairs and e-mail tokens of the question.
+    std::set<std::pair<std::string, std::string>> pairs;
+    std::set<std::string> emails;
+    for (size_t i = 0; i + 1 < toks.size(); ++i) pairs.insert({toks[i], toks[i + 1]});
     for (const std::string& t : toks) {
-      if (t.find('@') != std::string::npos) {
-        email_cond += std::string(email_cond.empty() ? "" : ",") + "?";
-        email_params.emplace_back(t);
-      }
+      if (t.find('@') != std::string::npos) emails.insert(t);
     }
-    auto expand = [](std::string cond, const std::string& f, const std::string& l) {
-      for (size_t p; (p = cond.find("%F")) != std::string::npos;) cond.replace(p, 2, f);
-      for (size_t p; (p = cond.find("%L")) != std::string::npos;) cond.replace(p, 2, l);
-      return cond;
-    };
-    std::string where_c, where_g;
-    std::vector<store::Value> params_c = {store_id}, params_g = {store_id};
-    if (big) {
-      std::vector<std::string> parts_c, parts_g;
-      if (!pair_cond.empty()) {
-        parts_c.push_back(expand(pair_cond, "first_name", "last_name"));
-        parts_g.push_back(expand(pair_cond, "billing_first_name", "billing_last_name"));
-        params_c.insert(params_c.end(), pair_params.begin(), pair_params.end());
-        params_g.insert(params_g.end(), pair_params.begin(), pair_params.end());
+    store::ResultSet customers, guests;
+    if (!big) {
+      CLEVER_ASSIGN_OR_RETURN(
+          customers,
+          db.Query("SELECT id, first_name, last_name, billing_first_name, billing_last_name, "
+                   "email FROM customers WHERE store_id = ?",
+                   {store_id}));
+      CLEVER_ASSIGN_OR_RETURN(
+          guests, db.Query("SELECT lower(trim(billing_email)), billing_first_name, "
+                           "billing_last_name FROM orders WHERE store_id = ? AND customer_id = 0 "
+                           "AND trim(billing_email) <> '' AND status IN "
+                           "('completed','processing','on-hold') ORDER BY date_created, id",
+                           {store_id}));
+    } else if (!pairs.empty() || !emails.empty()) {
+      // One indexed lookup per pair / e-mail (customers_by_name, orders_by_billing_name, ...
+      // schema migration 2), as a UNION: an OR of them would scan the store's orders.
+      const std::string c_head =
+          "SELECT id, first_name, last_name, billing_first_name, billing_last_name, email FROM "
+          "customers WHERE store_id = ? AND ";
+      const std::string g_head =
+          "SELECT lower(trim(billing_email)) AS e, billing_first_name AS f, billing_last_name AS "
+          "l, date_created AS dc, id AS oid FROM orders WHERE store_id = ? AND customer_id = 0 "
+          "AND trim(billing_email) <> '' AND status IN ('completed','processing','on-hold') AND ";
+      std::vector<std::string> arms_c, arms_g;
+      std::vector<store::Value> params_c, params_g;
+      for (const auto& [first, last] : pairs) {
+        arms_c.push_back(c_head + "lower(last_name) = ? AND lower(first_name) = ?");
+        arms_g.push_back(g_head + "lower(billing_last_name) = ? AND lower(billing_first_name) = ?");
+        for (auto* params : {&params_c, &params_g}) {
+          params->emplace_back(store_id);
+          params->emplace_back(last);
+          params->emplace_back(first);
+        }
       }
-      if (!email_cond.empty()) {
-        parts_c.push_back("lower(email) IN (" + email_cond + ")");
-        parts_g.push_back("lower(trim(billing_email)) IN (" + email_cond + ")");
-        params_c.insert(params_c.end(), email_params.begin(), email_params.end());
-        params_g.insert(params_g.end(), email_params.begin(), email_params.end());
+      for (const std::string& e : emails) {
+        arms_c.push_back(c_head + "lower(email) = ?");
+        arms_g.push_back(g_head + "lower(trim(billing_email)) = ?");
+        for (auto* params : {&params_c, &params_g}) {
+          params->emplace_back(store_id);
+          params->emplace_back(e);
+        }
       }
-      if (parts_c.empty()) {
-        where_c = " AND 0 = 1";
-        where_g = " AND 0 = 1";
-      } else {
-        where_c = " AND (" + Join(parts_c, " OR ") + ")";
-        where_g = " AND (" + Join(parts_g, " OR ") + ")";
-      }
+      CLEVER_ASSIGN_OR_RETURN(
+          customers,
+          db.Query("SELECT * FROM (" + Join(arms_c, " UNION ") + ") u ORDER BY id", params_c));
+      CLEVER_ASSIGN_OR_RETURN(guests, db.Query("SELECT e, f, l FROM (" + Join(arms_g, " UNION ") +
+                                                   ") u ORDER BY dc, oid",
+                                               params_g));
     }
-    CLEVER_ASSIGN_OR_RETURN(
-        auto customers,
-        db.Query("SELECT id, first_name, last_name, billing_first_name, billing_last_name, email "
-                 "FROM customers WHERE store_id = ?" +
-                     where_c,
-                 params_c));
     for (const auto& r : customers.rows) {
       std::string name = Trim(AsString(r[1]) + " " + AsString(r[2]));
       std::string bill = Trim(AsString(r[3]) + " " + AsString(r[4]));
@@ -177,13 +185,6 @@ StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool 
       if (!AsString(r[5]).empty()) texts.push_back(AsString(r[5]));
       Add(out, "customer", name, "c:" + AsString(r[0]), texts);
     }
-    CLEVER_ASSIGN_OR_RETURN(
-        auto guests,
-        db.Query("SELECT lower(trim(billing_email)), billing_first_name, billing_last_name FROM "
-                 "orders WHERE store_id = ? AND customer_id = 0 AND trim(billing_email) <> '' AND "
-                 "status IN ('completed','processing','on-hold')" +
-                     where_g + " ORDER BY date_created, id",
-                 params_g));
     std::map<std::string, std::string> latest;  // later orders win [M-NAMES]
     for (const auto& r : guests.rows) {
       std::string name = Trim(AsString(r[1]) + " " + AsString(r[2]));
@@ -194,6 +195,21 @@ StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool 
       if (name.find(' ') != std::string::npos) texts.push_back(name);
       Add(out, "customer", name, "e:" + email, texts);
     }
+  }
+  return OkStatus();
+}
+
+// Payment gateways (+ methods seen on the last year's orders) and the static names.
+Status LoadMethodNames(store::Database& db, int64_t store_id, bool with_methods, StoreNames& out) {
+  // Payment methods seen on the last year's orders (plus every configured gateway): cheap on a
+  // big store and covers every method in use.
+  std::string recent_from;
+  if (with_methods) {
+    CLEVER_ASSIGN_OR_RETURN(
+        auto last, db.Query("SELECT max(date_created) FROM orders WHERE store_id = ?", {store_id}));
+    std::string latest = last.rows.empty() ? "" : store::AsString(last.rows[0][0]);
+    auto d = ParseCivilDate(latest);
+    recent_from = d.ok() ? d->AddDays(-366).ToString() : "";
   }
   {
     CLEVER_ASSIGN_OR_RETURN(
@@ -226,6 +242,87 @@ StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool 
     }
   }
   AddStaticNames(out);
+  return OkStatus();
+}
+
+void Append(StoreNames& to, const StoreNames& from) {
+  to.entities.insert(to.entities.end(), from.entities.begin(), from.entities.end());
+}
+
+}  // namespace
+
+StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool with_guests,
+                                    bool with_methods, std::string_view question) {
+  StoreNames out;
+  CLEVER_RETURN_IF_ERROR(LoadCatalogNames(db, store_id, out));
+  if (with_guests) {
+    bool big = false;
+    CLEVER_RETURN_IF_ERROR(LoadCustomerNames(db, store_id, question, out, &big));
+  }
+  CLEVER_RETURN_IF_ERROR(LoadMethodNames(db, store_id, with_methods, out));
+  return out;
+}
+
+StatusOr<std::string> StoreNamesVersion(store::Database& db, int64_t store_id) {
+  CLEVER_ASSIGN_OR_RETURN(
+      auto rs, db.Query("SELECT category, state, cursor, records_done, last_attempt_at, "
+                        "last_success_at FROM sync_state WHERE store_id = ? ORDER BY category",
+                        {store_id}));
+  std::string v;
+  for (const auto& row : rs.rows) {
+    for (const auto& cell : row) {
+      std::string t = store::IsNull(cell) ? "~" : AsString(cell);
+      v += std::to_string(t.size()) + ":" + t + ";";
+    }
+    v += "\n";
+  }
+  return v;
+}
+
+StatusOr<StoreNames> StoreNamesCache::Load(store::Database& db, int64_t store_id, bool with_guests,
+                                           bool with_methods, std::string_view question) {
+  CLEVER_ASSIGN_OR_RETURN(std::string version, StoreNamesVersion(db, store_id));
+  std::shared_ptr<const Entry> e;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find({store_id, with_methods});
+    if (it != entries_.end() && it->second->version == version) e = it->second;
+  }
+  if (e == nullptr) {
+    ++misses_;
+    auto fresh = std::make_shared<Entry>();
+    fresh->version = version;
+    CLEVER_RETURN_IF_ERROR(LoadCatalogNames(db, store_id, fresh->catalog));
+    CLEVER_RETURN_IF_ERROR(LoadMethodNames(db, store_id, with_methods, fresh->methods));
+    e = fresh;
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_[{store_id, with_methods}] = fresh;
+  } else {
+    ++hits_;
+  }
+  StoreNames out;
+  Append(out, e->catalog);
+  if (with_guests) {
+    std::shared_ptr<const StoreNames> customers;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = customers_.find(store_id);
+      if (it != customers_.end() && it->second.first == version) customers = it->second.second;
+    }
+    if (customers != nullptr) {
+      Append(out, *customers);
+    } else {
+      StoreNames c;
+      bool big = false;
+      CLEVER_RETURN_IF_ERROR(LoadCustomerNames(db, store_id, question, c, &big));
+      Append(out, c);
+      if (!big) {  // the whole list, independent of the question: keep it
+        std::lock_guard<std::mutex> lock(mu_);
+        customers_[store_id] = {version, std::make_shared<const StoreNames>(std::move(c))};
+      }
+    }
+  }
+  Append(out, e->methods);
   return out;
 }
 

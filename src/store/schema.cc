@@ -465,6 +465,80 @@ CREATE TABLE messages (
 CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
 )sql";
 
+// Migration 2: what the assistant needs to answer fast on big stores (query_bench, 1M orders).
+// Indexes for customer and name lookups, and tables DERIVED from the synced orders and
+// refunds by store/derived.h (rebuilt after every sync; never written by anything else). The
+// assistant reads them only while derived_state.marker still matches sync_state, else it answers
+// from the orders themselves (same figures, slower).
+constexpr const char* kMigration2 = R"sql(
+-- A guest's orders by e-mail (query: customer filters, names); names typed in a question
+-- (query/store_names.cc looks them up one (first, last) pair at a time on big stores).
+CREATE INDEX orders_by_billing_email ON orders (store_id, lower(trim(billing_email)), customer_id);
+CREATE INDEX orders_by_billing_name ON orders (store_id, lower(billing_last_name),
+                                               lower(billing_first_name));
+CREATE INDEX customers_by_name ON customers (store_id, lower(last_name), lower(first_name));
+CREATE INDEX customers_by_email ON customers (store_id, lower(email));
+-- Payments received in a period [M-PAYMENTS] (by the date paid).
+CREATE INDEX orders_by_date_paid ON orders (store_id, date_paid);
+
+-- One row per customer (the metrics.md customer key: account id, else guest e-mail, else order)
+-- over ALL sales orders (completed/processing/on-hold) [M-NEW] [M-REPEAT] [M-LTV] [M-LAPSED]
+-- [M-CUSTOMER-COUNTRY]. Valid for an as-of date on or after derived_state.through.
+CREATE TABLE customer_summary (
+  store_id BIGINT NOT NULL,
+  ck TEXT NOT NULL,                     -- c:<id> | e:<lower(trim(email))> | o:<order id>
+  first_at TEXT NOT NULL,               -- store-local date_created of the first sales order
+  last_at TEXT NOT NULL,                -- ... of the latest
+  order_count BIGINT NOT NULL,
+  ltv_minor BIGINT NOT NULL,            -- sum of totals minus those orders' refunds
+  last_country TEXT NOT NULL DEFAULT '',-- billing country of the latest (date, id) sales order
+  PRIMARY KEY (store_id, ck)
+);
+CREATE INDEX customer_summary_by_first ON customer_summary (store_id, first_at);
+CREATE INDEX customer_summary_by_last ON customer_summary (store_id, last_at);
+CREATE INDEX customer_summary_by_count ON customer_summary (store_id, order_count);
+
+-- Orders per store-local day, status and billing country (every status), exact sums.
+CREATE TABLE daily_orders (
+  store_id BIGINT NOT NULL,
+  day TEXT NOT NULL,                    -- substr(date_created, 1, 10)
+  status TEXT NOT NULL,
+  country TEXT NOT NULL,
+  orders BIGINT NOT NULL,
+  guest_orders BIGINT NOT NULL,
+  total_minor BIGINT NOT NULL,
+  shipping_minor BIGINT NOT NULL,
+  tax_minor BIGINT NOT NULL,
+  discount_minor BIGINT NOT NULL,
+  max_total_minor BIGINT NOT NULL,
+  PRIMARY KEY (store_id, day, status, country)
+);
+
+-- Line items of sales orders (completed/processing/on-hold) per store-local day, product and
+-- variation: units and line totals, and the names the assistant shows.
+CREATE TABLE daily_products (
+  store_id BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  product_id BIGINT NOT NULL,
+  variation_id BIGINT NOT NULL,
+  quantity BIGINT NOT NULL,
+  total_minor BIGINT NOT NULL,
+  product_name TEXT NOT NULL,           -- MAX(parent_name, else name) of the lines
+  line_name TEXT NOT NULL,              -- MAX(name)
+  PRIMARY KEY (store_id, day, product_id, variation_id)
+);
+
+CREATE TABLE derived_state (
+  store_id BIGINT NOT NULL PRIMARY KEY,
+  marker TEXT NOT NULL,                 -- sync_state of orders/refunds when built
+  through TEXT NOT NULL,                -- latest order date_created covered
+  refunds_through TEXT NOT NULL,        -- latest refund date_created covered
+  content TEXT NOT NULL DEFAULT '',     -- fingerprint of the orders/lines/refunds summarised
+  built_at TEXT NOT NULL,
+  build_ms BIGINT NOT NULL DEFAULT 0
+);
+)sql";
+
 std::string ForDialect(std::string sql, Dialect dialect) {
   const std::string id = dialect == Dialect::kSqlite
                              ? "INTEGER PRIMARY KEY"
@@ -476,7 +550,7 @@ std::string ForDialect(std::string sql, Dialect dialect) {
 }
 
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kMigrations = {kMigration1};
+  static const std::vector<const char*> kMigrations = {kMigration1, kMigration2};
   return kMigrations;
 }
 

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "common/dates.h"
+#include "store/derived.h"
 #include "sync/fetcher.h"
 #include "sync/sync.h"
 #include "sync/writer.h"
@@ -1274,7 +1275,11 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   policy.backoff_cap = options_.backoff_cap;
   Fetcher fetcher(api_, clock_, policy);
   class Run run(db_, fetcher, clock_, options_, store_id, progress);
-  return run.Execute();
+  Status status = run.Execute();
+  // The assistant's derived tables, rebuilt from what is now stored (store/derived.h). A failure
+  // leaves them marked stale (the assistant then reads the orders), never wrong.
+  (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()));
+  return status;
 }
 
 woo::ApiOptions SyncApiOptions() {

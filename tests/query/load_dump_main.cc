@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/database.h"
+#include "store/derived.h"
 #include "store/schema.h"
 #include "tests/testing/dump_loader.h"
 
@@ -35,6 +36,11 @@ int main(int argc, char** argv) {
   auto loaded = clever::testing::LoadDumpFolder(**db, dump, name);
   if (!loaded.ok()) {
     std::cerr << loaded.status() << "\n";
+    return 1;
+  }
+  // What a sync does after writing: rebuild the assistant's derived tables (store/derived.h).
+  if (auto st = clever::store::RefreshDerived(**db, loaded->store_id); !st.ok()) {
+    std::cerr << st << "\n";
     return 1;
   }
   std::cout << "loaded store " << loaded->store_id << " (" << loaded->orders << " orders)\n";

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/derived.h"
 #include "tests/store/backend_fixture.h"
 
 namespace clever::store {
@@ -25,6 +26,104 @@ TEST_P(SchemaTest, MigratesOnceAndIsIdempotent) {
   ASSERT_TRUE(db_->Execute(order, {int64_t{2}}).ok());
   EXPECT_EQ(db_->Execute(order, {int64_t{2}}).status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(AsInt(db_->Query("SELECT count(*) FROM payments")->rows[0][0]), 2);
+}
+
+// store/derived.h on every backend: the summary of each customer (first/last order, count,
+// lifetime value net of refunds, the latest order's country with ties by id), daily sums, and the
+// freshness marker following sync_state.
+TEST_P(SchemaTest, DerivedTablesSummariseTheOrders) {
+  ASSERT_TRUE(Migrate(*db_).ok());
+  const char* order =
+      "INSERT INTO orders (store_id, id, status, date_created, customer_id, billing_email, "
+      "billing_country, total_minor, shipping_total_minor) VALUES (1, ?, ?, ?, ?, ?, ?, ?, 100)";
+  struct O {
+    int64_t id;
+    const char* status;
+    const char* date;
+    int64_t customer;
+    const char* email;
+    const char* country;
+    int64_t total;
+  };
+  const O orders[] = {
+      {1, "completed", "2025-01-05T10:00:00", 7, "", "US", 1000},
+      {2, "processing", "2025-03-01T09:00:00", 7, "", "DE", 2000},
+      {3, "completed", "2025-03-01T09:00:00", 7, "", "FR", 500},   // same time, higher id wins
+      {4, "cancelled", "2025-04-01T09:00:00", 7, "", "GB", 9999},  // not a sales order
+      {5, "completed", "2025-02-01T12:00:00", 0, " Ann@X.com ", "CA", 3000},
+      {6, "on-hold", "2025-02-02T12:00:00", 0, "ann@x.com", "AU", 100},
+      {7, "completed", "2025-02-03T12:00:00", 0, "", "NL", 50},  // no e-mail: its own customer
+  };
+  for (const O& o : orders) {
+    ASSERT_TRUE(db_->Execute(order, {o.id, std::string(o.status), std::string(o.date), o.customer,
+                                     std::string(o.email), std::string(o.country), o.total})
+                    .ok());
+  }
+  ASSERT_TRUE(db_->Execute("INSERT INTO refunds (store_id, id, order_id, date_created, "
+                           "amount_minor) VALUES (1, 1, 2, '2025-03-05T00:00:00', 300)")
+                  .ok());
+  ASSERT_TRUE(db_->Execute("INSERT INTO sync_state (store_id, category, state) VALUES (1, "
+                           "'orders', 'ok')")
+                  .ok());
+  ASSERT_TRUE(RefreshDerived(*db_, 1, "2025-04-02T00:00:00Z").ok());
+  auto rs = db_->Query(
+      "SELECT ck, first_at, last_at, order_count, ltv_minor, last_country FROM customer_summary "
+      "WHERE store_id = 1 ORDER BY ck");
+  ASSERT_TRUE(rs.ok()) << rs.status();
+  ASSERT_EQ(rs->rows.size(), 3u);
+  EXPECT_EQ(AsString(rs->rows[0][0]), "c:7");
+  EXPECT_EQ(AsString(rs->rows[0][1]), "2025-01-05T10:00:00");
+  EXPECT_EQ(AsString(rs->rows[0][2]), "2025-03-01T09:00:00");
+  EXPECT_EQ(AsInt(rs->rows[0][3]), 3);
+  EXPECT_EQ(AsInt(rs->rows[0][4]), 1000 + 2000 - 300 + 500);
+  EXPECT_EQ(AsString(rs->rows[0][5]), "FR");
+  EXPECT_EQ(AsString(rs->rows[1][0]), "e:ann@x.com");
+  EXPECT_EQ(AsInt(rs->rows[1][3]), 2);
+  EXPECT_EQ(AsString(rs->rows[1][5]), "AU");
+  EXPECT_EQ(AsString(rs->rows[2][0]), "o:7");
+  auto days = db_->Query(
+      "SELECT SUM(orders), SUM(total_minor), SUM(shipping_minor), MAX(max_total_minor), "
+      "SUM(guest_orders) FROM daily_orders WHERE store_id = 1");
+  ASSERT_TRUE(days.ok()) << days.status();
+  EXPECT_EQ(AsInt(days->rows[0][0]), 7);
+  EXPECT_EQ(AsInt(days->rows[0][1]), 1000 + 2000 + 500 + 9999 + 3000 + 100 + 50);
+  EXPECT_EQ(AsInt(days->rows[0][2]), 700);
+  EXPECT_EQ(AsInt(days->rows[0][3]), 9999);
+  EXPECT_EQ(AsInt(days->rows[0][4]), 3);
+  auto state = ReadDerived(*db_, 1);
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_TRUE(state->fresh);
+  EXPECT_EQ(state->through, "2025-04-01T09:00:00");
+  EXPECT_EQ(state->refunds_through, "2025-03-05T00:00:00");
+  ASSERT_TRUE(
+      db_->Execute("UPDATE sync_state SET records_done = 5 WHERE store_id = 1 AND category = "
+                   "'orders'")
+          .ok());
+  state = ReadDerived(*db_, 1);
+  ASSERT_TRUE(state.ok());
+  EXPECT_FALSE(state->fresh);
+  // A sync that changed nothing: fresh again without a rebuild; a changed order: rebuilt.
+  ASSERT_TRUE(RefreshDerived(*db_, 1).ok());
+  state = ReadDerived(*db_, 1);
+  ASSERT_TRUE(state.ok());
+  EXPECT_TRUE(state->fresh);
+  ASSERT_TRUE(db_->Execute("UPDATE orders SET status = 'cancelled', date_modified_gmt = "
+                           "'2025-04-03T00:00:00' WHERE store_id = 1 AND id = 3")
+                  .ok());
+  ASSERT_TRUE(db_->Execute("UPDATE sync_state SET records_done = 6 WHERE store_id = 1").ok());
+  ASSERT_TRUE(RefreshDerived(*db_, 1).ok());
+  auto c7 = db_->Query(
+      "SELECT order_count, last_country FROM customer_summary WHERE store_id = 1 AND ck = 'c:7'");
+  ASSERT_TRUE(c7.ok());
+  EXPECT_EQ(AsInt(c7->rows[0][0]), 2);
+  EXPECT_EQ(AsString(c7->rows[0][1]), "DE");
+  EXPECT_TRUE(ReadDerived(*db_, 1)->fresh);
+  // An empty store: nothing to summarise, still fresh.
+  ASSERT_TRUE(RefreshDerived(*db_, 2).ok());
+  state = ReadDerived(*db_, 2);
+  ASSERT_TRUE(state.ok());
+  EXPECT_TRUE(state->fresh);
+  EXPECT_EQ(state->through, "");
 }
 
 TEST_P(SchemaTest, SecondConnectionMigratesNothing) {
