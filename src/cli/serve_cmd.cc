@@ -303,8 +303,10 @@ class AskAdapter : public server::AskPort {
   AskAdapter(server::DatabasePool& pool, Clock& clock) : pool_(pool), clock_(clock) {}
   StatusOr<server::AskOutput> Ask(const server::AskInput& in) override {
     CLEVER_ASSIGN_OR_RETURN(auto lease, pool_.Acquire());
-    query::Assistant assistant(*lease,
-                               query::AssistantOptions{.clock = &clock_, .names_cache = &names_});
+    query::AssistantOptions options;
+    options.clock = &clock_;
+    options.names_cache = &names_;
+    query::Assistant assistant(*lease, options);
     query::AskRequest request;
     request.question = in.question;
     request.store_ids = in.store_ids;

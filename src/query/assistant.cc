@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/money.h"
+#include "net/curl_transport.h"
 #include "query/catalog.h"
 #include "query/execute.h"
 #include "query/intent.h"
@@ -78,6 +79,8 @@ bool Additive(const MetricInfo& m, const QueryPlan& p) {
 
 Assistant::Assistant(store::Database& db, AssistantOptions options) : db_(db), options_(options) {
   if (options_.clock == nullptr) options_.clock = &Clock::Real();
+  if (!options_.language_model && options_.use_environment_model)
+    options_.language_model = LanguageModelConfig::FromEnvironment();
   if (options_.names_cache == nullptr) {
     own_names_ = std::make_unique<StoreNamesCache>();
     options_.names_cache = own_names_.get();
@@ -165,6 +168,20 @@ Answer Assistant::Ask(const AskRequest& request) {
   }
   QuestionIntent intent =
       Interpret(request.question, names, as_of, previous ? &*previous : nullptr);
+  // Follow-ups build on the previous intent, which the model never sees: the built-in rules keep
+  // those.
+  if (options_.language_model && !previous) {
+    if (!model_transport_) {
+      net::TransportOptions transport_options;
+      transport_options.allow_private_network = true;  // the merchant's own model server
+      auto transport = net::CurlTransport::Create(transport_options);
+      if (transport.ok()) model_transport_ = std::move(*transport);
+    }
+    if (model_transport_) {
+      intent = InterpretWithModel(*options_.language_model, *model_transport_, request.question,
+                                  intent, as_of);
+    }
+  }
   Answer answer;
   if (!intent.out_of_scope.empty()) {
     answer = OutOfScopeAnswer(intent.out_of_scope);

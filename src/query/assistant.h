@@ -19,7 +19,9 @@
 #include "common/clock.h"
 #include "common/dates.h"
 #include "common/status.h"
+#include "net/http.h"
 #include "query/answer.h"
+#include "query/language_model.h"
 #include "query/sql.h"
 #include "query/store_names.h"
 #include "store/database.h"
@@ -38,6 +40,10 @@ struct AssistantOptions {
   // Store names kept across questions until a sync writes (store_names.h); share one per process
   // when Assistants are short-lived (the hub). Default: one owned by this Assistant.
   StoreNamesCache* names_cache = nullptr;
+  // Optional language model (language_model.h): used when set, else read from CLEVER_LLM_URL
+  // unless use_environment_model is false (tests that must stay offline whatever the shell says).
+  std::optional<LanguageModelConfig> language_model;
+  bool use_environment_model = true;
 };
 
 class Assistant {
@@ -52,6 +58,7 @@ class Assistant {
   store::Database& db_;
   AssistantOptions options_;
   std::unique_ptr<StoreNamesCache> own_names_;
+  std::unique_ptr<net::HttpTransport> model_transport_;  // created at the first model question
 };
 
 // The exact answer contract of issue 4: {"status","answer","value","table":{"columns","rows"},

@@ -13,6 +13,10 @@
 #include <thread>
 
 #include "net/curl_transport.h"
+#include "query/assistant.h"
+#include "store/database.h"
+#include "store/schema.h"
+#include "tests/testing/dump_loader.h"
 
 namespace clever::query {
 namespace {
@@ -201,6 +205,39 @@ TEST_F(LanguageModelTest, EntitiesComeFromTheStoreNamesNotTheModel) {
   EXPECT_EQ(got.metric, "items_sold");
   EXPECT_EQ(got.product_ids, std::vector<int64_t>{7});
   EXPECT_EQ(got.product, "Alpine Fleece Hoodie");
+}
+
+// End to end: the Assistant asks the configured model, and the model's intent is what gets answered
+// (a question the built-in rules would read as sales, re-read by the model as an order count).
+TEST_F(LanguageModelTest, TheAssistantAnswersTheModelsIntent) {
+  auto db = store::OpenSqlite(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(store::Migrate(**db).ok());
+  auto loaded = testing::LoadDumpFolder(
+      **db, std::string(CLEVER_SOURCE_DIR) + "/tests/query/fixture_store", "shop");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  AssistantOptions offline;
+  offline.use_environment_model = false;
+  Assistant without_model(**db, offline);
+  Answer builtin = without_model.Ask({"sales last month", {loaded->store_id}, kToday, ""});
+  ASSERT_EQ(builtin.status, "answered");
+  EXPECT_NE(builtin.plan_text.find("metric=gross_sales"), std::string::npos) << builtin.plan_text;
+
+  server_.Reply(ToolCall(json{{"metric", "order_count"}, {"period", "last_month"}}));
+  AssistantOptions with_model;
+  with_model.language_model = config_;
+  Assistant assistant(**db, with_model);
+  Answer a = assistant.Ask({"sales last month", {loaded->store_id}, kToday, ""});
+  ASSERT_EQ(a.status, "answered");
+  EXPECT_NE(a.plan_text.find("metric=order_count"), std::string::npos) << a.plan_text;
+
+  // The model gone: the same question is answered by the built-in rules, not refused.
+  config_.url = "http://127.0.0.1:1/v1";
+  with_model.language_model = config_;
+  Assistant unreachable(**db, with_model);
+  Answer b = unreachable.Ask({"sales last month", {loaded->store_id}, kToday, ""});
+  ASSERT_EQ(b.status, "answered");
+  EXPECT_EQ(b.plan_text, builtin.plan_text);
 }
 
 TEST(LanguageModelConfigTest, ReadsTheEnvironmentAndBuildsTheEndpoint) {
