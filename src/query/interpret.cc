@@ -339,6 +339,9 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   static const std::regex since_start(
       " (?:since|from) (?:the )?(?:start|beginning) of (?:the |this )?(year|month|week|quarter) ");
   take(since_start, [](const std::smatch& m) { return "this_" + m.str(1); });
+  static const std::regex the_period_so_far(
+      " (?:of |in |for |during )?the (year|month|week|quarter) (?:so far|to date) ");
+  take(the_period_so_far, [](const std::smatch& m) { return "this_" + m.str(1); });
   static const std::regex black_friday(" black friday(?: (\\d{4}))? ");
   take(black_friday, [&](const std::smatch& m) {
     return m[1].matched ? "black_friday:" + std::string(m[1]) : std::string("black_friday");
@@ -480,6 +483,16 @@ std::vector<EntityHit> MatchEntities(const std::vector<std::string>& tokens,
       if (m.distance > 0 && m.length == 1 &&
           Vocabulary().count(tokens[static_cast<size_t>(m.start)]))
         continue;
+      // "1 oct", "oct 15": a month next to a number is a date, not a product whose SKU is OCT.
+      if (m.length == 1) {
+        const size_t i = static_cast<size_t>(m.start);
+        auto is_number = [&](size_t k) {
+          return k < tokens.size() && !tokens[k].empty() &&
+                 std::isdigit(static_cast<unsigned char>(tokens[k][0]));
+        };
+        if (MonthNumber(tokens[i]) > 0 && ((i > 0 && is_number(i - 1)) || is_number(i + 1)))
+          continue;
+      }
       hits.push_back({&e, m.start, m.length, m.distance});
     }
   }
@@ -666,11 +679,27 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   }
   // Orders "waiting to be shipped" are the ones WooCommerce calls processing (paid, not yet
   // completed): the merchant's word for the status, not a shipping-carrier question.
-  if (statuses.empty() &&
-      t.Any({"waiting to be shipped", "to be shipped", "need to be shipped", "needs to be shipped",
-             "need shipping", "not shipped", "not yet shipped", "unshipped", "unfulfilled",
-             "awaiting fulfilment", "awaiting fulfillment", "to fulfil", "to fulfill",
-             "ready to ship", "still to ship", "left to ship"})) {
+  if (statuses.empty() && t.Any({"waiting to be shipped",
+                                 "to be shipped",
+                                 "need to be shipped",
+                                 "needs to be shipped",
+                                 "need shipping",
+                                 "not shipped",
+                                 "not yet shipped",
+                                 "unshipped",
+                                 "unfulfilled",
+                                 "awaiting fulfilment",
+                                 "awaiting fulfillment",
+                                 "to fulfil",
+                                 "to fulfill",
+                                 "ready to ship",
+                                 "still to ship",
+                                 "left to ship",
+                                 "waiting to be processed",
+                                 "to be processed",
+                                 "need processing",
+                                 "needs processing",
+                                 "awaiting processing"})) {
     statuses.push_back("processing");
   }
   // A variation whose whole name matched is more specific than its parent product.
@@ -695,6 +724,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "share price|interest rate|lottery|horoscope|recipe|capital of|president|football|soccer|"
       "basketball|baseball|hockey|tennis|nfl|nba|world cup|olympics|election|elections|news|"
       "movie|movies|film|tv show|joke|poem|song|lyrics|visited|visit|ad spend|ad|cac|tax rates?|"
+      "influencers?|sponsors?|sponsorship|inspect|inspected|inspection|economy|"
       "vat rates?|satisfaction|csat|domain authority|backlinks|"
       "acquisition cost|likes|followers|blog|blog posts?|net promoter|nps|delivery time|"
       "transit time|how long|search console|staff hours|seo|ctr|open rate|unsubscribes?) ");
@@ -711,7 +741,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "(a|an)|schedule|book|block|ban|reset|edit|rename|duplicate|import|export) ");
   static const std::regex cost_words(" (cost of goods|cost|costs|spend on|spent on|spending on) ");
   static const std::regex future(
-      " (next (week|month|quarter|year)|tomorrow|will we|going to|expected to|will i|how "
+      " (next (week|month|quarter|year)|tomorrow|will we|going to|expected to|will i|what "
+      "will|will "
+      "(sales|revenue|orders|we|i|it) be|how "
       "(much|many)"
       "( \\w+)* should (i|we)|christmas stock) ");
   std::string oos_topic;
@@ -735,7 +767,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     oos_topic = "costs and expenses";
   }
   if (oos_topic.empty() && std::regex_search(t.s, om, future) &&
-      !t.Any({"payout", "payouts", "deposit", "deposits", "deadline"})) {
+      !t.Any({"payout", "payouts", "deposit", "deposits", "deadline", "expire", "expires",
+              "expiring"})) {
     oos_topic = "forecasts";
   }
   // Store words that make "stock"/"tracking" etc. legitimate are handled by the specific regexes
@@ -955,6 +988,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                              "isn't paid",
                              "still to be paid",
                              "awaiting payments",
+                             "need to be paid",
+                             "needs to be paid",
+                             "still need paying",
+                             "waiting to be paid",
                              "havent paid",
                              "have not paid",
                              "outstanding",
@@ -984,6 +1021,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                                 "got paid",
                                 "were paid",
                                 "was paid",
+                                "paid orders",
                                 "how do most customers pay",
                                 "how do customers pay",
                                 "how customers pay",
@@ -1093,6 +1131,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
         " (?:only |just |at most |under |below |less than |fewer than |or fewer|or less)?(\\d+) "
         "(?:or fewer|or less|units|unit|items|item|left|pieces|in stock)");
     static const std::regex thr2(" (?:\\d+) (?:or|and|to) (\\d+) ");
+    static const std::regex thr_below(" (?:under|below|less than|fewer than) (\\d+) ");
     if (!running_out_soon &&
         t.Any({"out of stock", "sold out", "none left", "no stock", "zero stock", "unavailable",
                "stockout", "stockouts", "out-of-stock", "run out", "ran out"}))
@@ -1113,6 +1152,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       // "3 or fewer" is T = 3; "fewer than 3" is T = 2 ([M-LOW-STOCK]).
       std::optional<int> th = FirstNumber(t.s, thr2);
       if (!th) th = FirstNumber(t.s, thr);
+      if (!th) th = FirstNumber(t.s, thr_below);
       if (th) {
         int v = *th;
         if (t.Any({"under", "below", "less than", "fewer than"}) && !t.Any({"or fewer", "or less"}))
@@ -1157,8 +1197,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
           !t.Has("discount"))
         metric = "gross_sales";
     } else if (!coupon && !ranking && !how_many && dim.empty() &&
-               t.Any({"savings", "saved", "save", "saving", "cost", "cost us", "given away",
-                      "give away", "gave away"})) {
+               (t.Any({"savings", "saved", "save", "saving", "cost", "cost us", "given away",
+                       "give away", "gave away"}) ||
+                (how_much && t.Any({"discounted", "discount", "discounts"})))) {
       // What customers saved with coupons is the discount they were given ([M-DISCOUNTS]).
       metric = "discount_total";
     } else if (t.Any({"orders with a coupon", "orders used a coupon", "orders that used a coupon",
@@ -1268,6 +1309,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     else if (t.Any({"more than once", "multiple times", "again and again", "repeatedly",
                     "twice or more"}))
       times = 2;
+    // "3+ orders": the plus sign is dropped by normalisation, so read it in the raw text.
+    static const std::regex n_plus("(\\d+) ?\\+ ?(?:orders|times|purchases)");
+    std::smatch plus_match;
+    if (!times && std::regex_search(raw, plus_match, n_plus))
+      times = std::atoi(plus_match.str(1).substr(0, 6).c_str());
     if (customer && !ranking) {
       in.customer_key = customer->key;
       in.customer = customer->name;
