@@ -23,6 +23,7 @@ const std::set<std::string>& Vocabulary() {
       "purchase",   "transactions", "transaction", "average",     "value",     "basket",
       "items",      "item",         "units",       "unit",        "pieces",    "quantity",
       "sold",       "sell",         "selling",     "customers",   "customer",  "clients",
+      "charge",     "charged",      "charges",     "charging",    "fortnight", "fortnights",
       "client",     "buyers",       "buyer",       "shoppers",    "shopper",   "accounts",
       "account",    "registered",   "signups",     "signup",      "products",  "product",
       "catalogue",  "catalog",      "inventory",   "stock",       "coupons",   "coupon",
@@ -291,6 +292,9 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       " (?:in |over |during |for )?(?:the )?(?:last|past|previous) (\\d+) hours ");
   take(last_hours,
        [&](const std::smatch& m) { return "last_days:" + std::to_string((num(m[1]) + 23) / 24); });
+  static const std::regex fortnight(
+      " (?:in |over |during |for )?(?:the )?(?:last|past|previous) fortnight ");
+  take(fortnight, [](const std::smatch&) { return std::string("last_days:14"); });
   static const std::regex last_weeks(" (?:the )?(?:last|past) (\\d+) weeks ");
   take(last_weeks,
        [&](const std::smatch& m) { return "last_days:" + std::to_string(7 * num(m[1])); });
@@ -309,6 +313,8 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   take(week_before_last, [](const std::smatch&) { return std::string("weeks_ago:2"); });
   static const std::regex day_before_yesterday(" (?:the )?day before yesterday ");
   take(day_before_yesterday, [](const std::smatch&) { return std::string("days_ago:2"); });
+  static const std::regex year_quarter(" (?:in |during )?(\\d{4}) q([1-4]) ");
+  take(year_quarter, [](const std::smatch& m) { return "quarter:" + m.str(1) + ":" + m.str(2); });
   static const std::regex quarter_n(
       " (?:in |during )?(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)(?: "
       "of)?(?: (\\d{4}))? ");
@@ -820,31 +826,39 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
              "spending", "value",  "worth", "sold for", "generated", "generate"});
   const bool percent_words = t.Any(
       {"percent", "percentage", "%", "share", "proportion", "ratio", "rate", "fraction", "pct"});
-  const bool compare_words = t.Any({"vs",
-                                    "versus",
-                                    "compared",
-                                    "compare",
-                                    "comparison",
-                                    "against",
-                                    "growth",
-                                    "grow",
-                                    "grew",
-                                    "change",
-                                    "changed",
-                                    "up or down",
-                                    "increase",
-                                    "decrease",
-                                    "increased",
-                                    "decreased",
-                                    "difference",
-                                    "trend",
-                                    "than",
-                                    "month over month",
-                                    "week over week",
-                                    "year over year",
-                                    "yoy",
-                                    "mom",
-                                    "up or down"});
+  // "new vs returning" contrasts two groups, not two periods: a bare "vs"/"versus" compares only
+  // when a period (blanked to ~) or a period word follows it.
+  static const std::regex vs_period(
+      " (?:vs|versus) (?:the )?(?:~|last|previous|prior|same|this|year|month|week|day|quarter)");
+  const bool vs_only = t.Any({"vs", "versus"}) &&
+                       !t.Any({"compared", "compare", "comparison", "against", "growth", "change",
+                               "increase", "decrease", "difference", "than", "trend"});
+  const bool vs_not_periods = vs_only && !t.Re(vs_period);
+  const bool compare_words = !vs_not_periods && t.Any({"vs",
+                                                       "versus",
+                                                       "compared",
+                                                       "compare",
+                                                       "comparison",
+                                                       "against",
+                                                       "growth",
+                                                       "grow",
+                                                       "grew",
+                                                       "change",
+                                                       "changed",
+                                                       "up or down",
+                                                       "increase",
+                                                       "decrease",
+                                                       "increased",
+                                                       "decreased",
+                                                       "difference",
+                                                       "trend",
+                                                       "than",
+                                                       "month over month",
+                                                       "week over week",
+                                                       "year over year",
+                                                       "yoy",
+                                                       "mom",
+                                                       "up or down"});
   const bool orders_words = t.Any(
       {"orders", "order", "purchases", "purchase", "transactions", "transaction", "checkouts"});
 
@@ -1629,6 +1643,18 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                      ? "change"
                      : "growth";
     if (explicit_two) in.base_period = periods.found[1].second;
+    // Only a base was named ("vs the same month last year"): compare the matching current period.
+    if (!explicit_two && !in.period.empty()) {
+      const std::string only = in.period;
+      std::string current;
+      if (only == "month_last_year" || only == "mtd_last_month") current = "this_month";
+      if (only == "ytd_last_year") current = "this_year";
+      if (only.rfind("prev_days:", 0) == 0) current = "last_days:" + only.substr(10);
+      if (!current.empty()) {
+        in.base_period = only;
+        in.period = current;
+      }
+    }
     // "growth from last year to this year": the first period named is the base.
     if (explicit_two) {
       const size_t p0 = periods.found[0].first, p1 = periods.found[1].first;
