@@ -730,7 +730,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "share price|interest rate|lottery|horoscope|recipe|capital of|president|football|soccer|"
       "basketball|baseball|hockey|tennis|nfl|nba|world cup|olympics|election|elections|news|"
       "movie|movies|film|tv show|joke|poem|song|lyrics|visited|visit|ad spend|ad|cac|tax rates?|"
-      "influencers?|sponsors?|sponsorship|inspect|inspected|inspection|economy|"
+      "influencers?|sponsors?|sponsorship|inspect|inspected|inspection|economy|carbon|footprint|"
+      "emissions|"
       "vat rates?|satisfaction|csat|domain authority|backlinks|"
       "acquisition cost|likes|followers|blog|blog posts?|net promoter|nps|delivery time|"
       "transit time|how long|search console|staff hours|seo|ctr|open rate|unsubscribes?) ");
@@ -917,10 +918,26 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     if (t.Any({"country", "countries", "where", "market", "markets", "region"})) return "country";
     if (t.Any({"coupon", "coupons", "promo", "codes", "code", "voucher", "vouchers"}))
       return "coupon";
-    if (t.Any({"payment method", "payment methods", "method", "methods", "gateway", "gateways",
-               "pay with", "paid with", "payment option", "payment type",
-               "how do most customers pay", "how do customers pay", "how customers pay",
-               "how do people pay", "how most customers pay", "how do most people pay"}))
+    if (t.Any({"payment method",
+               "payment methods",
+               "method",
+               "methods",
+               "gateway",
+               "gateways",
+               "pay with",
+               "paid with",
+               "payment option",
+               "payment type",
+               "how do most customers pay",
+               "way to pay",
+               "ways to pay",
+               "way of paying",
+               "ways of paying",
+               "how do customers pay",
+               "how customers pay",
+               "how do people pay",
+               "how most customers pay",
+               "how do most people pay"}))
       return "payment_method";
     if (t.Any({"customer", "customers", "client", "clients", "buyer", "buyers", "shopper",
                "shoppers", "who", "spenders", "spender"}))
@@ -958,19 +975,42 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   };
 
   // ---------------------------------------------------------------- topic rules
-  const bool payouts = t.Any({"payout", "payouts", "deposit", "deposits", "paid out", "pay out",
-                              "pays out", "paying out", "payed out", "transfers to my bank",
-                              "transfer to my bank", "bank transfers", "to my bank", "to the bank",
-                              "bank account", "settlements", "settlement"});
+  const bool payouts = t.Any({"payout",
+                              "payouts",
+                              "deposit",
+                              "deposits",
+                              "paid out",
+                              "pay out",
+                              "pays out",
+                              "pending balance",
+                              "available balance",
+                              "balance",
+                              "paying out",
+                              "payed out",
+                              "transfers to my bank",
+                              "transfer to my bank",
+                              "bank transfers",
+                              "to my bank",
+                              "to the bank",
+                              "bank account",
+                              "settlements",
+                              "settlement"});
   const bool disputes = t.Any({"dispute", "disputes", "disputed", "chargeback", "chargebacks",
                                "charge back", "charge backs"});
   const bool net_words =
       t.Any({"net sales", "net revenue", "after refunds", "minus refunds", "less refunds",
              "excluding refunds", "net of refunds", "net takings", "net income", "net turnover"});
+  // "customers who returned to buy again" came back; "people returning stuff" asked for refunds.
+  const bool came_back =
+      t.Any({"returned to buy", "returned to order", "returned to shop", "buy again",
+             "bought again", "ordered again", "come back", "came back", "purchased again"});
   const bool refunds =
       !net_words &&
-      (t.Any({"refund", "refunds", "refunded amount", "money back", "reimbursed", "returns",
-              "returned"}) ||
+      ((t.Any({"refund", "refunds", "refunded amount", "money back", "reimbursed", "returns",
+               "returned"}) &&
+        !came_back) ||
+       t.Any({"returning stuff", "returning items", "returning products", "returning things",
+              "returning orders", "send back", "sending back", "sent back", "send things back"}) ||
        (t.Has("refunded") && !orders_words) || (t.Has("refunded") && percent_words) ||
        (t.Has("refunded") && t.Any({"how much", "total", "amount", "value", "money"})));
   const bool coupons =
@@ -983,12 +1023,14 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       !coupons && t.Any({"about to run out", "running out", "going to run out", "will run out",
                          "run out soon", "close to running out", "almost out", "nearly out",
                          "almost sold out", "nearly sold out"});
-  const bool stock =
-      t.Any({"stock", "inventory", "sold out", "in stock", "out of stock", "low on", "restocking",
-             "restocked", "replenish", "replenishing", "reordering", "running low", "left in stock",
-             "units left", "restock", "on hand", "warehouse", "stockout", "stockouts"}) ||
-      (t.Has("left") && t.Any({"units", "items", "only"})) || running_out_soon ||
-      (!coupons && t.Any({"run out", "ran out"}));
+  // "Dead stock" is products that did not sell ([M-UNSOLD]), not a stock level.
+  const bool stock = !t.Any({"dead stock", "dead inventory"}) &&
+                     (t.Any({"stock", "inventory", "sold out", "in stock", "out of stock", "low on",
+                             "restocking", "restocked", "replenish", "replenishing", "reordering",
+                             "running low", "left in stock", "units left", "restock", "on hand",
+                             "warehouse", "stockout", "stockouts"}) ||
+                      (t.Has("left") && t.Any({"units", "items", "only"})) || running_out_soon ||
+                      (!coupons && t.Any({"run out", "ran out"})));
   const bool unpaid = t.Any({"unpaid",
                              "awaiting payment",
                              "not been paid",
@@ -1036,6 +1078,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                                 "were paid",
                                 "was paid",
                                 "paid orders",
+                                "way to pay",
+                                "ways to pay",
+                                "way of paying",
+                                "ways of paying",
                                 "how do most customers pay",
                                 "how do customers pay",
                                 "how customers pay",
@@ -1321,7 +1367,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     else if (auto v3 = FirstNumber(t.s, n_or_more))
       times = *v3;
     else if (t.Any({"more than once", "multiple times", "again and again", "repeatedly",
-                    "twice or more"}))
+                    "twice or more", "more than one order", "more than 1 order",
+                    "more than one purchase", "more than 1 purchase", "multiple orders"}))
       times = 2;
     // "3+ orders": the plus sign is dropped by normalisation, so read it in the raw text.
     static const std::regex n_plus("(\\d+) ?\\+ ?(?:orders|times|purchases)");
@@ -1373,8 +1420,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                                             "bought again", "purchased again"}))) &&
                !t.Has("returning")) {
       metric = percent_words ? "repeat_rate" : "repeat_customers";
-    } else if (t.Any({"returning", "existing", "came back", "come back", "bought again",
-                      "ordered again", "repeat"})) {
+    } else if (came_back || t.Any({"returning", "existing", "came back", "come back",
+                                   "bought again", "ordered again", "repeat"})) {
       metric = "returning_customers";
       if (money_words && !how_many) {
         metric = "gross_sales";
@@ -1659,9 +1706,16 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     if (explicit_two) {
       const size_t p0 = periods.found[0].first, p1 = periods.found[1].first;
       const std::string before = Trim(t.s.substr(0, p0)), between = t.s.substr(p0, p1 - p0);
+      // "change between September and October": the first named is the base too.
+      const bool between_and =
+          (before == "between" ||
+           (before.size() >= 8 && before.compare(before.size() - 8, 8, " between") == 0)) &&
+          (between + " ").find(" and ") != std::string::npos;
       if ((before == "from" ||
            (before.size() >= 5 && before.compare(before.size() - 5, 5, " from") == 0)) &&
           (between + " ").find(" to ") != std::string::npos) {
+        std::swap(in.period, in.base_period);
+      } else if (between_and) {
         std::swap(in.period, in.base_period);
       }
     }
