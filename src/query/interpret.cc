@@ -17,50 +17,50 @@ namespace {
 // ------------------------------------------------------------------ vocabulary and typos
 const std::set<std::string>& Vocabulary() {
   static const std::set<std::string> k = {
-      "sales",      "sale",         "revenue",     "revenues",    "takings",   "turnover",
-      "income",     "earned",       "earn",        "earnings",    "made",      "make",
-      "brought",    "gross",        "net",         "orders",      "order",     "purchases",
-      "purchase",   "transactions", "transaction", "average",     "value",     "basket",
-      "items",      "item",         "units",       "unit",        "pieces",    "quantity",
-      "sold",       "sell",         "selling",     "customers",   "customer",  "clients",
-      "charge",     "charged",      "charges",     "charging",    "fortnight", "fortnights",
-      "client",     "buyers",       "buyer",       "shoppers",    "shopper",   "accounts",
-      "account",    "registered",   "signups",     "signup",      "products",  "product",
-      "catalogue",  "catalog",      "inventory",   "stock",       "coupons",   "coupon",
-      "promo",      "discount",     "discounts",   "vouchers",    "voucher",   "codes",
-      "code",       "refunds",      "refund",      "refunded",    "refunding", "chargebacks",
-      "chargeback", "disputes",     "dispute",     "disputed",    "payouts",   "payout",
-      "deposits",   "deposit",      "transfers",   "transfer",    "payments",  "payment",
-      "method",     "methods",      "gateway",     "gateways",    "unpaid",    "awaiting",
-      "pending",    "processing",   "completed",   "cancelled",   "canceled",  "failed",
-      "shipping",   "delivery",     "postage",     "tax",         "taxes",     "largest",
-      "biggest",    "highest",      "lowest",      "smallest",    "most",      "least",
-      "fewest",     "best",         "worst",       "top",         "bottom",    "popular",
-      "country",    "countries",    "category",    "categories",  "weekday",   "month",
-      "months",     "week",         "weeks",       "year",        "years",     "quarter",
-      "today",      "yesterday",    "last",        "this",        "previous",  "since",
-      "between",    "january",      "february",    "march",       "april",     "june",
-      "july",       "august",       "september",   "october",     "november",  "december",
-      "monday",     "tuesday",      "wednesday",   "thursday",    "friday",    "saturday",
-      "sunday",     "growth",       "change",      "compared",    "versus",    "percentage",
-      "percent",    "share",        "rate",        "returning",   "repeat",    "lifetime",
-      "first",      "time",         "spent",       "spend",       "spending",  "variation",
-      "variant",    "variants",     "size",        "colour",      "color",     "expired",
-      "active",     "valid",        "unused",      "reason",      "reasons",   "open",
-      "deadline",   "response",     "lost",        "won",         "amount",    "total",
-      "number",     "many",         "much",        "which",       "what",      "show",
-      "list",       "orders",       "received",    "guest",       "guests",    "expensive",
-      "cheapest",   "priciest",     "price",       "prices",      "available", "enabled",
-      "breakdown",  "daily",        "weekly",      "monthly",     "yearly",    "registered",
-      "lapsed",     "ordered",      "bought",      "placed",      "traffic",   "visitors",
-      "sessions",   "weather",      "forecast",    "profit",      "margin",    "marketing",
-      "schedule",   "scheduled",    "supplier",    "competitors", "tracking",  "shipment",
-      "inflation",  "conversion",   "advertising", "instagram",   "facebook",  "average",
-      "money",      "issued",       "paid",        "days",        "day",       "dates",
-      "date",       "uses",         "used",        "times",       "fixed",     "grouped",
-      "simple",     "variable",     "external",    "percent",     "cart",      "hold",
-      "draft",      "statuses",     "status",      "transit",     "window",    "ever",
-      "overall",    "total"};
+      "sales",       "sale",         "revenue",     "revenues",    "takings",     "turnover",
+      "income",      "earned",       "earn",        "earnings",    "made",        "make",
+      "brought",     "gross",        "net",         "orders",      "order",       "purchases",
+      "purchase",    "transactions", "transaction", "average",     "value",       "basket",
+      "items",       "item",         "units",       "unit",        "pieces",      "quantity",
+      "sold",        "sell",         "selling",     "customers",   "customer",    "clients",
+      "charge",      "charged",      "charges",     "charging",    "fortnight",   "fortnights",
+      "stuck",       "client",       "buyers",      "buyer",       "shoppers",    "shopper",
+      "accounts",    "account",      "registered",  "signups",     "signup",      "products",
+      "product",     "catalogue",    "catalog",     "inventory",   "stock",       "coupons",
+      "coupon",      "promo",        "discount",    "discounts",   "vouchers",    "voucher",
+      "codes",       "code",         "refunds",     "refund",      "refunded",    "refunding",
+      "chargebacks", "chargeback",   "disputes",    "dispute",     "disputed",    "payouts",
+      "payout",      "deposits",     "deposit",     "transfers",   "transfer",    "payments",
+      "payment",     "method",       "methods",     "gateway",     "gateways",    "unpaid",
+      "awaiting",    "pending",      "processing",  "completed",   "cancelled",   "canceled",
+      "failed",      "shipping",     "delivery",    "postage",     "tax",         "taxes",
+      "largest",     "biggest",      "highest",     "lowest",      "smallest",    "most",
+      "least",       "fewest",       "best",        "worst",       "top",         "bottom",
+      "popular",     "country",      "countries",   "category",    "categories",  "weekday",
+      "month",       "months",       "week",        "weeks",       "year",        "years",
+      "quarter",     "today",        "yesterday",   "last",        "this",        "previous",
+      "since",       "between",      "january",     "february",    "march",       "april",
+      "june",        "july",         "august",      "september",   "october",     "november",
+      "december",    "monday",       "tuesday",     "wednesday",   "thursday",    "friday",
+      "saturday",    "sunday",       "growth",      "change",      "compared",    "versus",
+      "percentage",  "percent",      "share",       "rate",        "returning",   "repeat",
+      "lifetime",    "first",        "time",        "spent",       "spend",       "spending",
+      "variation",   "variant",      "variants",    "size",        "colour",      "color",
+      "expired",     "active",       "valid",       "unused",      "reason",      "reasons",
+      "open",        "deadline",     "response",    "lost",        "won",         "amount",
+      "total",       "number",       "many",        "much",        "which",       "what",
+      "show",        "list",         "orders",      "received",    "guest",       "guests",
+      "expensive",   "cheapest",     "priciest",    "price",       "prices",      "available",
+      "enabled",     "breakdown",    "daily",       "weekly",      "monthly",     "yearly",
+      "registered",  "lapsed",       "ordered",     "bought",      "placed",      "traffic",
+      "visitors",    "sessions",     "weather",     "forecast",    "profit",      "margin",
+      "marketing",   "schedule",     "scheduled",   "supplier",    "competitors", "tracking",
+      "shipment",    "inflation",    "conversion",  "advertising", "instagram",   "facebook",
+      "average",     "money",        "issued",      "paid",        "days",        "day",
+      "dates",       "date",         "uses",        "used",        "times",       "fixed",
+      "grouped",     "simple",       "variable",    "external",    "percent",     "cart",
+      "hold",        "draft",        "statuses",    "status",      "transit",     "window",
+      "ever",        "overall",      "total"};
   return k;
 }
 
@@ -348,6 +348,30 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   static const std::regex the_period_so_far(
       " (?:of |in |for |during )?the (year|month|week|quarter) (?:so far|to date) ");
   take(the_period_so_far, [](const std::smatch& m) { return "this_" + m.str(1); });
+  // "from January to March 2025": whole months.
+  static const std::regex month_range(" (?:from )?(" + MNC + ") (?:to|through|until|till|-) (" +
+                                      MNC + ")(?: (\\d{4}))? ");
+  take(month_range, [&](const std::smatch& m) -> std::string {
+    const int a = MonthNumber(m.str(1)), b = MonthNumber(m.str(2));
+    if (a <= 0 || b <= 0 || b < a) return "";
+    int y = m[3].matched ? std::stoi(m.str(3)) : d.year;
+    if (!m[3].matched && CivilDate{y, a, 1} > d) --y;
+    return "range:" + CivilDate{y, a, 1}.ToString() + ":" +
+           CivilDate{y, b, DaysInMonth(y, b)}.ToString();
+  });
+  // "last Monday": the most recent Monday before today; "on Monday": today if it is Monday.
+  static const std::regex weekday_named(
+      " (last|this past|past|on|this) (monday|tuesday|wednesday|thursday|friday|saturday|sunday) ");
+  take(weekday_named, [&](const std::smatch& m) -> std::string {
+    static const char* kDays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                  "friday", "saturday", "sunday"};
+    int want = 0;
+    for (int i = 0; i < 7; ++i)
+      if (m.str(2) == kDays[i]) want = i + 1;
+    int back = (d.IsoWeekday() - want + 7) % 7;
+    if (back == 0 && m.str(1) != "on" && m.str(1) != "this") back = 7;
+    return "date:" + d.AddDays(-back).ToString();
+  });
   static const std::regex black_friday(" black friday(?: (\\d{4}))? ");
   take(black_friday, [&](const std::smatch& m) {
     return m[1].matched ? "black_friday:" + std::string(m[1]) : std::string("black_friday");
@@ -731,7 +755,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "basketball|baseball|hockey|tennis|nfl|nba|world cup|olympics|election|elections|news|"
       "movie|movies|film|tv show|joke|poem|song|lyrics|visited|visit|ad spend|ad|cac|tax rates?|"
       "influencers?|sponsors?|sponsorship|inspect|inspected|inspection|economy|carbon|footprint|"
-      "emissions|"
+      "emissions|google ranking|search ranking|search engine|"
       "vat rates?|satisfaction|csat|domain authority|backlinks|"
       "acquisition cost|likes|followers|blog|blog posts?|net promoter|nps|delivery time|"
       "transit time|how long|search console|staff hours|seo|ctr|open rate|unsubscribes?) ");
@@ -758,6 +782,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   const std::string plain = " " + Join(tokens, " ") + " ";
   if (std::regex_search(t.s, om, oos) || std::regex_search(plain, om, oos))
     oos_topic = Trim(om.str(1));
+  if ((oos_topic == "cart" || oos_topic == "carts") &&
+      t.Any({"fixed cart", "fixed-cart", "cart discount", "cart coupon", "cart coupons"}))
+    oos_topic.clear();
   static const std::regex sql_like(
       "(\\bselect\\b.*\\bfrom\\b|\\bdrop (table|database)\\b|\\binsert into\\b|\\bdelete from\\b|"
       "\\bunion( all)? select\\b|\\bupdate \\w+ set\\b|;\\s*--|\\balter table\\b|\\btruncate\\b|"
@@ -821,10 +848,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   const bool how_much =
       t.Any({"how much", "total", "amount", "value", "sum", "worth", "dollars", "$"});
   const bool money_words =
-      t.Any({"take",     "took",   "taken", "sales",    "revenue",   "revenues", "takings",
-             "turnover", "income", "made",  "make",     "earn",      "earned",   "earnings",
-             "brought",  "bring",  "gross", "money",    "dollars",   "spent",    "spend",
-             "spending", "value",  "worth", "sold for", "generated", "generate"});
+      t.Any({"take",    "took",      "taken",       "sales",     "revenue", "revenues",
+             "takings", "turn over", "turned over", "turnover",  "income",  "made",
+             "make",    "earn",      "earned",      "earnings",  "brought", "bring",
+             "gross",   "money",     "dollars",     "spent",     "spend",   "spending",
+             "value",   "worth",     "sold for",    "generated", "generate"});
   const bool percent_words = t.Any(
       {"percent", "percentage", "%", "share", "proportion", "ratio", "rate", "fraction", "pct"});
   // "new vs returning" contrasts two groups, not two periods: a bare "vs"/"versus" compares only
@@ -1003,7 +1031,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   // "customers who returned to buy again" came back; "people returning stuff" asked for refunds.
   const bool came_back =
       t.Any({"returned to buy", "returned to order", "returned to shop", "buy again",
-             "bought again", "ordered again", "come back", "came back", "purchased again"});
+             "bought again", "ordered again", "come back", "came back", "purchased again",
+             "ordered before", "bought before", "purchased before"});
   const bool refunds =
       !net_words &&
       ((t.Any({"refund", "refunds", "refunded amount", "money back", "reimbursed", "returns",
@@ -1194,6 +1223,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     static const std::regex thr_below(" (?:under|below|less than|fewer than) (\\d+) ");
     if (!running_out_soon &&
         t.Any({"out of stock", "sold out", "none left", "no stock", "zero stock", "unavailable",
+               "zero inventory", "no inventory", "none in stock", "nothing in stock", "0 in stock",
                "stockout", "stockouts", "out-of-stock", "run out", "ran out"}))
       metric = "out_of_stock";
     else if ((running_out_soon ||
@@ -1416,8 +1446,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                       "bought again", "purchased again", "second order", "more than once",
                       "repeat customers", "repeat buyers"}) &&
                (periods.found.empty() ||
-                (t.Has("repeat") && !t.Any({"came back", "come back", "returned", "ordered again",
-                                            "bought again", "purchased again"}))) &&
+                (t.Has("repeat") && !came_back &&
+                 !t.Any({"came back", "come back", "returned", "ordered again", "bought again",
+                         "purchased again"}))) &&
                !t.Has("returning")) {
       metric = percent_words ? "repeat_rate" : "repeat_customers";
     } else if (came_back || t.Any({"returning", "existing", "came back", "come back",
@@ -1477,7 +1508,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                            t.Any({"products", "product", "items", "listed", "catalogue", "catalog",
                                   "listings", "skus"}) &&
                            !t.Any({"sold", "sell", "sales", "bought", "units", "orders", "ordered",
-                                   "purchased", "revenue", "buy", "buys", "purchase", "purchases"});
+                                   "purchased", "revenue", "buy", "buys", "purchase", "purchases",
+                                   "went out", "out the door", "ship", "shipped"});
     if (catalog_q || (!ptype.empty() && how_many && t.Any({"products", "product"}))) {
       metric = "product_count";
       in.type = ptype;
