@@ -274,6 +274,7 @@ std::string DescribePeriod(std::string_view spec, const DateRange& r) {
   if (head == "last_days" && p.size() > 1)
     return "in the last " + std::string(p[1]) + " days (" + span + ")";
   if (head == "black_friday") return "on Black Friday (" + span + ")";
+  if (head == "date") return "on " + span;
   return "in " + span;
 }
 
