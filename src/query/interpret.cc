@@ -797,7 +797,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     oos_topic = "a request to change the store";
   }
   if (oos_topic.empty() && std::regex_search(t.s, om, cost_words) &&
-      !t.Any({"shipping", "discount", "discounts", "coupon", "coupons", "customers", "customer"})) {
+      !t.Any({"shipping", "discount", "discounts", "coupon", "coupons", "customers", "customer",
+              "refund", "refunds", "chargeback", "chargebacks", "dispute", "disputes"})) {
     oos_topic = "costs and expenses";
   }
   if (oos_topic.empty() && std::regex_search(t.s, om, future) &&
@@ -1058,7 +1059,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                              "restocking", "restocked", "replenish", "replenishing", "reordering",
                              "running low", "left in stock", "units left", "restock", "on hand",
                              "warehouse", "stockout", "stockouts"}) ||
-                      (t.Has("left") && t.Any({"units", "items", "only"})) || running_out_soon ||
+                      (t.Has("left") && t.Any({"units", "unit", "items", "item", "only"})) ||
+                      t.Any({"unavailable", "currently unavailable"}) || running_out_soon ||
                       (!coupons && t.Any({"run out", "ran out"})));
   const bool unpaid = t.Any({"unpaid",
                              "awaiting payment",
@@ -1553,6 +1555,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                "order worth",
                "orders worth",
                "average checkout",
+               "average value of an order",
+               "average value per order",
+               "average value of orders",
+               "value of an average order",
+               "average order amount",
                "average cart",
                "spend per order",
                "per order on average"}))
