@@ -354,6 +354,11 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   take(month_range, [&](const std::smatch& m) -> std::string {
     const int a = MonthNumber(m.str(1)), b = MonthNumber(m.str(2));
     if (a <= 0 || b <= 0 || b < a) return "";
+    // "the change from August to September" compares two months; it is not one span.
+    for (const char* w : {" change", " growth", " grew", " compare", " vs ", "%", " percent",
+                          " increase", " decrease", " difference"}) {
+      if (s.find(w) != std::string::npos) return "";
+    }
     int y = m[3].matched ? std::stoi(m.str(3)) : d.year;
     if (!m[3].matched && CivilDate{y, a, 1} > d) --y;
     return "range:" + CivilDate{y, a, 1}.ToString() + ":" +
@@ -1592,7 +1597,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     else if ((t.Any({"items", "units", "pieces", "quantity", "how many sold", "sold units",
                      "products sold", "things"}) ||
               (how_many && t.Any({"products", "product"}) &&
-               t.Any({"buy", "bought", "purchase", "purchased", "purchases"}))) &&
+               t.Any({"buy", "bought", "purchase", "purchased", "purchases", "ship", "shipped",
+                      "went out", "out the door"}))) &&
              !t.Any({"revenue", "sales", "money", "value"}))
       m2 = "items_sold";
     else if (how_many && orders_words)
