@@ -19,48 +19,26 @@
 
 #include "sim/server.h"
 #include "sim/store.h"
+#include "tests/sim/test_client.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string Pct(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
+// OAuth 1.0a signing as the official client does it: the tests' helper (tests/sim/test_client.h).
 std::string SignedTarget(const std::string& base, const std::string& path,
                          std::vector<std::pair<std::string, std::string>> params, int nonce) {
+  using clever::wcsim::testing::OAuthSignature;
+  using clever::wcsim::testing::Pct;
   params.emplace_back("oauth_consumer_key", "ck_wcsim_read");
   params.emplace_back("oauth_timestamp", std::to_string(std::time(nullptr)));
   params.emplace_back("oauth_nonce",
                       "bench" + std::to_string(nonce) + "x" + std::to_string(std::rand()));
   params.emplace_back("oauth_signature_method", "HMAC-SHA256");
-  std::vector<std::pair<std::string, std::string>> enc;
-  for (const auto& [k, v] : params) enc.emplace_back(Pct(k), Pct(v));
-  std::sort(enc.begin(), enc.end());
-  std::string norm;
-  for (const auto& [k, v] : enc) norm += (norm.empty() ? "" : "&") + k + "=" + v;
-  const std::string text = "GET&" + Pct(base + path) + "&" + Pct(norm);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  const std::string key = "cs_wcsim_read&";
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(text.data()), text.size(), md, &len);
-  std::string sig(4 * ((len + 2) / 3), '\0');
-  EVP_EncodeBlock(reinterpret_cast<unsigned char*>(sig.data()), md, static_cast<int>(len));
+  const std::string sig =
+      OAuthSignature("GET", base + path, params, "cs_wcsim_read", "HMAC-SHA256");
   std::string target = path + "?";
-  for (const auto& [k, v] : enc) target += k + "=" + v + "&";
+  for (const auto& [k, v] : params) target += Pct(k) + "=" + Pct(v) + "&";
   return target + "oauth_signature=" + Pct(sig);
 }
 
