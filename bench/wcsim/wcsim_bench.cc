@@ -5,8 +5,6 @@
 //
 //   wcsim_bench [orders=1000000] [requests=200]
 #include <httplib.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <sys/resource.h>
 
 #include <algorithm>
