@@ -17,6 +17,7 @@ namespace {
 // ------------------------------------------------------------------ vocabulary and typos
 const std::set<std::string>& Vocabulary() {
   static const std::set<std::string> k = {
+      "stack",       "stacks",       "stacked",     "receive",     "receives",    "receiving",
       "sales",       "sale",         "revenue",     "revenues",    "takings",     "turnover",
       "income",      "earned",       "earn",        "earnings",    "made",        "make",
       "brought",     "gross",        "net",         "orders",      "order",       "purchases",
@@ -434,6 +435,15 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     return "year:" + std::string(m[1]);
   });
   std::sort(out.found.begin(), out.found.end());
+  // "in total during the last fortnight", "overall this year": the all-time words are filler
+  // when a concrete period is named too.
+  const bool concrete = std::any_of(out.found.begin(), out.found.end(),
+                                    [](const auto& f) { return f.second != "all"; });
+  if (concrete) {
+    out.found.erase(std::remove_if(out.found.begin(), out.found.end(),
+                                   [](const auto& f) { return f.second == "all"; }),
+                    out.found.end());
+  }
   return out;
 }
 
@@ -1094,7 +1104,12 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                              "yet to pay",
                              "yet to be paid"});
   const bool pending_status = t.Any({"pending payment", "payment pending"}) && !unpaid;
-  const bool payments = method != nullptr || unpaid ||
+  // "how much money did we receive": money received is payments received (M-PAYMENTS-RECEIVED).
+  const bool money_received =
+      t.Any({"money did we receive", "money we received", "money have we received",
+             "money was received", "money came in", "money received", "money did we get in",
+             "cash did we receive", "cash came in", "cash received", "cash we received"});
+  const bool payments = method != nullptr || unpaid || money_received ||
                         (t.Any({"payment method",
                                 "payment methods",
                                 "paid with",
@@ -1146,7 +1161,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
 
   std::string metric;
 
-  if (payouts && !disputes) {
+  if (money_received && method == nullptr && !payouts && !disputes && !unpaid &&
+      !t.Any({"refund", "refunds", "refunded"})) {
+    metric = how_many ? "payments_received" : "payments_received_amount";
+  } else if (payouts && !disputes) {
     if (t.Any({"pending", "not yet paid", "not paid out", "in transit", "upcoming", "on the way",
                "waiting", "to be paid out", "awaiting", "next", "scheduled", "expected", "not yet",
                "yet to arrive", "on its way", "coming"}))
@@ -1347,11 +1365,12 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                     "configured", "active", "turned on", "support"}) &&
              !ranking && !method)
       metric = "enabled_gateways";
-    else if (t.Any({"payments received", "received payments", "payments came in",
-                    "payments did we receive", "payments were received",
-                    "payments have we received", "payments we received", "got paid", "paid orders",
-                    "were paid", "was paid", "payments did we get", "payments were made",
-                    "payments came"}) &&
+    else if ((t.Any({"payments received", "received payments", "payments came in",
+                     "payments did we receive", "payments were received",
+                     "payments have we received", "payments we received", "got paid", "paid orders",
+                     "were paid", "was paid", "payments did we get", "payments were made",
+                     "payments came"}) ||
+              money_received) &&
              !method) {
       metric = how_much && !how_many ? "payments_received_amount" : "payments_received";
     } else if (t.Any({"failed payment", "failed payments", "payment failures", "payments failed",
@@ -1452,10 +1471,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     } else if (t.Any({"repeat", "loyal", "come back", "came back", "returned", "ordered again",
                       "bought again", "purchased again", "second order", "more than once",
                       "repeat customers", "repeat buyers"}) &&
-               (periods.found.empty() ||
-                (t.Has("repeat") && !came_back &&
-                 !t.Any({"came back", "come back", "returned", "ordered again", "bought again",
-                         "purchased again"}))) &&
+               // "repeat buyers in the last 30 days" asks who came back in that period
+               // (returning customers); M-REPEAT itself has no period.
+               (periods.found.empty() || (percent_words && t.Has("repeat") && !came_back)) &&
                !t.Has("returning")) {
       metric = percent_words ? "repeat_rate" : "repeat_customers";
     } else if (came_back || t.Any({"returning", "existing", "came back", "come back",
@@ -1485,6 +1503,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     } else if (t.Any({"average spend", "average customer", "spend per customer",
                       "spent per customer", "average spent"})) {
       metric = "avg_ltv";
+    } else if (how_much && !how_many && customer == nullptr &&
+               t.Any({"spend", "spent", "spending"})) {
+      // "how much have customers in Canada spent": what they paid is the store's sales.
+      metric = "gross_sales";
     } else if (country && how_many && !orders_words) {
       metric = "customers_in_country";
       in.country = country->key;
