@@ -19,7 +19,7 @@ void Add(StoreNames& out, std::string kind, std::string name, std::string key,
          const std::vector<std::string>& texts, int64_t parent = 0) {
   NamedEntity e;
   e.kind = std::move(kind);
-  e.name = std::move(name);
+  e.name = DecodeHtmlEntities(name);  // shown in answers: "Tents & Shelters", not "&amp;"
   e.key = std::move(key);
   e.parent_id = parent;
   std::set<std::string> seen;
