@@ -262,6 +262,57 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     if (!a || !b) return "";
     return "range:" + a->ToString() + ":" + b->ToString();
   });
+  // The most recent month `mo` that starts on or before the as-of date.
+  auto recent_year = [&](int mo) { return mo <= d.month ? d.year : d.year - 1; };
+  auto day_range = [&](int y, int mo, int a, int b) -> std::string {
+    if (mo <= 0 || a < 1 || b < a || b > 31) return "";
+    const CivilDate first{y, mo, 1};
+    const int last_day = first.AddMonths(1).AddDays(-1).day;
+    if (b > last_day) return "";
+    return "range:" + CivilDate{y, mo, a}.ToString() + ":" + CivilDate{y, mo, b}.ToString();
+  };
+  // "from 1 to 15 October", "1-15 oct 2025", "between the 1st and the 10th of October".
+  static const std::regex days_of_month(
+      " (?:between |from )?(?:the )?(\\d{1,2})(?:st|nd|rd|th)?(?: (?:and|to|until|till|through|-) "
+      "(?:the )?|-)(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(" +
+      MNC + ")(?: (\\d{4}))? ");
+  take(days_of_month, [&](const std::smatch& m) -> std::string {
+    const int mo = MonthNumber(m.str(3));
+    const int y = m[4].matched ? std::stoi(m.str(4)) : recent_year(mo);
+    return day_range(y, mo, num(m[1]), num(m[2]));
+  });
+  // "October 1 to 15", "oct 1-15 2025".
+  static const std::regex month_days(
+      " (?:between |from )?(" + MNC +
+      ") (\\d{1,2})(?:st|nd|rd|th)?(?: (?:and|to|until|till|through|-) "
+      "|-)(\\d{1,2})(?:st|nd|rd|th)?(?: (\\d{4}))? ");
+  take(month_days, [&](const std::smatch& m) -> std::string {
+    const int mo = MonthNumber(m.str(1));
+    const int y = m[4].matched ? std::stoi(m.str(4)) : recent_year(mo);
+    return day_range(y, mo, num(m[2]), num(m[3]));
+  });
+  // "September of last year", "march this year".
+  static const std::regex month_of_year(" (?:in |during |for )?(" + MNC +
+                                        ") (?:of |in )?(last|this|previous|the previous) year ");
+  take(month_of_year, [&](const std::smatch& m) -> std::string {
+    const int mo = MonthNumber(m.str(1));
+    if (mo <= 0) return "";
+    const int y = m.str(2) == "this" ? d.year : d.year - 1;
+    return "month:" + std::to_string(y) + ":" + std::to_string(mo);
+  });
+  // "2025-10" (ISO year-month).
+  static const std::regex iso_month(" (?:in |during |for )?(20\\d\\d)-(0?[1-9]|1[0-2]) ");
+  take(iso_month, [](const std::smatch& m) {
+    return "month:" + m.str(1) + ":" + std::to_string(std::stoi(m.str(2)));
+  });
+  // "H1 2025", "2024 h2".
+  static const std::regex half_h(" (?:in |during )?(?:h([12]) (\\d{4})|(\\d{4}) h([12])) ");
+  take(half_h, [](const std::smatch& m) -> std::string {
+    const bool first = (m[1].matched ? m.str(1) : m.str(4)) == "1";
+    const std::string y = m[2].matched ? m.str(2) : m.str(3);
+    return first ? "range:" + y + "-01-01:" + y + "-06-30"
+                 : "range:" + y + "-07-01:" + y + "-12-31";
+  });
   static const std::regex since(" (?:since|from|after) (" + DATE + ") ");
   take(since, [&](const std::smatch& m) -> std::string {
     auto a = ParseDateWords(m[1], d);
