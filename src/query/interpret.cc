@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <regex>
@@ -558,6 +559,151 @@ int KindPriority(const std::string& k) {
   return it == p.end() ? 9 : it->second;
 }
 
+// Words that never make a name by themselves in a partial match.
+bool PartialStopWord(const std::string& w) {
+  static const std::set<std::string> k = {
+      "the",   "a",     "an",    "of",      "and",    "or",  "for",  "in",    "on",     "at",
+      "to",    "by",    "from",  "with",    "my",     "our", "we",   "us",    "i",      "me",
+      "you",   "your",  "did",   "do",      "does",   "how", "many", "much",  "what",   "which",
+      "who",   "is",    "are",   "was",     "were",   "has", "have", "had",   "this",   "that",
+      "these", "those", "all",   "any",     "some",   "per", "vs",   "than",  "more",   "most",
+      "less",  "sell",  "sold",  "selling", "bought", "buy", "pack", "set",   "kit",    "new",
+      "old",   "big",   "small", "large",   "one",    "two", "code", "codes", "coupon", "coupons"};
+  return k.count(w) > 0 || Vocabulary().count(w) > 0 || MonthNumber(w) > 0;
+}
+
+// One question word against one name word: 2 = equal or a plural of it, 1 = a typo of a long
+// word, 0 = no match.
+int PartialWordMatch(const std::string& q, const std::string& n) {
+  if (q == n) return 2;
+  if (q.size() < 3 || n.size() < 3) return 0;
+  if (q == n + "s" || n == q + "s" || q == n + "es" || n == q + "es") return 2;
+  if (q.size() >= 5 && n.size() >= 5 && std::isalpha(static_cast<unsigned char>(q[0])) &&
+      q[0] == n[0] && (q.size() > n.size() ? q.size() - n.size() : n.size() - q.size()) <= 2 &&
+      EditDistance(q, n) <= AllowedTypos(n.size())) {
+    return 1;
+  }
+  return 0;
+}
+
+// Partial names, as merchants say them: "the zip hoodie" (Harbor Zip Hoodie), "Yirgacheffe beans",
+// "apple pay" (Apple Pay (WooPayments)), "welcome 10" (welcome10). Only over words no full name
+// took, only when one entity of its kind is the clear best, and a single word only when it is
+// distinctive (in no other name of that kind) and not an ordinary question word.
+void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& names,
+                    std::vector<EntityHit>& hits) {
+  std::vector<bool> taken(tokens.size(), false);
+  for (const EntityHit& h : hits) {
+    for (int i = h.start; i < h.start + h.length; ++i) taken[static_cast<size_t>(i)] = true;
+  }
+  // Coupon codes typed with a space: "welcome 10".
+  for (const NamedEntity& e : names.entities) {
+    if (e.kind != "coupon") continue;
+    for (const auto& phrase : e.phrases) {
+      if (phrase.size() != 1 || phrase[0].size() < 4) continue;
+      for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+        if (!taken[i] && !taken[i + 1] && tokens[i] + tokens[i + 1] == phrase[0]) {
+          hits.push_back({&e, static_cast<int>(i), 2, 0});
+          taken[i] = taken[i + 1] = true;
+        }
+      }
+    }
+  }
+  struct Candidate {
+    const NamedEntity* e = nullptr;
+    int first = 0, last = 0, score = 0, alpha = 0, exact = 0;
+  };
+  // Only the question's own content words are compared with the names; a question with more of
+  // them than any merchant types (pasted text, an attack) gets no partial matching.
+  int content_words = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (!taken[i] && !PartialStopWord(tokens[i])) ++content_words;
+  }
+  if (content_words > 12) return;
+  std::vector<Candidate> winners;  // the clear best of each kind
+  for (const char* kind : {"product", "category", "payment_method"}) {
+    // How many names of this kind contain each word (distinctiveness).
+    std::map<std::string, int> word_names;
+    for (const NamedEntity& e : names.entities) {
+      if (e.kind != kind || e.phrases.empty()) continue;
+      std::set<std::string> words(e.phrases[0].begin(), e.phrases[0].end());
+      for (const auto& w : words) ++word_names[w];
+    }
+    std::vector<Candidate> best;
+    for (const NamedEntity& e : names.entities) {
+      if (e.kind != kind || e.phrases.empty() || e.phrases[0].size() < 2) continue;
+      const auto& words = e.phrases[0];
+      Candidate c{&e, -1, -1, 0, 0, 0};
+      std::string single;  // the matched word, for one-word matches
+      std::vector<bool> word_used(words.size(), false);
+      bool distinctive = false;
+      for (size_t i = 0; i < tokens.size(); ++i) {
+        // Bare numbers ("3 or fewer units") say nothing about which product is meant.
+        if (taken[i] || PartialStopWord(tokens[i]) ||
+            tokens[i].find_first_not_of("0123456789.,%$#") == std::string::npos)
+          continue;
+        for (size_t j = 0; j < words.size(); ++j) {
+          const int quality = word_used[j] ? 0 : PartialWordMatch(tokens[i], words[j]);
+          if (quality == 0) continue;
+          word_used[j] = true;
+          if (quality == 2) ++c.exact;
+          single = words[j];
+          if (c.first < 0) c.first = static_cast<int>(i);
+          c.last = static_cast<int>(i);
+          ++c.score;
+          const bool alpha = std::isalpha(static_cast<unsigned char>(words[j][0])) != 0;
+          if (alpha) ++c.alpha;
+          if (alpha && words[j].size() >= 4 && word_names[words[j]] == 1) distinctive = true;
+          break;
+        }
+      }
+      // The words must name it together: no more than one other word between them.
+      if (c.alpha == 0 || c.last - c.first + 1 > c.score + 1) continue;
+      if (c.exact == 0) continue;
+      // One word alone names a product only when it is an exact, distinctive noun: not "running"
+      // (Trail Running Socks) in "what is running low", not a typo ("stuff" is not "Staff").
+      auto ends_with = [&](const char* suffix) {
+        const size_t n = std::strlen(suffix);
+        return single.size() > n && single.compare(single.size() - n, n, suffix) == 0;
+      };
+      // Payment methods need two words ("apple pay"): "bank" alone is also where payouts go.
+      if (c.score == 1 && std::string_view(kind) == "payment_method") continue;
+      if (c.score == 1 &&
+          (!distinctive || c.exact != 1 || ends_with("ing") || ends_with("ed") || ends_with("ly")))
+        continue;
+      if (best.empty() || c.score > best[0].score) {
+        best = {c};
+      } else if (c.score == best[0].score) {
+        best.push_back(c);
+      }
+    }
+    if (best.size() == 1) winners.push_back(best[0]);  // a tie is not a clear reference
+  }
+  // Across kinds the fuller match wins the words: "credit card" is the payment method, not the
+  // "Gift Cards" category.
+  std::stable_sort(winners.begin(), winners.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  for (const Candidate& c : winners) {
+    bool free = true;
+    for (int i = c.first; i <= c.last; ++i) free = free && !taken[static_cast<size_t>(i)];
+    if (!free) continue;
+    hits.push_back({c.e, c.first, c.last - c.first + 1, 1});
+    for (int i = c.first; i <= c.last; ++i) taken[static_cast<size_t>(i)] = true;
+  }
+  // "espresso blend bags": a one-word category right after a product's words names what the
+  // product comes in, not a second filter.
+  for (auto it = hits.begin(); it != hits.end();) {
+    bool after_product = false;
+    if (it->e->kind == "category" && it->length == 1) {
+      for (const EntityHit& h : hits) {
+        if (h.e->kind == "product" && h.start + h.length == it->start && h.length >= 2)
+          after_product = true;
+      }
+    }
+    it = after_product ? hits.erase(it) : it + 1;
+  }
+}
+
 std::vector<EntityHit> MatchEntities(const std::vector<std::string>& tokens,
                                      const StoreNames& names, const std::string& raw) {
   std::vector<EntityHit> hits;
@@ -599,6 +745,7 @@ std::vector<EntityHit> MatchEntities(const std::vector<std::string>& tokens,
   });
   std::vector<EntityHit> chosen;
   std::vector<bool> used(tokens.size(), false);
+  AddPartialHits(tokens, names, hits);
   for (const EntityHit& h : hits) {
     bool free = true;
     for (int i = h.start; i < h.start + h.length; ++i) free = free && !used[static_cast<size_t>(i)];
@@ -665,7 +812,17 @@ bool MentionsCustomers(std::string_view question) {
   static const std::regex person(
       R"(\b(has|did|have|for|by|of|from)\s+\w+\s+\w+\s+(spent|spend|made|make|ordered|order|orders|bought|buy|placed|place|purchased|lifetime|ltv)\b)",
       std::regex::icase);
-  return std::regex_search(raw, person);
+  if (std::regex_search(raw, person)) return true;
+  // "orders placed by owen novak", "sales from jane doe": two words closing the question.
+  static const std::regex by_person(
+      R"(\b(by|from|for|of|to)\s+([A-Za-z'\-]+)\s+([A-Za-z'\-]+)\s*[?.!]*\s*$)", std::regex::icase);
+  std::smatch m2;
+  if (std::regex_search(raw, m2, by_person)) {
+    const std::string a = ToLower(m2.str(2)), b = ToLower(m2.str(3));
+    return !PartialStopWord(a) && !PartialStopWord(b) && a != "last" && a != "this" &&
+           a != "next" && a != "the";
+  }
+  return false;
 }
 
 QuestionIntent Interpret(std::string_view question, const StoreNames& names, CivilDate as_of,
@@ -1485,7 +1642,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     if (customer && !ranking) {
       in.customer_key = customer->key;
       in.customer = customer->name;
-      if (how_many && (orders_words || t.Any({"how many times", "how often"})))
+      if ((how_many && (orders_words || t.Any({"how many times", "how often"}))) ||
+          (!how_much && !money_words &&
+           t.Any({"orders placed", "orders from", "orders by", "orders of", "number of orders",
+                  "order count", "count of orders", "orders made"})))
         metric = "order_count";
       else if (t.Any({"average", "aov", "avg"}))
         metric = "avg_order_value";
