@@ -559,6 +559,70 @@ int KindPriority(const std::string& k) {
   return it == p.end() ? 9 : it->second;
 }
 
+bool PartialStopWord(const std::string& w);
+
+enum class UnknownNameKind { kProduct, kCustomer };
+
+// The words where a question names a product ("how many X did we sell", "units of X") or a
+// customer ("how many orders has X placed", "how much has X spent"), when they are not
+// vocabulary: a name the store's names did not match. `s` is the interpreter's text (entities
+// already replaced by placeholders, periods blanked to '~').
+std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kind) {
+  static const std::regex product_patterns[] = {
+      std::regex(
+          " how many ((?:[a-z][a-z'\\-]* ){1,4}?)(?:did |have |has |were |was )?(?:we |you |i "
+          ")?(?:sell|sold|ship|shipped)\\b"),
+      std::regex(
+          " (?:units|sales|revenue) (?:of|for) (?:the |our |my )?((?:[a-z][a-z'\\-]* ?){1,4})"
+          "(?=$| ~| (?:this|last|in|during|since|so|all|ever|yesterday|today)\\b)")};
+  static const std::regex customer_patterns[] = {std::regex(
+      " (?:has|did|have) ((?:[a-z][a-z'\\-]* ){1,3}?)(?:placed|ordered|bought|spent|spend|"
+      "order|buy|place|purchased)\\b")};
+  static const std::set<std::string> fillers = {
+      "them",    "it",        "its",       "they",       "there",    "here",     "each",
+      "every",   "total",     "overall",   "altogether", "really",   "actually", "exactly",
+      "please",  "pls",       "else",      "other",      "others",   "things",   "thing",
+      "stuff",   "people",    "someone",   "anyone",     "everyone", "ever",     "times",
+      "time",    "so",        "far",       "just",       "only",     "also",     "still",
+      "yet",     "then",      "now",       "again",      "he",       "she",      "him",
+      "her",     "his",       "their",     "everything", "anything", "nothing",  "shop",
+      "store",   "website",   "site",      "online",     "business", "company",  "brand",
+      "catalog", "catalogue", "inventory", "stock",      "average",  "typical",  "usual",
+      "ordinary"};
+  std::smatch m;
+  for (const std::regex& re :
+       kind == UnknownNameKind::kProduct
+           ? std::vector<std::regex>(std::begin(product_patterns), std::end(product_patterns))
+           : std::vector<std::regex>(std::begin(customer_patterns), std::end(customer_patterns))) {
+    if (!std::regex_search(s, m, re)) continue;
+    std::vector<std::string> words = Tokenize(m.str(1));
+    bool unknown = false, placeholder = false;
+    for (const std::string& w : words) {
+      if (w.find('<') != std::string::npos || w.find('~') != std::string::npos) placeholder = true;
+      // "customers in Canada", "new buyers": a group of people or a place, not a name.
+      if (Vocabulary().count(w) > 0 || w == "customers" || w == "clients" || w == "buyers" ||
+          w == "shoppers" || w == "users" || w == "members" || w == "guests") {
+        placeholder = true;
+      }
+      for (const CountryName& c : Countries()) {
+        for (const std::string& cw : Tokenize(NormalizeText(c.name))) {
+          if (cw == w) placeholder = true;
+        }
+      }
+      if (w.size() >= 3 && !PartialStopWord(w) && fillers.count(w) == 0 && CorrectWord(w) == w &&
+          Vocabulary().count(w) == 0) {
+        unknown = true;
+      }
+    }
+    if (unknown && !placeholder) {
+      std::string name;
+      for (const std::string& w : words) name += (name.empty() ? "" : " ") + w;
+      return name;
+    }
+  }
+  return std::nullopt;
+}
+
 // Words that never make a name by themselves in a partial match.
 bool PartialStopWord(const std::string& w) {
   static const std::set<std::string> k = {
@@ -1947,6 +2011,16 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   if (in.dimension.empty() && !dim.empty()) in.dimension = dim;
   if (!metric.empty() && in.dimension == "product" && metric == "gross_sales")
     metric = "product_revenue";
+
+  // A product or customer named but not in this store ("how many burr grinders did we sell" in a
+  // store without them) must not quietly become the store's total: the name is kept without ids
+  // and Bind answers that the store has no such product or customer.
+  if (!product && !variation && !category && in.product_ids.empty() && previous == nullptr) {
+    if (auto unknown = UnknownName(t.s, UnknownNameKind::kProduct)) in.product = *unknown;
+  }
+  if (!customer && in.customer_key.empty() && previous == nullptr) {
+    if (auto unknown = UnknownName(t.s, UnknownNameKind::kCustomer)) in.customer = *unknown;
+  }
 
   // "How did October compare to September?" names no figure: comparing periods of the store
   // means its sales, the documented default (metrics.md section 3), stated in the answer.

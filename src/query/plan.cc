@@ -21,6 +21,17 @@ StatusOr<QueryPlan> Bind(const QuestionIntent& intent, CivilDate as_of) {
   }
   if (IsLineDimension(p.dimension) && p.metric == "order_count") p.metric = "product_orders";
   if (product_filter && p.metric == "order_count") p.metric = "product_orders";
+  // A name the store does not have (interpret.cc UnknownName): say so rather than drop the
+  // filter and answer for the whole store.
+  if (!intent.product.empty() && intent.product_ids.empty() && intent.variation_ids.empty() &&
+      intent.category.empty()) {
+    return NotFoundError("this store has no product called \"" + intent.product +
+                         "\" (check the name as it appears in the catalogue)");
+  }
+  if (!intent.customer.empty() && intent.customer_key.empty()) {
+    return NotFoundError("this store has no customer called \"" + intent.customer +
+                         "\" (try the full name or the e-mail address)");
+  }
   p.info = FindMetric(p.metric);
   if (p.info == nullptr) return InvalidArgumentError("metric not in the catalogue");
   if (!SupportsDimension(*p.info, p.dimension)) {
