@@ -174,16 +174,16 @@ Answer Assistant::Ask(const AskRequest& request) {
   std::vector<std::string> versions;
   for (int64_t id : stores) {
     auto version = StoreVersion(db_, id);
-    std::shared_ptr<const StoreFacts> cached;
-    if (version.ok()) cached = options_.names_cache->Facts(id, *version);
+    if (!version.ok()) return InsufficientAnswer("the store's data could not be read", {});
+    std::shared_ptr<const StoreFacts> cached = options_.names_cache->Facts(id, *version);
     if (cached == nullptr) {
       auto f = LoadFacts(id);
       if (!f.ok()) return InsufficientAnswer("the store's data could not be read", {});
       cached = std::make_shared<const StoreFacts>(std::move(*f));
-      if (version.ok()) options_.names_cache->KeepFacts(id, *version, cached);
+      options_.names_cache->KeepFacts(id, *version, cached);
     }
     facts.push_back(*cached);
-    versions.push_back(version.ok() ? *version : "");
+    versions.push_back(*version);
   }
   // As-of date: the pinned date, else the store-local date of the last sync, else today.
   CivilDate as_of;
