@@ -21,6 +21,7 @@ struct ConnectorFlags {
   bool no_scope_probe = false;
   bool allow_private_network = false;
   bool json = false;
+  std::string merchant;  // --merchant: a hub merchant's stores; empty = the local account
 };
 
 void PrintProblem(std::ostream& os, const connect::Problem& p, const char* label) {
@@ -30,7 +31,8 @@ void PrintProblem(std::ostream& os, const connect::Problem& p, const char* label
 
 // Opens the home, database and vault and runs `body` with a service; reports setup failures.
 void WithService(const ConnectorFlags& flags, CliState& state,
-                 const std::function<void(connect::ConnectorService&)>& body) {
+                 const std::function<void(connect::ConnectorService&, int64_t merchant_id,
+                                          store::Database& db)>& body) {
   StatusOr<std::string> home = ResolveHome(flags.home);
   if (!home.ok()) {
     std::cerr << "error: " << home.status().message() << "\n";
@@ -57,7 +59,13 @@ void WithService(const ConnectorFlags& flags, CliState& state,
       .timeout_ms = 60000,
       .api_options = {}};
   connect::ConnectorService service(**db, *vault, std::move(options));
-  body(service);
+  StatusOr<int64_t> merchant_id = ResolveMerchant(**db, flags.merchant);
+  if (!merchant_id.ok()) {
+    std::cerr << "error: " << merchant_id.status().message() << "\n";
+    state.exit_code = 1;
+    return;
+  }
+  body(service, *merchant_id, **db);
 }
 
 void PrintOutcome(const connect::CheckOutcome& out, const std::string& verb, CliState& state) {
@@ -89,6 +97,8 @@ nlohmann::json ToJson(const connect::Connector& c) {
 void AddCommon(CLI::App* cmd, ConnectorFlags& flags) {
   cmd->add_option("--home", flags.home,
                   "Clever's home directory (default $CLEVER_HOME or ~/.clever)");
+  cmd->add_option("--merchant", flags.merchant,
+                  "a hub merchant's stores (`clever merchant list`; default: the local account)");
   cmd->add_flag("--allow-private-network", flags.allow_private_network,
                 "allow stores on private/loopback addresses (also CLEVER_ALLOW_PRIVATE_NETWORK=1)");
 }
@@ -111,46 +121,55 @@ void RegisterConnectorCommands(CLI::App& app, CliState& state) {
                 "do not send the write-permission probe (the only non-GET request)");
   AddCommon(add, *flags);
   add->callback([flags, &state] {
-    WithService(*flags, state, [&](connect::ConnectorService& service) {
-      connect::NewConnector input;
-      input.name = flags->name;
-      input.url = flags->url;
-      input.consumer_key = flags->key;
-      input.consumer_secret = flags->secret;
-      input.ca_file = flags->ca_file;
-      input.scope_probe = !flags->no_scope_probe;
-      PrintOutcome(service.Add(input), "Connected", state);
-    });
+    WithService(
+        *flags, state,
+        [&](connect::ConnectorService& service, int64_t merchant_id, store::Database& /*db*/) {
+          connect::NewConnector input;
+          input.name = flags->name;
+          input.url = flags->url;
+          input.consumer_key = flags->key;
+          input.consumer_secret = flags->secret;
+          input.ca_file = flags->ca_file;
+          input.scope_probe = !flags->no_scope_probe;
+          input.merchant_id = merchant_id;
+          PrintOutcome(service.Add(input), "Connected", state);
+        });
   });
 
   CLI::App* list = group->add_subcommand("list", "list connectors (never shows credentials)");
   list->add_flag("--json", flags->json, "JSON output");
   AddCommon(list, *flags);
   list->callback([flags, &state] {
-    WithService(*flags, state, [&](connect::ConnectorService& service) {
-      StatusOr<std::vector<connect::Connector>> all = service.List(0);
-      if (!all.ok()) {
-        std::cerr << "error: " << all.status().message() << "\n";
-        state.exit_code = 1;
-        return;
-      }
-      if (flags->json) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& c : *all) out.push_back(ToJson(c));
-        std::cout << out.dump(2) << "\n";
-        return;
-      }
-      if (all->empty()) {
-        std::cout << "No connectors yet. Add one with: clever connector add --name NAME --url URL "
-                     "--key CK --secret CS\n";
-        return;
-      }
-      for (const auto& c : *all) {
-        std::cout << c.name << "\t" << c.store_url << "\t" << c.key_hint << "\t" << c.key_scope
-                  << "\t" << (c.enabled ? "enabled" : "disabled") << "\tchecked "
-                  << (c.last_checked_at.empty() ? "never" : c.last_checked_at) << "\n";
-      }
-    });
+    WithService(
+        *flags, state,
+        [&](connect::ConnectorService& service, int64_t merchant_id, store::Database& db) {
+          StatusOr<std::vector<connect::Connector>> all = service.List(merchant_id);
+          if (!all.ok()) {
+            std::cerr << "error: " << all.status().message() << "\n";
+            state.exit_code = 1;
+            return;
+          }
+          if (flags->json) {
+            nlohmann::json out = nlohmann::json::array();
+            for (const auto& c : *all) out.push_back(ToJson(c));
+            std::cout << out.dump(2) << "\n";
+            return;
+          }
+          if (all->empty()) {
+            std::cout
+                << "No connectors yet. Add one with: clever connector add --name NAME --url URL "
+                   "--key CK --secret CS\n";
+            if (std::string other = OtherMerchantsHint(db, merchant_id); !other.empty()) {
+              std::cout << "Note: " << other << ".\n";
+            }
+            return;
+          }
+          for (const auto& c : *all) {
+            std::cout << c.name << "\t" << c.store_url << "\t" << c.key_hint << "\t" << c.key_scope
+                      << "\t" << (c.enabled ? "enabled" : "disabled") << "\tchecked "
+                      << (c.last_checked_at.empty() ? "never" : c.last_checked_at) << "\n";
+          }
+        });
   });
 
   auto by_name = [&](const char* verb, const char* help) {
@@ -161,36 +180,43 @@ void RegisterConnectorCommands(CLI::App& app, CliState& state) {
   };
   by_name("remove", "remove a connector and delete its store's synced data")
       ->callback([flags, &state] {
-        WithService(*flags, state, [&](connect::ConnectorService& service) {
-          Status s = service.Remove(0, flags->name);
-          if (!s.ok()) {
-            std::cerr << "error: " << s.message() << "\n";
-            state.exit_code = 1;
-            return;
-          }
-          std::cout << "Removed \"" << flags->name << "\" and its synced data.\n";
-        });
+        WithService(
+            *flags, state,
+            [&](connect::ConnectorService& service, int64_t merchant_id, store::Database& /*db*/) {
+              Status s = service.Remove(merchant_id, flags->name);
+              if (!s.ok()) {
+                std::cerr << "error: " << s.message() << "\n";
+                state.exit_code = 1;
+                return;
+              }
+              std::cout << "Removed \"" << flags->name << "\" and its synced data.\n";
+            });
       });
   for (const bool enable : {true, false}) {
     by_name(enable ? "enable" : "disable",
             enable ? "use this store in conversations" : "leave this store out of conversations")
         ->callback([flags, &state, enable] {
-          WithService(*flags, state, [&](connect::ConnectorService& service) {
-            Status s = service.SetEnabled(0, flags->name, enable);
-            if (!s.ok()) {
-              std::cerr << "error: " << s.message() << "\n";
-              state.exit_code = 1;
-              return;
-            }
-            std::cout << (enable ? "Enabled" : "Disabled") << " \"" << flags->name << "\".\n";
-          });
+          WithService(*flags, state,
+                      [&](connect::ConnectorService& service, int64_t merchant_id,
+                          store::Database& /*db*/) {
+                        Status s = service.SetEnabled(merchant_id, flags->name, enable);
+                        if (!s.ok()) {
+                          std::cerr << "error: " << s.message() << "\n";
+                          state.exit_code = 1;
+                          return;
+                        }
+                        std::cout << (enable ? "Enabled" : "Disabled") << " \"" << flags->name
+                                  << "\".\n";
+                      });
         });
   }
   by_name("test", "re-check a connector's credentials against its store")
       ->callback([flags, &state] {
-        WithService(*flags, state, [&](connect::ConnectorService& service) {
-          PrintOutcome(service.Test(0, flags->name), "OK", state);
-        });
+        WithService(
+            *flags, state,
+            [&](connect::ConnectorService& service, int64_t merchant_id, store::Database& /*db*/) {
+              PrintOutcome(service.Test(merchant_id, flags->name), "OK", state);
+            });
       });
 }
 

@@ -21,6 +21,14 @@ std::string DatabaseUrl(const std::string& home);
 // Opens the home's database and applies migrations.
 StatusOr<std::unique_ptr<store::Database>> OpenHomeDatabase(const std::string& home);
 
+// The merchant the CLI acts for: `--merchant NAME` (a hub merchant, `clever merchant list`), or
+// the home's local account (id 0) when the flag is empty.
+StatusOr<int64_t> ResolveMerchant(store::Database& db, const std::string& name);
+
+// When the local account has no store but hub merchants in this home do ("clever demo"), the
+// words that tell the user how to reach them; empty otherwise.
+std::string OtherMerchantsHint(store::Database& db, int64_t merchant_id);
+
 // True when CLEVER_ALLOW_PRIVATE_NETWORK=1 is set.
 bool PrivateNetworkAllowedByEnv();
 

@@ -662,7 +662,10 @@ int RunDemo(ServeFlags flags, int orders, int seed) {
               << "    Pass   " << password << "\n\n"
               << "  The demo store (" << store_url
               << ") is connected and syncing; ask a question once it is done.\n"
-              << "  Data: " << home << "   Stop: Ctrl-C\n\n"
+              << "  Data: " << home << "   Stop: Ctrl-C\n"
+              << "  From a shell: clever status --home " << home << " --merchant \"Demo Shop\"\n"
+              << "                clever ask --home " << home << " \"how did last month compare to "
+              << "the month before?\"\n\n"
               << std::flush;
   });
 }

@@ -31,7 +31,7 @@ namespace clever::cli {
 namespace {
 
 struct SyncFlags {
-  std::string home, name, interval = "15m";
+  std::string home, name, merchant, interval = "15m";
   bool full = false, json = false, watch = false, allow_private_network = false;
   int concurrency = 4;
 };
@@ -173,18 +173,31 @@ StatusOr<Env> OpenEnv(const SyncFlags& flags) {
   return env;
 }
 
-StatusOr<std::vector<connect::Connector>> Targets(connect::ConnectorService& service,
-                                                  const std::string& name) {
-  if (!name.empty()) {
-    CLEVER_ASSIGN_OR_RETURN(connect::Connector c, service.Find(0, name));
-    return std::vector<connect::Connector>{c};
+// The connectors a command acts on: the named one, else every enabled one, of the merchant
+// chosen by --merchant (the local account by default).
+StatusOr<std::vector<connect::Connector>> Targets(Env& env, const SyncFlags& flags) {
+  CLEVER_ASSIGN_OR_RETURN(int64_t merchant_id, ResolveMerchant(*env.db, flags.merchant));
+  const std::string elsewhere = OtherMerchantsHint(*env.db, merchant_id);
+  if (!flags.name.empty()) {
+    StatusOr<connect::Connector> c = env.service->Find(merchant_id, flags.name);
+    if (!c.ok() && !elsewhere.empty()) {
+      return Status(c.status().code(), c.status().message() + "; " + elsewhere);
+    }
+    CLEVER_RETURN_IF_ERROR(c.status());
+    return std::vector<connect::Connector>{*c};
   }
-  CLEVER_ASSIGN_OR_RETURN(std::vector<connect::Connector> all, service.List(0));
+  CLEVER_ASSIGN_OR_RETURN(std::vector<connect::Connector> all, env.service->List(merchant_id));
   std::vector<connect::Connector> enabled;
   for (auto& c : all) {
     if (c.enabled) enabled.push_back(std::move(c));
   }
   if (enabled.empty()) {
+    if (!elsewhere.empty()) {
+      return FailedPreconditionError("no store is connected to " +
+                                     (flags.merchant.empty() ? std::string("the local account")
+                                                             : "\"" + flags.merchant + "\"") +
+                                     "; " + elsewhere);
+    }
     return FailedPreconditionError(
         "no store is connected yet; add one with `clever connector add --name NAME --url URL "
         "--key CK --secret CS`");
@@ -233,7 +246,7 @@ void RunSync(const SyncFlags& flags, CliState& state) {
     state.exit_code = 1;
     return;
   }
-  StatusOr<std::vector<connect::Connector>> targets = Targets(*env->service, flags.name);
+  StatusOr<std::vector<connect::Connector>> targets = Targets(*env, flags);
   if (!targets.ok()) {
     std::cerr << "error: " << targets.status().message() << "\n";
     state.exit_code = 1;
@@ -298,7 +311,7 @@ void RunStatus(const SyncFlags& flags, CliState& state) {
     state.exit_code = 1;
     return;
   }
-  StatusOr<std::vector<connect::Connector>> targets = Targets(*env->service, flags.name);
+  StatusOr<std::vector<connect::Connector>> targets = Targets(*env, flags);
   if (!targets.ok()) {
     std::cerr << "error: " << targets.status().message() << "\n";
     state.exit_code = 1;
@@ -340,6 +353,8 @@ void CommonFlags(CLI::App* cmd, SyncFlags& flags) {
   cmd->add_option("--home", flags.home,
                   "Clever's home directory (default $CLEVER_HOME or ~/.clever)");
   cmd->add_flag("--json", flags.json, "JSON output");
+  cmd->add_option("--merchant", flags.merchant,
+                  "a hub merchant's stores (`clever merchant list`; default: the local account)");
   cmd->add_flag("--allow-private-network", flags.allow_private_network,
                 "allow stores on private/loopback addresses (tests, intranet stores)");
 }

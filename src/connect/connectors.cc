@@ -84,7 +84,7 @@ std::string Trim(const std::string& s) {
 }
 
 Problem DuplicateDomain(const std::string& domain, const std::optional<std::string>& same_name) {
-  std::string message = "The store " + domain + " is already connected to Clever";
+  std::string message = "Duplicate store domain: " + domain + " is already connected to Clever";
   message += same_name ? " as \"" + *same_name + "\"." : " by another account.";
   return Problem{"url", "duplicate_domain", message,
                  "Remove the existing connector first (clever connector remove NAME), or check "

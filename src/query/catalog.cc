@@ -305,6 +305,24 @@ const std::vector<CountryName>& Countries() {
   return kCountries;
 }
 
+const std::vector<GatewayName>& KnownGateways() {
+  static const std::vector<GatewayName> kGateways = {
+      {"bacs", "Direct bank transfer",
+       "bank transfer|bank transfers|direct bank transfer|wire transfer|wire transfers|bacs"},
+      {"cheque", "Check payments",
+       "cheque|cheques|check payment|check payments|by check|paid by check|pay by check"},
+      {"cod", "Cash on delivery", "cash on delivery|cod|pay on delivery|cash payments"},
+      {"ppcp-gateway", "PayPal", "paypal"},
+      {"paypal", "PayPal", "paypal"},
+      {"stripe", "Stripe", "stripe"},
+      {"square_credit_card", "Square", "square payments|paid with square|paid by square"},
+      {"klarna_payments", "Klarna", "klarna"},
+      {"afterpay", "Afterpay", "afterpay|clearpay"},
+      {"amazon_payments_advanced", "Amazon Pay", "amazon pay"},
+  };
+  return kGateways;
+}
+
 std::string CountryDisplayName(std::string_view code) {
   for (const CountryName& c : Countries()) {
     if (code == c.code) return c.name;

@@ -40,4 +40,14 @@ struct CountryName {
 const std::vector<CountryName>& Countries();
 std::string CountryDisplayName(std::string_view code);
 
+// Well-known payment gateways: their WooCommerce id, default title and the words merchants use
+// for them ("bank transfer" for bacs). Only phrases that cannot be ordinary words ("check" alone
+// would be "check my sales").
+struct GatewayName {
+  const char* id;
+  const char* title;
+  const char* aliases;  // '|'-separated
+};
+const std::vector<GatewayName>& KnownGateways();
+
 }  // namespace clever::query

@@ -489,6 +489,8 @@ StatusOr<Result> Execute(store::Database& db, const QueryPlan& plan, const Store
       r.name = vid ? Names::Variation(options, vid, parent) : parent;
     }
   }
+  // Names as the merchant reads them, not as WooCommerce escapes them ("&amp;").
+  for (ResultRow& r : out.rows) r.name = DecodeHtmlEntities(r.name);
   if (out.rows.empty()) {
     if (plan.single) {
       out.defined = false;

@@ -18,6 +18,7 @@ namespace {
 // ------------------------------------------------------------------ vocabulary and typos
 const std::set<std::string>& Vocabulary() {
   static const std::set<std::string> k = {
+      "stack",       "stacks",       "stacked",     "receive",     "receives",    "receiving",
       "sales",       "sale",         "revenue",     "revenues",    "takings",     "turnover",
       "income",      "earned",       "earn",        "earnings",    "made",        "make",
       "brought",     "gross",        "net",         "orders",      "order",       "purchases",
@@ -268,6 +269,57 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     if (!a || !b) return "";
     return "range:" + a->ToString() + ":" + b->ToString();
   });
+  // The most recent month `mo` that starts on or before the as-of date.
+  auto recent_year = [&](int mo) { return mo <= d.month ? d.year : d.year - 1; };
+  auto day_range = [&](int y, int mo, int a, int b) -> std::string {
+    if (mo <= 0 || a < 1 || b < a || b > 31) return "";
+    const CivilDate first{y, mo, 1};
+    const int last_day = first.AddMonths(1).AddDays(-1).day;
+    if (b > last_day) return "";
+    return "range:" + CivilDate{y, mo, a}.ToString() + ":" + CivilDate{y, mo, b}.ToString();
+  };
+  // "from 1 to 15 October", "1-15 oct 2025", "between the 1st and the 10th of October".
+  static const std::regex days_of_month(
+      " (?:between |from )?(?:the )?(\\d{1,2})(?:st|nd|rd|th)?(?: (?:and|to|until|till|through|-) "
+      "(?:the )?|-)(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(" +
+      MNC + ")(?: (\\d{4}))? ");
+  take(days_of_month, [&](const std::smatch& m) -> std::string {
+    const int mo = MonthNumber(m.str(3));
+    const int y = m[4].matched ? std::stoi(m.str(4)) : recent_year(mo);
+    return day_range(y, mo, num(m[1]), num(m[2]));
+  });
+  // "October 1 to 15", "oct 1-15 2025".
+  static const std::regex month_days(
+      " (?:between |from )?(" + MNC +
+      ") (\\d{1,2})(?:st|nd|rd|th)?(?: (?:and|to|until|till|through|-) "
+      "|-)(\\d{1,2})(?:st|nd|rd|th)?(?: (\\d{4}))? ");
+  take(month_days, [&](const std::smatch& m) -> std::string {
+    const int mo = MonthNumber(m.str(1));
+    const int y = m[4].matched ? std::stoi(m.str(4)) : recent_year(mo);
+    return day_range(y, mo, num(m[2]), num(m[3]));
+  });
+  // "September of last year", "march this year".
+  static const std::regex month_of_year(" (?:in |during |for )?(" + MNC +
+                                        ") (?:of |in )?(last|this|previous|the previous) year ");
+  take(month_of_year, [&](const std::smatch& m) -> std::string {
+    const int mo = MonthNumber(m.str(1));
+    if (mo <= 0) return "";
+    const int y = m.str(2) == "this" ? d.year : d.year - 1;
+    return "month:" + std::to_string(y) + ":" + std::to_string(mo);
+  });
+  // "2025-10" (ISO year-month).
+  static const std::regex iso_month(" (?:in |during |for )?(20\\d\\d)-(0?[1-9]|1[0-2]) ");
+  take(iso_month, [](const std::smatch& m) {
+    return "month:" + m.str(1) + ":" + std::to_string(std::stoi(m.str(2)));
+  });
+  // "H1 2025", "2024 h2".
+  static const std::regex half_h(" (?:in |during )?(?:h([12]) (\\d{4})|(\\d{4}) h([12])) ");
+  take(half_h, [](const std::smatch& m) -> std::string {
+    const bool first = (m[1].matched ? m.str(1) : m.str(4)) == "1";
+    const std::string y = m[2].matched ? m.str(2) : m.str(3);
+    return first ? "range:" + y + "-01-01:" + y + "-06-30"
+                 : "range:" + y + "-07-01:" + y + "-12-31";
+  });
   static const std::regex since(" (?:since|from|after) (" + DATE + ") ");
   take(since, [&](const std::smatch& m) -> std::string {
     auto a = ParseDateWords(m[1], d);
@@ -441,6 +493,15 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     return "year:" + std::string(m[1]);
   });
   std::sort(out.found.begin(), out.found.end());
+  // "in total during the last fortnight", "overall this year": the all-time words are filler
+  // when a concrete period is named too.
+  const bool concrete = std::any_of(out.found.begin(), out.found.end(),
+                                    [](const auto& f) { return f.second != "all"; });
+  if (concrete) {
+    out.found.erase(std::remove_if(out.found.begin(), out.found.end(),
+                                   [](const auto& f) { return f.second == "all"; }),
+                    out.found.end());
+  }
   return out;
 }
 
@@ -1101,7 +1162,12 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                              "yet to pay",
                              "yet to be paid"});
   const bool pending_status = t.Any({"pending payment", "payment pending"}) && !unpaid;
-  const bool payments = method != nullptr || unpaid ||
+  // "how much money did we receive": money received is payments received (M-PAYMENTS-RECEIVED).
+  const bool money_received =
+      t.Any({"money did we receive", "money we received", "money have we received",
+             "money was received", "money came in", "money received", "money did we get in",
+             "cash did we receive", "cash came in", "cash received", "cash we received"});
+  const bool payments = method != nullptr || unpaid || money_received ||
                         (t.Any({"payment method",
                                 "payment methods",
                                 "paid with",
@@ -1153,7 +1219,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
 
   std::string metric;
 
-  if (payouts && !disputes) {
+  if (money_received && method == nullptr && !payouts && !disputes && !unpaid &&
+      !t.Any({"refund", "refunds", "refunded"})) {
+    metric = how_many ? "payments_received" : "payments_received_amount";
+  } else if (payouts && !disputes) {
     if (t.Any({"pending", "not yet paid", "not paid out", "in transit", "upcoming", "on the way",
                "waiting", "to be paid out", "awaiting", "next", "scheduled", "expected", "not yet",
                "yet to arrive", "on its way", "coming"}))
@@ -1356,11 +1425,12 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                     "configured", "active", "turned on", "support"}) &&
              !ranking && !method)
       metric = "enabled_gateways";
-    else if (t.Any({"payments received", "received payments", "payments came in",
-                    "payments did we receive", "payments were received",
-                    "payments have we received", "payments we received", "got paid", "paid orders",
-                    "were paid", "was paid", "payments did we get", "payments were made",
-                    "payments came"}) &&
+    else if ((t.Any({"payments received", "received payments", "payments came in",
+                     "payments did we receive", "payments were received",
+                     "payments have we received", "payments we received", "got paid", "paid orders",
+                     "were paid", "was paid", "payments did we get", "payments were made",
+                     "payments came"}) ||
+              money_received) &&
              !method) {
       metric = how_much && !how_many ? "payments_received_amount" : "payments_received";
     } else if (t.Any({"failed payment", "failed payments", "payment failures", "payments failed",
@@ -1461,10 +1531,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     } else if (t.Any({"repeat", "loyal", "come back", "came back", "returned", "ordered again",
                       "bought again", "purchased again", "second order", "more than once",
                       "repeat customers", "repeat buyers"}) &&
-               (periods.found.empty() ||
-                (t.Has("repeat") && !came_back &&
-                 !t.Any({"came back", "come back", "returned", "ordered again", "bought again",
-                         "purchased again"}))) &&
+               // "repeat buyers in the last 30 days" asks who came back in that period
+               // (returning customers); M-REPEAT itself has no period.
+               (periods.found.empty() || (percent_words && t.Has("repeat") && !came_back)) &&
                !t.Has("returning")) {
       metric = percent_words ? "repeat_rate" : "repeat_customers";
     } else if (came_back || t.Any({"returning", "existing", "came back", "come back",
@@ -1494,6 +1563,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     } else if (t.Any({"average spend", "average customer", "spend per customer",
                       "spent per customer", "average spent"})) {
       metric = "avg_ltv";
+    } else if (how_much && !how_many && customer == nullptr &&
+               t.Any({"spend", "spent", "spending"})) {
+      // "how much have customers in Canada spent": what they paid is the store's sales.
+      metric = "gross_sales";
     } else if (country && how_many && !orders_words) {
       metric = "customers_in_country";
       in.country = country->key;

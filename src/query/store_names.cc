@@ -20,7 +20,7 @@ void Add(StoreNames& out, std::string kind, std::string name, std::string key,
          const std::vector<std::string>& texts, int64_t parent = 0) {
   NamedEntity e;
   e.kind = std::move(kind);
-  e.name = std::move(name);
+  e.name = DecodeHtmlEntities(name);  // shown in answers: "Tents & Shelters", not "&amp;"
   e.key = std::move(key);
   e.parent_id = parent;
   std::set<std::string> seen;
@@ -32,19 +32,25 @@ void Add(StoreNames& out, std::string kind, std::string name, std::string key,
   if (!e.phrases.empty()) out.entities.push_back(std::move(e));
 }
 
+// "a|b|c" -> {"a", "b", "c"} (the catalogue's alias lists).
+std::vector<std::string> SplitAliases(std::string_view aliases) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < aliases.size()) {
+    size_t j = aliases.find('|', i);
+    if (j == std::string_view::npos) j = aliases.size();
+    if (j > i) out.emplace_back(aliases.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 void AddStaticNames(StoreNames& out) {
   for (const CountryName& c : Countries()) {
     std::vector<std::string> texts = {c.name};
-    std::string aliases = c.aliases;
-    size_t i = 0;
-    while (i < aliases.size()) {
-      size_t j = aliases.find('|', i);
-      if (j == std::string::npos) j = aliases.size();
-      if (j > i) texts.push_back(aliases.substr(i, j - i));
-      i = j + 1;
-    }
+    for (std::string& alias : SplitAliases(c.aliases)) texts.push_back(std::move(alias));
     Add(out, "country", c.name, c.code, texts);
   }
   static const std::pair<const char*, const char*> kStatuses[] = {
@@ -241,10 +247,23 @@ Status LoadMethodNames(store::Database& db, int64_t store_id, bool with_methods,
         methods[title].push_back(AsString(r[1]));
       }
     }
+    // Merchants say "bank transfer" for bacs: each method also answers to its gateway's common
+    // names; a well-known gateway the store never used answers too (its figures are zero).
+    std::set<std::string> used_ids;
+    for (auto& [title, ids] : methods) used_ids.insert(ids.begin(), ids.end());
+    for (const GatewayName& g : KnownGateways()) {
+      if (used_ids.count(g.id) == 0 && methods.count(g.title) == 0)
+        methods[g.title].push_back(g.id);
+    }
     for (auto& [title, ids] : methods) {
       std::vector<std::string> texts = {title};
       for (const auto& id : ids) {
-        if (!id.empty()) texts.push_back(id);
+        if (id.empty()) continue;
+        texts.push_back(id);
+        for (const GatewayName& g : KnownGateways()) {
+          if (id != g.id) continue;
+          for (const std::string& alias : SplitAliases(g.aliases)) texts.push_back(alias);
+        }
       }
       Add(out, "payment_method", title, title, texts);
     }

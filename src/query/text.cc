@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 namespace clever::query {
 namespace {
@@ -52,7 +53,86 @@ std::string DecodeEntities(std::string_view s) {
   return out;
 }
 
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
 }  // namespace
+
+std::string DecodeHtmlEntities(std::string_view s) {
+  if (s.find('&') == std::string_view::npos) return std::string(s);
+  static const std::pair<std::string_view, std::string_view> kNamed[] = {
+      {"amp", "&"},         {"quot", "\""},       {"apos", "'"},        {"lt", "<"},
+      {"gt", ">"},          {"nbsp", " "},        {"ndash", "\u2013"},  {"mdash", "\u2014"},
+      {"lsquo", "\u2018"},  {"rsquo", "\u2019"},  {"ldquo", "\u201c"},  {"rdquo", "\u201d"},
+      {"hellip", "\u2026"}, {"eacute", "\u00e9"}, {"egrave", "\u00e8"}, {"uuml", "\u00fc"},
+      {"ouml", "\u00f6"},   {"auml", "\u00e4"},   {"ccedil", "\u00e7"}, {"euro", "\u20ac"},
+      {"pound", "\u00a3"},  {"trade", "\u2122"},  {"reg", "\u00ae"},    {"copy", "\u00a9"}};
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    // An entity is short: look for its ';' in the next few bytes only (linear on hostile text).
+    const size_t semi = s[i] == '&' ? s.substr(0, std::min(s.size(), i + 13)).find(';', i + 1)
+                                    : std::string_view::npos;
+    if (semi == std::string_view::npos) {
+      out += s[i++];
+      continue;
+    }
+    const std::string_view body = s.substr(i + 1, semi - i - 1);
+    bool decoded = false;
+    if (body.size() >= 2 && body[0] == '#') {
+      const bool hex = body[1] == 'x' || body[1] == 'X';
+      const std::string_view digits = body.substr(hex ? 2 : 1);
+      uint32_t cp = 0;
+      bool ok = !digits.empty();
+      for (char c : digits) {
+        const int d = c >= '0' && c <= '9'          ? c - '0'
+                      : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                    : -1;
+        if (d < 0 || cp > 0x10FFFF) {
+          ok = false;
+          break;
+        }
+        cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(d);
+      }
+      // Control characters, surrogates and out-of-range points are not decoded.
+      if (ok && cp >= 0x20 && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF) && cp != 0x7F) {
+        AppendUtf8(out, cp);
+        decoded = true;
+      }
+    } else {
+      for (const auto& [name, text] : kNamed) {
+        if (body == name) {
+          out += text;
+          decoded = true;
+          break;
+        }
+      }
+    }
+    if (decoded) {
+      i = semi + 1;
+    } else {
+      out += s[i++];
+    }
+  }
+  return out;
+}
 
 std::string NormalizeText(std::string_view raw) {
   std::string text = DecodeEntities(raw);

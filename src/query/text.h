@@ -13,6 +13,11 @@ namespace clever::query {
 // characters and invalid UTF-8 bytes, collapses spaces. Never throws; output is valid UTF-8.
 std::string NormalizeText(std::string_view text);
 
+// For display: WooCommerce sends names HTML-escaped ("Tents &amp; Shelters", "Tee &#8211; Blue");
+// decodes numeric entities (decimal and hex) to UTF-8 and the common named ones. Unknown or
+// malformed entities stay as they are.
+std::string DecodeHtmlEntities(std::string_view text);
+
 // Splits normalised text on spaces.
 std::vector<std::string> Tokenize(std::string_view normalized);
 

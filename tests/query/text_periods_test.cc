@@ -14,6 +14,19 @@ TEST(TextTest, NormalizesPunctuationCaseEntitiesAndBadBytes) {
   EXPECT_EQ(NormalizeText(""), "");
 }
 
+TEST(TextTest, DecodesWooCommerceEscapedNamesForDisplay) {
+  EXPECT_EQ(DecodeHtmlEntities("Tents &amp; Shelters"), "Tents & Shelters");
+  EXPECT_EQ(DecodeHtmlEntities("Tee &#8211; Blue"), "Tee \u2013 Blue");
+  EXPECT_EQ(DecodeHtmlEntities("Caf&eacute; &#x2615; Mug"), "Caf\u00e9 \u2615 Mug");
+  EXPECT_EQ(DecodeHtmlEntities("Bob&#039;s &quot;Best&quot;"), "Bob's \"Best\"");
+  // Malformed, unknown, control and out-of-range entities stay as they are.
+  EXPECT_EQ(DecodeHtmlEntities("AT&T &bogus; &#; &#x; &#1; &#xD800; &#99999999; &"),
+            "AT&T &bogus; &#; &#x; &#1; &#xD800; &#99999999; &");
+  EXPECT_EQ(DecodeHtmlEntities("no entities"), "no entities");
+  const std::string huge(200000, '&');
+  EXPECT_EQ(DecodeHtmlEntities(huge), huge);
+}
+
 TEST(TextTest, EditDistanceCountsTranspositionsAsOne) {
   EXPECT_EQ(EditDistance("salse", "sales"), 1);
   EXPECT_EQ(EditDistance("revenue", "revenue"), 0);
