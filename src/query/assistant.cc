@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "common/money.h"
@@ -75,6 +76,39 @@ bool Additive(const MetricInfo& m, const QueryPlan& p) {
   return true;
 }
 
+// Everything LoadFacts reads about a store, in one statement: its sync_state rows (also all
+// StoreNamesVersion and DerivedMarker read), derived_state row, store_info row and connector name,
+// serialised. Equal strings -> equal facts, and the string changes whenever StoreNamesVersion
+// does: the key of the per-store caches (StoreNamesCache), i.e. until a sync (or a derived-table
+// rebuild) writes. One indexed statement instead of the seven LoadFacts + StoreNamesVersion run.
+StatusOr<std::string> StoreVersion(store::Database& db, int64_t store_id) {
+  CLEVER_ASSIGN_OR_RETURN(
+      auto rs,
+      db.Query(
+          "SELECT 's' AS t, category AS a, state AS b, cursor AS c, CAST(records_done AS TEXT) AS "
+          "d, CAST(records_total AS TEXT) AS e, last_attempt_at AS f, last_success_at AS g FROM "
+          "sync_state WHERE store_id = ? UNION ALL SELECT 'd', marker, through, refunds_through, "
+          "built_at, content, NULL, NULL FROM derived_state WHERE store_id = ? UNION ALL SELECT "
+          "'i', currency, CAST(price_decimals AS TEXT), timezone_string, CAST(gmt_offset AS TEXT), "
+          "CAST(has_woopayments AS TEXT), updated_at, NULL FROM store_info WHERE store_id = ? "
+          "UNION ALL SELECT 'c', name, NULL, NULL, NULL, NULL, NULL, NULL FROM connectors WHERE id "
+          "= ? ORDER BY 1, 2",
+          {store_id, store_id, store_id, store_id}));
+  std::string v;
+  for (const auto& row : rs.rows) {
+    for (const auto& cell : row) {
+      if (store::IsNull(cell)) {
+        v += "~;";
+      } else {
+        std::string t = AsString(cell);
+        v += std::to_string(t.size()) + ":" + t + ";";
+      }
+    }
+    v += "\n";
+  }
+  return v;
+}
+
 }  // namespace
 
 Assistant::Assistant(store::Database& db, AssistantOptions options) : db_(db), options_(options) {
@@ -135,11 +169,21 @@ Answer Assistant::Ask(const AskRequest& request) {
     return InsufficientAnswer("no store is connected yet (add one with `clever connector add`)",
                               {});
   }
+  // Facts per store, cached until the store's version changes (a sync writes).
   std::vector<StoreFacts> facts;
+  std::vector<std::string> versions;
   for (int64_t id : stores) {
-    auto f = LoadFacts(id);
-    if (!f.ok()) return InsufficientAnswer("the store's data could not be read", {});
-    facts.push_back(*f);
+    auto version = StoreVersion(db_, id);
+    if (!version.ok()) return InsufficientAnswer("the store's data could not be read", {});
+    std::shared_ptr<const StoreFacts> cached = options_.names_cache->Facts(id, *version);
+    if (cached == nullptr) {
+      auto f = LoadFacts(id);
+      if (!f.ok()) return InsufficientAnswer("the store's data could not be read", {});
+      cached = std::make_shared<const StoreFacts>(std::move(*f));
+      options_.names_cache->KeepFacts(id, *version, cached);
+    }
+    facts.push_back(*cached);
+    versions.push_back(*version);
   }
   // As-of date: the pinned date, else the store-local date of the last sync, else today.
   CivilDate as_of;
@@ -152,15 +196,23 @@ Answer Assistant::Ask(const AskRequest& request) {
   }
 
   // Interpret with the first store's names (+ the others' when several).
-  StoreNames names;
+  // One store: its cached names as they are (no copy); several: their concatenation.
+  std::shared_ptr<const StoreNames> names_ptr;
   const bool with_methods = MentionsPayments(request.question);
   const bool with_guests = MentionsCustomers(request.question);
-  for (const StoreFacts& f : facts) {
-    auto n =
-        options_.names_cache->Load(db_, f.store_id, with_guests, with_methods, request.question);
+  for (size_t i = 0; i < facts.size(); ++i) {
+    auto n = options_.names_cache->LoadShared(db_, facts[i].store_id, with_guests, with_methods,
+                                              request.question, versions[i]);
     if (!n.ok()) return InsufficientAnswer("the store's data could not be read", {});
-    for (auto& e : n->entities) names.entities.push_back(std::move(e));
+    if (names_ptr == nullptr) {
+      names_ptr = std::move(*n);
+    } else {
+      auto merged = std::make_shared<StoreNames>(*names_ptr);
+      merged->entities.insert(merged->entities.end(), (*n)->entities.begin(), (*n)->entities.end());
+      names_ptr = std::move(merged);
+    }
   }
+  const StoreNames& names = *names_ptr;
   std::optional<QuestionIntent> previous;
   if (!request.context.empty()) {
     auto p = QuestionIntent::FromJson(request.context);

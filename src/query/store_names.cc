@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "common/dates.h"
@@ -114,12 +115,19 @@ Status LoadCatalogNames(store::Database& db, int64_t store_id, StoreNames& out) 
 
 // Registered customers and guests. `*big`: above kFullNameLoadLimit accounts, so only the names
 // in `question` were loaded (the result depends on the question).
+// `known_big`: the caller's cached answer to "above kFullNameLoadLimit accounts?" (the count
+// takes ~10 ms at 125,000 accounts), or nullptr to count here.
 Status LoadCustomerNames(store::Database& db, int64_t store_id, std::string_view question,
-                         StoreNames& out, bool* big_out) {
+                         StoreNames& out, bool* big_out, const bool* known_big = nullptr) {
   {
-    CLEVER_ASSIGN_OR_RETURN(
-        auto count, db.Query("SELECT count(*) FROM customers WHERE store_id = ?", {store_id}));
-    const bool big = !count.rows.empty() && AsInt(count.rows[0][0]) > kFullNameLoadLimit;
+    bool big = false;
+    if (known_big != nullptr) {
+      big = *known_big;
+    } else {
+      CLEVER_ASSIGN_OR_RETURN(
+          auto count, db.Query("SELECT count(*) FROM customers WHERE store_id = ?", {store_id}));
+      big = !count.rows.empty() && AsInt(count.rows[0][0]) > kFullNameLoadLimit;
+    }
     *big_out = big;
     // Small stores: every name, matched with typo tolerance. Big stores: only the accounts and
     // guests whose first and last name (or e-mail) appear verbatim in the question.
@@ -300,7 +308,27 @@ StatusOr<std::string> StoreNamesVersion(store::Database& db, int64_t store_id) {
 
 StatusOr<StoreNames> StoreNamesCache::Load(store::Database& db, int64_t store_id, bool with_guests,
                                            bool with_methods, std::string_view question) {
-  CLEVER_ASSIGN_OR_RETURN(std::string version, StoreNamesVersion(db, store_id));
+  CLEVER_ASSIGN_OR_RETURN(auto shared,
+                          LoadShared(db, store_id, with_guests, with_methods, question));
+  return *shared;
+}
+
+StatusOr<std::shared_ptr<const StoreNames>> StoreNamesCache::LoadShared(
+    store::Database& db, int64_t store_id, bool with_guests, bool with_methods,
+    std::string_view question, const std::string& given_version) {
+  std::string version = given_version;
+  if (version.empty()) {
+    CLEVER_ASSIGN_OR_RETURN(version, StoreNamesVersion(db, store_id));
+  }
+  const Key key{store_id, with_guests, with_methods};
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = merged_.find(key);
+    if (it != merged_.end() && it->second.first == version) {
+      ++hits_;
+      return it->second.second;
+    }
+  }
   std::shared_ptr<const Entry> e;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -319,8 +347,9 @@ StatusOr<StoreNames> StoreNamesCache::Load(store::Database& db, int64_t store_id
   } else {
     ++hits_;
   }
-  StoreNames out;
-  Append(out, e->catalog);
+  auto out = std::make_shared<StoreNames>();
+  bool depends_on_question = false;
+  Append(*out, e->catalog);
   if (with_guests) {
     std::shared_ptr<const StoreNames> customers;
     {
@@ -329,20 +358,49 @@ StatusOr<StoreNames> StoreNamesCache::Load(store::Database& db, int64_t store_id
       if (it != customers_.end() && it->second.first == version) customers = it->second.second;
     }
     if (customers != nullptr) {
-      Append(out, *customers);
+      Append(*out, *customers);
     } else {
+      // Big stores: only the question's names, looked up per question; whether the store is big
+      // is kept per version.
+      std::optional<bool> known_big;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = big_.find(store_id);
+        if (it != big_.end() && it->second.first == version) known_big = it->second.second;
+      }
       StoreNames c;
       bool big = false;
-      CLEVER_RETURN_IF_ERROR(LoadCustomerNames(db, store_id, question, c, &big));
-      Append(out, c);
+      CLEVER_RETURN_IF_ERROR(
+          LoadCustomerNames(db, store_id, question, c, &big, known_big ? &*known_big : nullptr));
+      Append(*out, c);
+      depends_on_question = big;
+      std::lock_guard<std::mutex> lock(mu_);
+      big_[store_id] = {version, big};
       if (!big) {  // the whole list, independent of the question: keep it
-        std::lock_guard<std::mutex> lock(mu_);
         customers_[store_id] = {version, std::make_shared<const StoreNames>(std::move(c))};
       }
     }
   }
-  Append(out, e->methods);
-  return out;
+  Append(*out, e->methods);
+  if (!depends_on_question) {
+    std::lock_guard<std::mutex> lock(mu_);
+    merged_[key] = {version, out};
+  }
+  return std::shared_ptr<const StoreNames>(std::move(out));
+}
+
+std::shared_ptr<const StoreFacts> StoreNamesCache::Facts(int64_t store_id,
+                                                         const std::string& version) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = facts_.find(store_id);
+  if (it == facts_.end() || it->second.first != version) return nullptr;
+  return it->second.second;
+}
+
+void StoreNamesCache::KeepFacts(int64_t store_id, const std::string& version,
+                                std::shared_ptr<const StoreFacts> facts) {
+  std::lock_guard<std::mutex> lock(mu_);
+  facts_[store_id] = {version, std::move(facts)};
 }
 
 }  // namespace clever::query

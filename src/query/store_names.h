@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <compare>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -17,6 +18,8 @@
 #include "store/database.h"
 
 namespace clever::query {
+
+struct StoreFacts;  // sql.h
 
 struct NamedEntity {
   std::string kind;       // product | variation | category | customer | coupon | payment_method |
@@ -52,6 +55,21 @@ class StoreNamesCache {
  public:
   StatusOr<StoreNames> Load(store::Database& db, int64_t store_id, bool with_guests,
                             bool with_methods, std::string_view question = {});
+  // The same names, shared rather than copied: the cached list itself whenever it does not depend
+  // on the question (always but for customers on stores above kFullNameLoadLimit accounts).
+  // `version`: a string that changes whenever StoreNamesVersion does (the Assistant passes its
+  // per-store version, read with the store's facts in one statement); "" = read
+  // StoreNamesVersion here.
+  StatusOr<std::shared_ptr<const StoreNames>> LoadShared(store::Database& db, int64_t store_id,
+                                                         bool with_guests, bool with_methods,
+                                                         std::string_view question = {},
+                                                         const std::string& version = "");
+  // The Assistant's facts about a store (sql.h; assistant.cc reads them), kept here beside its
+  // names so that the one cache the hub shares across its short-lived Assistants serves both.
+  // nullptr unless kept under exactly this `version`.
+  std::shared_ptr<const StoreFacts> Facts(int64_t store_id, const std::string& version);
+  void KeepFacts(int64_t store_id, const std::string& version,
+                 std::shared_ptr<const StoreFacts> facts);
   [[nodiscard]] int64_t hits() const { return hits_; }
   [[nodiscard]] int64_t misses() const { return misses_; }
 
@@ -61,9 +79,18 @@ class StoreNamesCache {
     StoreNames catalog;  // products, variations, categories, coupons
     StoreNames methods;  // payment methods + static names
   };
+  struct Key {
+    int64_t store_id;
+    bool with_guests, with_methods;
+    auto operator<=>(const Key&) const = default;
+  };
   std::mutex mu_;
   std::map<std::pair<int64_t, bool>, std::shared_ptr<const Entry>> entries_;
   std::map<int64_t, std::pair<std::string, std::shared_ptr<const StoreNames>>> customers_;
+  std::map<int64_t, std::pair<std::string, bool>> big_;  // above kFullNameLoadLimit accounts
+  // The merged lists LoadShared hands out (question-independent ones only), by version.
+  std::map<Key, std::pair<std::string, std::shared_ptr<const StoreNames>>> merged_;
+  std::map<int64_t, std::pair<std::string, std::shared_ptr<const StoreFacts>>> facts_;
   std::atomic<int64_t> hits_{0}, misses_{0};
 };
 
