@@ -1278,7 +1278,7 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   Status status = run.Execute();
   // The assistant's derived tables, rebuilt from what is now stored (store/derived.h). A failure
   // leaves them marked stale (the assistant then reads the orders), never wrong.
-  (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()));
+  if (options_.refresh_derived) (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()));
   return status;
 }
 
