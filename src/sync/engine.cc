@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_set>
@@ -1274,11 +1275,20 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   policy.backoff_base = options_.backoff_base;
   policy.backoff_cap = options_.backoff_cap;
   Fetcher fetcher(api_, clock_, policy);
+  // SQLite's default page cache (2 MiB) makes every upsert re-read index pages through the
+  // kernel (pread was ~5% of a full sync's CPU); 64 MiB for the sync's duration, then restored.
+  std::optional<int64_t> cache_pages;
+  if (db_.dialect() == store::Dialect::kSqlite) {
+    auto rs = db_.Query("PRAGMA cache_size");
+    if (rs.ok() && !rs->rows.empty()) cache_pages = store::AsInt(rs->rows[0][0]);
+    if (cache_pages) (void)db_.Execute("PRAGMA cache_size = -65536");
+  }
   class Run run(db_, fetcher, clock_, options_, store_id, progress);
   Status status = run.Execute();
   // The assistant's derived tables, rebuilt from what is now stored (store/derived.h). A failure
   // leaves them marked stale (the assistant then reads the orders), never wrong.
   if (options_.refresh_derived) (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()));
+  if (cache_pages) (void)db_.Execute("PRAGMA cache_size = " + std::to_string(*cache_pages));
   return status;
 }
 

@@ -1,17 +1,14 @@
 #include "woo/records.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <limits>
-#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "common/money.h"
+#include "woo/internal/simd_json.h"
 
 namespace clever::woo {
 
@@ -235,51 +232,18 @@ class Sj {
   T t_ = T::NULL_VALUE;
 };
 
-// One simdjson parser per thread, reused for every page (its tape and string buffers stay
-// allocated, sized by the largest page seen; bodies above kReusedBytes get a parser of their own
-// that is freed afterwards, so one huge answer does not pin memory). The body is copied into a
-// padded buffer (simdjson reads up to SIMDJSON_PADDING bytes past the end): a memcpy, a few
-// microseconds per 150 KB page.
-constexpr size_t kReusedBytes = size_t{8} << 20;
-struct SimdState {
-  simdjson::dom::parser parser;
-  std::unique_ptr<char[]> buffer;
-  size_t capacity = 0;
-};
-
-// Parses `body` with `state`; false when simdjson refuses it (the caller then takes the lenient
-// path). `root` is valid until the next parse with `state`.
-bool SimdParse(std::string_view body, SimdState& state, simdjson::dom::element& root) {
-  if (body.empty()) return false;
-  if (state.capacity < body.size()) {
-    size_t cap = std::max(body.size(), state.capacity * 2);
-    state.buffer = std::make_unique<char[]>(cap + simdjson::SIMDJSON_PADDING);
-    state.capacity = cap;
-  }
-  std::memcpy(state.buffer.get(), body.data(), body.size());
-  std::memset(state.buffer.get() + body.size(), 0, simdjson::SIMDJSON_PADDING);
-  if (state.parser.max_depth() != static_cast<size_t>(kMaxJsonDepth) ||
-      state.parser.capacity() < body.size()) {
-    if (state.parser.allocate(std::max(body.size(), state.parser.capacity()), kMaxJsonDepth) !=
-        simdjson::SUCCESS) {
-      return false;
-    }
-  }
-  return state.parser.parse(state.buffer.get(), body.size(), /*realloc_if_needed=*/false)
-             .get(root) == simdjson::SUCCESS;
-}
-
 // Runs `f(root)` with the body's root value: the simdjson view when simdjson reads the body,
 // else the nlohmann view (or ParseBody's DataLoss error).
 template <typename F>
 auto WithRoot(std::string_view body, F f) -> decltype(f(Nj())) {
   simdjson::dom::element root;
-  if (body.size() <= kReusedBytes) {
-    thread_local SimdState state;
-    if (SimdParse(body, state, root)) return f(Sj(root));
+  constexpr auto kDepth = static_cast<size_t>(kMaxJsonDepth);
+  static_assert(kDepth == internal::kSimdMaxDepth);
+  if (body.size() <= internal::kReusedParserBytes) {
+    if (internal::SimdParse(body, kDepth, internal::ThreadSimdState(), root)) return f(Sj(root));
   } else {
-    SimdState own;
-    if (SimdParse(body, own, root)) return f(Sj(root));
+    internal::SimdState own;
+    if (internal::SimdParse(body, kDepth, own, root)) return f(Sj(root));
   }
   CLEVER_ASSIGN_OR_RETURN(json doc, ParseBody(body));
   return f(Nj(&doc));
