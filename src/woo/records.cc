@@ -41,6 +41,7 @@ const char* const kRefundFields =
     "id,parent_id,date_created,date_created_gmt,amount,reason,refunded_payment,line_items,_links";
 const char* const kGatewayFields = "id,title,enabled,method_title";
 const char* const kIdFields = "id";
+const char* const kIdModifiedFields = "id,date_modified_gmt";
 const char* const kTransactionKeys =
     "transaction_id,date,type,channel,source,amount,fees,net,currency,order_id,deposit_id,"
     "deposit_status,available_on,risk_level";

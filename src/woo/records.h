@@ -35,6 +35,8 @@ extern const char* const kCouponFields;
 extern const char* const kRefundFields;
 extern const char* const kGatewayFields;
 extern const char* const kIdFields;  // "id" for id-only reconciliation listings
+// "id,date_modified_gmt": what changed, for lists without a date filter (customers)
+extern const char* const kIdModifiedFields;
 // WooPayments wrappers ({data: [...]}) cannot be trimmed server-side; these are the keys kept.
 extern const char* const kTransactionKeys;
 extern const char* const kPayoutKeys;
