@@ -201,6 +201,17 @@ std::vector<std::pair<std::string, clever::woo::Params>> LoadLog(const std::stri
   return out;
 }
 
+// Bytes this process has written with write/pwrite so far (/proc/self/io `wchar`; -1 if unknown).
+double WrittenBytes() {
+  std::ifstream in("/proc/self/io");
+  std::string k;
+  double v = 0;
+  while (in >> k >> v) {
+    if (k == "wchar:") return v;
+  }
+  return -1;
+}
+
 // Child: one sync (full or incremental) of the store into `db`.
 int ChildSync(const StoreAddress& a, const std::string& db_path, int concurrency, bool full,
               const std::string& log_path, const std::string& out) {
@@ -221,9 +232,11 @@ int ChildSync(const StoreAddress& a, const std::string& db_path, int concurrency
   options.full = full;
   options.refresh_derived = false;  // run and timed below, on its own
   clever::sync::SyncEngine engine(**db, factory, Clock::Real(), options);
+  const double w0 = WrittenBytes();
   auto t0 = std::chrono::steady_clock::now();
   Status s = engine.Run(1, {});
   auto t1 = std::chrono::steady_clock::now();
+  const double w1 = WrittenBytes();
   if (!s.ok()) {
     std::fprintf(stderr, "sync failed: %s\n", s.ToString().c_str());
     return 1;
@@ -243,6 +256,8 @@ int ChildSync(const StoreAddress& a, const std::string& db_path, int concurrency
   r["seconds"] = Seconds(t2 - t0).count();  // what `clever sync` takes: sync + derived refresh
   r["sync_s"] = Seconds(t1 - t0).count();
   r["refresh_s"] = Seconds(t2 - t1).count();
+  r["sync_written_mib"] = (w1 - w0) / (1 << 20);
+  r["refresh_written_mib"] = (WrittenBytes() - w1) / (1 << 20);
   r["requests"] = static_cast<double>(log.count());
   auto count = [&](const char* sql) {
     auto rs = (*db)->Query(sql);
@@ -448,6 +463,8 @@ void Print(const std::string& label, const Figures& f) {
       100.0 * f.incr.at("seconds") / f.full.at("seconds"));
   std::printf("  incremental split      sync %.3f s + derived refresh %.3f s\n",
               f.incr.at("sync_s"), f.incr.at("refresh_s"));
+  std::printf("  written (full)         sync %.0f MiB, derived refresh %.0f MiB (database + WAL)\n",
+              f.full.at("sync_written_mib"), f.full.at("refresh_written_mib"));
   std::printf("  stored orders after incremental = wcsim's: %s\n", f.counts_match ? "yes" : "NO");
   std::fflush(stdout);
 }
