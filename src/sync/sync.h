@@ -54,6 +54,9 @@ struct SyncOptions {
   std::vector<std::string> report_periods{"week", "month", "last_month", "year"};
   // Only these categories ("" = all).
   std::vector<std::string> only;
+  // Rebuild the assistant's derived tables (store::RefreshDerived) at the end of Run. Off only
+  // for callers that run and time it themselves (bench/sync).
+  bool refresh_derived = true;
 };
 
 class SyncEngine {

@@ -70,7 +70,11 @@ class RestApi final : public Api {
     CLEVER_ASSIGN_OR_RETURN(std::string_view json, LocateJson(http.body));
     Response response;
     response.status = http.status;
-    response.body = std::string(json);
+    if (json.data() == http.body.data() && json.size() == http.body.size()) {
+      response.body = std::move(http.body);  // the usual case: no copy
+    } else {
+      response.body = std::string(json);
+    }
     response.total = ParseCount(http.Header("x-wp-total"));
     response.total_pages = ParseCount(http.Header("x-wp-totalpages"));
     for (auto& [name, value] : http.headers) {

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "woo/internal/simd_json.h"
+
 namespace clever::woo {
 namespace {
 
@@ -59,8 +61,11 @@ bool PrefixIsPhpDiagnostics(std::string_view prefix) {
   return any;
 }
 
+// simdjson first (every page goes through here: nlohmann's validator cost a full parse's
+// time); what simdjson refuses is asked of nlohmann, the judge before, so the answer is unchanged.
 bool IsJson(std::string_view text) {
-  return !text.empty() && nlohmann::json::accept(text.begin(), text.end());
+  if (text.empty()) return false;
+  return internal::SimdAccepts(text) || nlohmann::json::accept(text.begin(), text.end());
 }
 
 std::string Sentence(const WooError& e, int http_status) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/money.h"
+#include "woo/internal/simd_json.h"
 
 namespace clever::woo {
 
@@ -40,6 +41,7 @@ const char* const kRefundFields =
     "id,parent_id,date_created,date_created_gmt,amount,reason,refunded_payment,line_items,_links";
 const char* const kGatewayFields = "id,title,enabled,method_title";
 const char* const kIdFields = "id";
+const char* const kIdModifiedFields = "id,date_modified_gmt";
 const char* const kTransactionKeys =
     "transaction_id,date,type,channel,source,amount,fees,net,currency,order_id,deposit_id,"
     "deposit_status,available_on,risk_level";
@@ -86,9 +88,10 @@ std::string Snippet(std::string_view body) {
   return out;
 }
 
-// Parses a whole body as JSON. Tolerates PHP notices/warnings printed before the JSON (a common
-// misconfiguration): when the body starts with such text, the JSON from the first line that
-// starts with '[' or '{' is used, and only if it parses to the very end.
+// The slow, lenient path: parses a whole body as JSON with nlohmann. Tolerates PHP
+// notices/warnings printed before the JSON (a common misconfiguration): when the body starts with
+// such text, the JSON from the first line that starts with '[' or '{' is used, and only if it
+// parses to the very end.
 StatusOr<json> ParseBody(std::string_view body) {
   if (!DepthWithin(body, kMaxJsonDepth)) {
     return DataLossError("the store's answer is nested too deeply to be a WooCommerce response");
@@ -116,37 +119,164 @@ StatusOr<json> ParseBody(std::string_view body) {
                        "\")");
 }
 
-const json* Get(const json& obj, const char* key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
+// ---- two views of a JSON value with one interface, so that every mapper below is written once.
+// `Sj` (simdjson DOM, the fast path: one reused parser per thread, nothing allocated per page once
+// warm) is used for every body simdjson accepts; anything it refuses (malformed, a PHP notice
+// before the JSON, integers beyond 64 bits, nesting beyond kMaxJsonDepth, ...) goes through `Nj`
+// (nlohmann, the lenient path above), so every error and every oddity keeps its old behaviour.
+// Both views read a repeated key as its last occurrence (nlohmann's rule).
+
+class Nj {
+ public:
+  Nj() = default;
+  explicit Nj(const json* v) : v_(v) {}
+  [[nodiscard]] bool has() const { return v_ != nullptr; }
+  [[nodiscard]] bool null() const { return v_ == nullptr || v_->is_null(); }
+  [[nodiscard]] bool str() const { return v_ != nullptr && v_->is_string(); }
+  [[nodiscard]] bool obj() const { return v_ != nullptr && v_->is_object(); }
+  [[nodiscard]] bool arr() const { return v_ != nullptr && v_->is_array(); }
+  [[nodiscard]] bool boolean() const { return v_ != nullptr && v_->is_boolean(); }
+  [[nodiscard]] bool sint() const {
+    return v_ != nullptr && v_->is_number_integer() && !v_->is_number_unsigned();
+  }
+  [[nodiscard]] bool uint() const { return v_ != nullptr && v_->is_number_unsigned(); }
+  [[nodiscard]] bool flt() const { return v_ != nullptr && v_->is_number_float(); }
+  [[nodiscard]] std::string_view s() const { return v_->get_ref<const std::string&>(); }
+  [[nodiscard]] int64_t i() const { return v_->get<int64_t>(); }
+  [[nodiscard]] uint64_t u() const { return v_->get<uint64_t>(); }
+  [[nodiscard]] double d() const { return v_->get<double>(); }
+  [[nodiscard]] bool b() const { return v_->get<bool>(); }
+  [[nodiscard]] std::string dump() const { return v_->dump(); }
+  Nj operator[](const char* key) const {
+    if (!obj()) return Nj();
+    auto it = v_->find(key);
+    return it == v_->end() ? Nj() : Nj(&*it);
+  }
+  [[nodiscard]] size_t size() const { return arr() ? v_->size() : 0; }
+  template <typename F>
+  void each(F f) const {
+    if (!arr()) return;
+    for (const json& x : *v_) f(Nj(&x));
+  }
+
+ private:
+  const json* v_ = nullptr;
+};
+
+class Sj {
+ public:
+  Sj() = default;
+  explicit Sj(simdjson::dom::element e) : e_(e), has_(true), t_(e.type()) {}
+  [[nodiscard]] bool has() const { return has_; }
+  [[nodiscard]] bool null() const { return !has_ || t_ == T::NULL_VALUE; }
+  [[nodiscard]] bool str() const { return has_ && t_ == T::STRING; }
+  [[nodiscard]] bool obj() const { return has_ && t_ == T::OBJECT; }
+  [[nodiscard]] bool arr() const { return has_ && t_ == T::ARRAY; }
+  [[nodiscard]] bool boolean() const { return has_ && t_ == T::BOOL; }
+  [[nodiscard]] bool sint() const { return has_ && t_ == T::INT64; }
+  [[nodiscard]] bool uint() const { return has_ && t_ == T::UINT64; }
+  [[nodiscard]] bool flt() const { return has_ && t_ == T::DOUBLE; }
+  [[nodiscard]] std::string_view s() const {
+    std::string_view v;
+    return e_.get_string().get(v) == simdjson::SUCCESS ? v : std::string_view();
+  }
+  [[nodiscard]] int64_t i() const {
+    int64_t v = 0;
+    return e_.get_int64().get(v) == simdjson::SUCCESS ? v : 0;
+  }
+  [[nodiscard]] uint64_t u() const {
+    uint64_t v = 0;
+    return e_.get_uint64().get(v) == simdjson::SUCCESS ? v : 0;
+  }
+  [[nodiscard]] double d() const {
+    double v = 0;
+    return e_.get_double().get(v) == simdjson::SUCCESS ? v : 0;
+  }
+  [[nodiscard]] bool b() const {
+    bool v = false;
+    return e_.get_bool().get(v) == simdjson::SUCCESS && v;
+  }
+  // Numbers only, written as nlohmann writes them.
+  [[nodiscard]] std::string dump() const {
+    if (sint()) return std::to_string(i());
+    if (uint()) return std::to_string(u());
+    if (flt()) return json(d()).dump();
+    return {};
+  }
+  Sj operator[](const char* key) const {
+    if (!obj()) return Sj();
+    const std::string_view k(key);
+    Sj found;
+    simdjson::dom::object fields;
+    if (e_.get_object().get(fields) != simdjson::SUCCESS) return found;
+    for (simdjson::dom::key_value_pair field : fields) {
+      if (field.key == k) found = Sj(field.value);  // the last one wins, as in nlohmann
+    }
+    return found;
+  }
+  [[nodiscard]] size_t size() const {
+    simdjson::dom::array items;
+    if (!arr() || e_.get_array().get(items) != simdjson::SUCCESS) return 0;
+    return items.size();
+  }
+  template <typename F>
+  void each(F f) const {
+    simdjson::dom::array items;
+    if (!arr() || e_.get_array().get(items) != simdjson::SUCCESS) return;
+    for (simdjson::dom::element x : items) f(Sj(x));
+  }
+
+ private:
+  using T = simdjson::dom::element_type;
+  simdjson::dom::element e_;
+  bool has_ = false;
+  T t_ = T::NULL_VALUE;
+};
+
+// Runs `f(root)` with the body's root value: the simdjson view when simdjson reads the body,
+// else the nlohmann view (or ParseBody's DataLoss error).
+template <typename F>
+auto WithRoot(std::string_view body, F f) -> decltype(f(Nj())) {
+  simdjson::dom::element root;
+  constexpr auto kDepth = static_cast<size_t>(kMaxJsonDepth);
+  static_assert(kDepth == internal::kSimdMaxDepth);
+  if (body.size() <= internal::kReusedParserBytes) {
+    if (internal::SimdParse(body, kDepth, internal::ThreadSimdState(), root)) return f(Sj(root));
+  } else {
+    internal::SimdState own;
+    if (internal::SimdParse(body, kDepth, own, root)) return f(Sj(root));
+  }
+  CLEVER_ASSIGN_OR_RETURN(json doc, ParseBody(body));
+  return f(Nj(&doc));
 }
 
-std::string Cap(std::string s) {
+// A capped copy of a string (cut on a UTF-8 character boundary).
+std::string Cap(std::string_view s) {
   if (s.size() > kMaxTextBytes) {
     size_t cut = kMaxTextBytes;
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 edge
-    s.resize(cut);
+    s = s.substr(0, cut);
   }
-  return s;
+  return std::string(s);
 }
 
-std::optional<int64_t> IntOf(const json* v) {
-  if (v == nullptr) return std::nullopt;
-  if (v->is_number_integer() && !v->is_number_unsigned()) return v->get<int64_t>();
-  if (v->is_number_unsigned()) {
-    auto u = v->get<uint64_t>();
+template <typename N>
+std::optional<int64_t> IntOf(const N& v) {
+  if (!v.has()) return std::nullopt;
+  if (v.sint()) return v.i();
+  if (v.uint()) {
+    uint64_t u = v.u();
     if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
     return static_cast<int64_t>(u);
   }
-  if (v->is_number_float()) {
-    double d = v->get<double>();
+  if (v.flt()) {
+    double d = v.d();
     if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9.0e18) return std::nullopt;
     return static_cast<int64_t>(d);
   }
-  if (v->is_boolean()) return v->get<bool>() ? 1 : 0;
-  if (v->is_string()) {
-    const auto& s = v->get_ref<const std::string&>();
+  if (v.boolean()) return v.b() ? 1 : 0;
+  if (v.str()) {
+    std::string_view s = v.s();
     int64_t out = 0;
     const char* b = s.data();
     const char* e = s.data() + s.size();
@@ -159,42 +289,74 @@ std::optional<int64_t> IntOf(const json* v) {
   return std::nullopt;
 }
 
+template <typename N>
+std::string TextOf(const N& v) {
+  if (v.null()) return {};
+  if (v.str()) return Cap(v.s());
+  if (v.sint() || v.uint() || v.flt()) return v.dump();
+  return {};
+}
+
+template <typename N>
+std::optional<std::string> DateOf(const N& v) {
+  if (!v.str()) return std::nullopt;
+  std::string_view s = v.s();
+  if (s.empty() || s.size() > 40) return std::nullopt;
+  for (char c : s) {
+    if (std::isdigit(static_cast<unsigned char>(c)) == 0 &&
+        std::string_view("-:T .Z+").find(c) == std::string_view::npos) {
+      return std::nullopt;
+    }
+  }
+  return std::string(s);
+}
+
+template <typename N>
+bool BoolOf(const N& v) {
+  if (!v.has()) return false;
+  if (v.boolean()) return v.b();
+  if (v.sint() || v.uint() || v.flt()) return IntOf(v).value_or(0) != 0;
+  if (v.str()) {
+    std::string_view s = v.s();
+    return s == "yes" || s == "true" || s == "1";
+  }
+  return false;
+}
+
 // Reads fields of one record, remembering the first hard error (bad id, bad money).
+template <typename N>
 class Reader {
  public:
-  Reader(const json& obj, int decimals) : obj_(obj), decimals_(decimals) {}
+  Reader(N obj, int decimals) : obj_(obj), decimals_(decimals) {}
 
-  [[nodiscard]] const json& obj() const { return obj_; }
+  [[nodiscard]] const N& obj() const { return obj_; }
   [[nodiscard]] const std::string& error() const { return error_; }
   void Fail(std::string message) {
     if (error_.empty()) error_ = std::move(message);
   }
 
-  std::string Text(const char* key) const { return TextOf(Get(obj_, key)); }
-  std::string Sub(const char* object, const char* key) const {
-    const json* o = Get(obj_, object);
-    return o == nullptr ? std::string() : TextOf(Get(*o, key));
-  }
-  std::optional<std::string> Date(const char* key) const { return DateOf(Get(obj_, key)); }
+  std::string Text(const char* key) const { return TextOf(obj_[key]); }
+  std::string Sub(const char* object, const char* key) const { return TextOf(obj_[object][key]); }
+  std::optional<std::string> Date(const char* key) const { return DateOf(obj_[key]); }
   int64_t Int(const char* key, int64_t fallback = 0) const {
-    return IntOf(Get(obj_, key)).value_or(fallback);
+    return IntOf(obj_[key]).value_or(fallback);
   }
-  std::optional<int64_t> OptInt(const char* key) const { return IntOf(Get(obj_, key)); }
-  bool Bool(const char* key) const { return BoolOf(Get(obj_, key)); }
+  std::optional<int64_t> OptInt(const char* key) const { return IntOf(obj_[key]); }
+  bool Bool(const char* key) const { return BoolOf(obj_[key]); }
   // Money as a WooCommerce decimal string (numbers accepted). Missing/null/"" -> 0.
   int64_t Money(const char* key) { return OptMoney(key).value_or(0); }
-  std::optional<int64_t> OptMoney(const char* key) { return MoneyOf(Get(obj_, key), key); }
+  std::optional<int64_t> OptMoney(const char* key) { return MoneyOf(obj_[key], key); }
   // Money already in minor units (WooPayments).
   int64_t Minor(const char* key) {
-    const json* v = Get(obj_, key);
-    if (v == nullptr || v->is_null()) return 0;
+    N v = obj_[key];
+    if (v.null()) return 0;
     auto i = IntOf(v);
     if (!i) Fail(std::string("field ") + key + " is not an amount in minor units");
     return i.value_or(0);
   }
   // Required positive id.
   int64_t Id(const char* key = "id") {
-    auto i = IntOf(Get(obj_, key));
+    auto i = IntOf(obj_[key]);
     if (!i || *i <= 0) {
       Fail(std::string("missing or invalid ") + key);
       return 0;
@@ -202,43 +364,14 @@ class Reader {
     return *i;
   }
 
-  static std::string TextOf(const json* v) {
-    if (v == nullptr || v->is_null()) return {};
-    if (v->is_string()) return Cap(v->get<std::string>());
-    if (v->is_number_integer() || v->is_number_unsigned()) return v->dump();
-    if (v->is_number_float()) return v->dump();
-    return {};
-  }
-  static std::optional<std::string> DateOf(const json* v) {
-    if (v == nullptr || !v->is_string()) return std::nullopt;
-    const auto& s = v->get_ref<const std::string&>();
-    if (s.empty() || s.size() > 40) return std::nullopt;
-    for (char c : s) {
-      if (std::isdigit(static_cast<unsigned char>(c)) == 0 &&
-          std::string_view("-:T .Z+").find(c) == std::string_view::npos) {
-        return std::nullopt;
-      }
-    }
-    return s;
-  }
-  static bool BoolOf(const json* v) {
-    if (v == nullptr) return false;
-    if (v->is_boolean()) return v->get<bool>();
-    if (v->is_number()) return IntOf(v).value_or(0) != 0;
-    if (v->is_string()) {
-      const auto& s = v->get_ref<const std::string&>();
-      return s == "yes" || s == "true" || s == "1";
-    }
-    return false;
-  }
-  std::optional<int64_t> MoneyOf(const json* v, const char* key) {
-    if (v == nullptr || v->is_null()) return std::nullopt;
+  std::optional<int64_t> MoneyOf(const N& v, const char* key) {
+    if (v.null()) return std::nullopt;
     std::string text;
-    if (v->is_string()) {
-      text = v->get<std::string>();
+    if (v.str()) {
+      text = std::string(v.s());
       if (text.find_first_not_of(' ') == std::string::npos) return std::nullopt;
-    } else if (v->is_number()) {
-      text = v->dump();
+    } else if (v.sint() || v.uint() || v.flt()) {
+      text = v.dump();
     } else {
       Fail(std::string("field ") + key + " is not a money amount");
       return std::nullopt;
@@ -252,7 +385,7 @@ class Reader {
   }
 
  private:
-  const json& obj_;
+  N obj_;
   int decimals_;
   std::string error_;
 };
@@ -263,116 +396,135 @@ std::string Lower(std::string s) {
   return s;
 }
 
-const json* ListOf(const json& obj, const char* key) {
-  const json* v = Get(obj, key);
-  return (v != nullptr && v->is_array()) ? v : nullptr;
+template <typename N>
+N ListOf(const N& obj, const char* key) {
+  N v = obj[key];
+  return v.arr() ? v : N();
 }
 
 // Maps each element of a JSON array with `map(Reader&, T&)`; bad elements land in skipped.
-template <typename T, typename Map>
-Page<T> MapArray(const json& array, int decimals, Map map) {
+template <typename T, typename N, typename Map>
+Page<T> MapArray(const N& array, int decimals, Map map) {
   Page<T> page;
-  page.records.reserve(array.size());
-  page.keys.reserve(array.size());
-  for (const json& item : array) {
-    page.keys.push_back({Reader::DateOf(Get(item, "date_modified_gmt")).value_or(""),
-                         IntOf(Get(item, "id")).value_or(0)});
-    if (!item.is_object()) {
+  const size_t n = array.size();
+  page.records.reserve(n);
+  page.keys.reserve(n);
+  array.each([&](const N& item) {
+    page.keys.push_back(
+        {DateOf(item["date_modified_gmt"]).value_or(""), IntOf(item["id"]).value_or(0)});
+    if (!item.obj()) {
       page.skipped.push_back({0, "an entry is not an object"});
-      continue;
+      return;
     }
-    Reader r(item, decimals);
+    Reader<N> r(item, decimals);
     T rec;
     map(r, rec);
     if (!r.error().empty()) {
-      page.skipped.push_back({IntOf(Get(item, "id")).value_or(0), r.error()});
-      continue;
+      page.skipped.push_back({IntOf(item["id"]).value_or(0), r.error()});
+      return;
     }
     page.records.push_back(std::move(rec));
-  }
+  });
   return page;
 }
 
 template <typename T, typename Map>
 StatusOr<Page<T>> ParseList(std::string_view body, int decimals, const char* what, Map map) {
-  CLEVER_ASSIGN_OR_RETURN(json doc, ParseBody(body));
-  if (!doc.is_array()) {
-    return DataLossError(std::string("the store's ") + what + " answer is not a list");
+  return WithRoot(body, [&](const auto& doc) -> StatusOr<Page<T>> {
+    if (!doc.arr()) {
+      return DataLossError(std::string("the store's ") + what + " answer is not a list");
+    }
+    return MapArray<T>(doc, decimals, map);
+  });
+}
+
+template <typename T, typename Map>
+StatusOr<Page<T>> ParseWrapper(std::string_view body, int64_t* total, const char* what, Map map) {
+  return WithRoot(body, [&](const auto& doc) -> StatusOr<Page<T>> {
+    using N = std::decay_t<decltype(doc)>;
+    if (total != nullptr) *total = -1;
+    N data;
+    if (doc.obj()) {
+      data = ListOf(doc, "data");
+      if (total != nullptr) *total = IntOf(doc["total_count"]).value_or(-1);
+    } else if (doc.arr()) {
+      data = doc;
+    }
+    if (!data.has()) {
+      return DataLossError(std::string("the store's ") + what + " answer has no data list");
+    }
+    return MapArray<T>(data, 2, map);
+  });
+}
+
+struct MapTransaction {
+  template <typename R>
+  void operator()(R& r, TransactionRecord& t) const {
+    t.transaction_id = r.Text("transaction_id");
+    if (t.transaction_id.empty()) r.Fail("missing transaction_id");
+    t.date = r.Date("date");
+    t.type = r.Text("type");
+    t.channel = r.Text("channel");
+    t.source = r.Text("source");
+    t.amount_minor = r.Minor("amount");
+    t.fees_minor = r.Minor("fees");
+    t.net_minor = r.Minor("net");
+    t.currency = r.Text("currency");
+    t.order_id = r.Int("order_id");
+    t.deposit_id = r.Text("deposit_id");
+    t.deposit_status = r.Text("deposit_status");
+    t.available_on = r.Date("available_on");
+    t.risk_level = r.OptInt("risk_level");
   }
-  return MapArray<T>(doc, decimals, map);
-}
+};
 
-template <typename T>
-StatusOr<Page<T>> ParseWrapper(std::string_view body, int64_t* total, const char* what,
-                               void (*map)(Reader&, T&)) {
-  CLEVER_ASSIGN_OR_RETURN(json doc, ParseBody(body));
-  if (total != nullptr) *total = -1;
-  const json* data = nullptr;
-  if (doc.is_object()) {
-    data = ListOf(doc, "data");
-    if (total != nullptr) *total = IntOf(Get(doc, "total_count")).value_or(-1);
-  } else if (doc.is_array()) {
-    data = &doc;
+struct MapPayout {
+  template <typename R>
+  void operator()(R& r, PayoutRecord& p) const {
+    p.id = r.Text("id");
+    if (p.id.empty()) r.Fail("missing id");
+    p.date_ms = r.OptInt("date");
+    p.created = r.OptInt("created");
+    std::string type = r.Text("type");
+    if (!type.empty()) p.type = type;
+    p.amount_minor = r.Minor("amount");
+    p.fee_minor = r.Minor("fee");
+    p.status = r.Text("status");
+    p.currency = r.Text("currency");
+    p.automatic = r.Bool("automatic");
   }
-  if (data == nullptr) {
-    return DataLossError(std::string("the store's ") + what + " answer has no data list");
+};
+
+struct MapDispute {
+  template <typename R>
+  void operator()(R& r, DisputeRecord& d) const {
+    d.dispute_id = r.Text("dispute_id");
+    if (d.dispute_id.empty()) d.dispute_id = r.Text("id");
+    if (d.dispute_id.empty()) r.Fail("missing dispute_id");
+    d.charge_id = r.Text("charge_id");
+    d.order_number = r.Text("order_number");
+    d.amount_minor = r.Minor("amount");
+    d.currency = r.Text("currency");
+    d.reason = r.Text("reason");
+    d.status = r.Text("status");
+    d.created = r.Date("created");
+    d.due_by = r.Date("due_by");
+    d.source = r.Text("source");
   }
-  return MapArray<T>(*data, 2, map);
-}
-
-void MapTransaction(Reader& r, TransactionRecord& t) {
-  t.transaction_id = r.Text("transaction_id");
-  if (t.transaction_id.empty()) r.Fail("missing transaction_id");
-  t.date = r.Date("date");
-  t.type = r.Text("type");
-  t.channel = r.Text("channel");
-  t.source = r.Text("source");
-  t.amount_minor = r.Minor("amount");
-  t.fees_minor = r.Minor("fees");
-  t.net_minor = r.Minor("net");
-  t.currency = r.Text("currency");
-  t.order_id = r.Int("order_id");
-  t.deposit_id = r.Text("deposit_id");
-  t.deposit_status = r.Text("deposit_status");
-  t.available_on = r.Date("available_on");
-  t.risk_level = r.OptInt("risk_level");
-}
-
-void MapPayout(Reader& r, PayoutRecord& p) {
-  p.id = r.Text("id");
-  if (p.id.empty()) r.Fail("missing id");
-  p.date_ms = r.OptInt("date");
-  p.created = r.OptInt("created");
-  std::string type = r.Text("type");
-  if (!type.empty()) p.type = type;
-  p.amount_minor = r.Minor("amount");
-  p.fee_minor = r.Minor("fee");
-  p.status = r.Text("status");
-  p.currency = r.Text("currency");
-  p.automatic = r.Bool("automatic");
-}
-
-void MapDispute(Reader& r, DisputeRecord& d) {
-  d.dispute_id = r.Text("dispute_id");
-  if (d.dispute_id.empty()) d.dispute_id = r.Text("id");
-  if (d.dispute_id.empty()) r.Fail("missing dispute_id");
-  d.charge_id = r.Text("charge_id");
-  d.order_number = r.Text("order_number");
-  d.amount_minor = r.Minor("amount");
-  d.currency = r.Text("currency");
-  d.reason = r.Text("reason");
-  d.status = r.Text("status");
-  d.created = r.Date("created");
-  d.due_by = r.Date("due_by");
-  d.source = r.Text("source");
-}
+};
 
 // Parent order id from `_links.up[0].href` ".../orders/123".
-int64_t OrderIdFromLinks(const json& obj) {
-  const json* links = Get(obj, "_links");
-  const json* up = links == nullptr ? nullptr : Get(*links, "up");
-  if (up == nullptr || !up->is_array() || up->empty()) return 0;
-  std::string href = Reader::TextOf(Get((*up)[0], "href"));
+template <typename N>
+int64_t OrderIdFromLinks(const N& obj) {
+  N up = obj["_links"]["up"];
+  if (!up.arr() || up.size() == 0) return 0;
+  N first;
+  bool got = false;
+  up.each([&](const N& x) {
+    if (!got) first = x;
+    got = true;
+  });
+  std::string href = TextOf(first["href"]);
   size_t pos = href.rfind("/orders/");
   if (pos == std::string::npos) return 0;
   std::string digits;
@@ -387,7 +539,7 @@ int64_t OrderIdFromLinks(const json& obj) {
 }  // namespace
 
 StatusOr<Page<CustomerRecord>> ParseCustomers(std::string_view body) {
-  return ParseList<CustomerRecord>(body, 2, "customers", [](Reader& r, CustomerRecord& c) {
+  return ParseList<CustomerRecord>(body, 2, "customers", [](auto& r, CustomerRecord& c) {
     c.id = r.Id();
     c.date_created = r.Date("date_created");
     c.date_created_gmt = r.Date("date_created_gmt");
@@ -414,7 +566,7 @@ StatusOr<Page<CustomerRecord>> ParseCustomers(std::string_view body) {
 }
 
 StatusOr<Page<OrderRecord>> ParseOrders(std::string_view body, int decimals) {
-  return ParseList<OrderRecord>(body, decimals, "orders", [decimals](Reader& r, OrderRecord& o) {
+  return ParseList<OrderRecord>(body, decimals, "orders", [decimals](auto& r, OrderRecord& o) {
     o.id = r.Id();
     o.parent_id = r.Int("parent_id");
     o.number = r.Text("number");
@@ -460,10 +612,10 @@ StatusOr<Page<OrderRecord>> ParseOrders(std::string_view body, int decimals) {
     o.shipping_country = r.Sub("shipping", "country");
     // Children: each is read with the store's decimals.
     auto child = [&](const char* key, auto& out, auto map) {
-      const json* list = ListOf(r.obj(), key);
-      if (list == nullptr) return;
+      auto list = ListOf(r.obj(), key);
+      if (!list.has()) return;
       using T = typename std::decay_t<decltype(out)>::value_type;
-      Page<T> page = MapArray<T>(*list, decimals, map);
+      Page<T> page = MapArray<T>(list, decimals, map);
       if (!page.skipped.empty()) {
         r.Fail(std::string(key) + ": " + page.skipped.front().message);
         return;
@@ -474,7 +626,7 @@ StatusOr<Page<OrderRecord>> ParseOrders(std::string_view body, int decimals) {
         if (out[i].id <= 0) out[i].id = -static_cast<int64_t>(i + 1);
       }
     };
-    child("line_items", o.line_items, [](Reader& c, OrderLineItem& li) {
+    child("line_items", o.line_items, [](auto& c, OrderLineItem& li) {
       li.id = c.Int("id");
       li.product_id = c.Int("product_id");
       li.variation_id = c.Int("variation_id");
@@ -486,40 +638,40 @@ StatusOr<Page<OrderRecord>> ParseOrders(std::string_view body, int decimals) {
       li.total_minor = c.Money("total");
       li.total_tax_minor = c.Money("total_tax");
     });
-    child("tax_lines", o.tax_lines, [](Reader& c, OrderTaxLine& t) {
+    child("tax_lines", o.tax_lines, [](auto& c, OrderTaxLine& t) {
       t.id = c.Int("id");
       t.rate_code = c.Text("rate_code");
       t.label = c.Text("label");
       t.tax_total_minor = c.Money("tax_total");
       t.shipping_tax_total_minor = c.Money("shipping_tax_total");
     });
-    child("shipping_lines", o.shipping_lines, [](Reader& c, OrderShippingLine& s) {
+    child("shipping_lines", o.shipping_lines, [](auto& c, OrderShippingLine& s) {
       s.id = c.Int("id");
       s.method_id = c.Text("method_id");
       s.method_title = c.Text("method_title");
       s.total_minor = c.Money("total");
       s.total_tax_minor = c.Money("total_tax");
     });
-    child("fee_lines", o.fee_lines, [](Reader& c, OrderFeeLine& f) {
+    child("fee_lines", o.fee_lines, [](auto& c, OrderFeeLine& f) {
       f.id = c.Int("id");
       f.name = c.Text("name");
       f.total_minor = c.Money("total");
       f.total_tax_minor = c.Money("total_tax");
     });
-    child("coupon_lines", o.coupon_lines, [](Reader& c, OrderCouponLine& cl) {
+    child("coupon_lines", o.coupon_lines, [](auto& c, OrderCouponLine& cl) {
       cl.id = c.Int("id");
       cl.code = Lower(c.Text("code"));
       cl.discount_minor = c.Money("discount");
       cl.discount_tax_minor = c.Money("discount_tax");
       cl.discount_type = c.Text("discount_type");
     });
-    const json* refunds = ListOf(r.obj(), "refunds");
-    o.refund_count = refunds == nullptr ? 0 : static_cast<int64_t>(refunds->size());
+    auto refunds = ListOf(r.obj(), "refunds");
+    o.refund_count = static_cast<int64_t>(refunds.size());
   });
 }
 
 StatusOr<Page<ProductRecord>> ParseProducts(std::string_view body, int decimals) {
-  return ParseList<ProductRecord>(body, decimals, "products", [](Reader& r, ProductRecord& p) {
+  return ParseList<ProductRecord>(body, decimals, "products", [](auto& r, ProductRecord& p) {
     p.id = r.Id();
     p.name = r.Text("name");
     p.slug = r.Text("slug");
@@ -541,62 +693,54 @@ StatusOr<Page<ProductRecord>> ParseProducts(std::string_view body, int decimals)
     p.date_created_gmt = r.Date("date_created_gmt");
     p.date_modified_gmt = r.Date("date_modified_gmt");
     auto terms = [&](const char* key, std::vector<TermRef>& out) {
-      const json* list = ListOf(r.obj(), key);
-      if (list == nullptr) return;
-      for (const json& t : *list) {
-        auto id = IntOf(Get(t, "id"));
-        if (!id || *id <= 0) continue;
+      ListOf(r.obj(), key).each([&](const auto& t) {
+        auto id = IntOf(t["id"]);
+        if (!id || *id <= 0) return;
         if (std::any_of(out.begin(), out.end(), [&](const TermRef& x) { return x.id == *id; })) {
-          continue;
+          return;
         }
-        out.push_back({*id, Reader::TextOf(Get(t, "name")), Reader::TextOf(Get(t, "slug"))});
-      }
+        out.push_back({*id, TextOf(t["name"]), TextOf(t["slug"])});
+      });
     };
     terms("categories", p.categories);
     terms("tags", p.tags);
-    if (const json* v = ListOf(r.obj(), "variations")) {
-      for (const json& id : *v) {
-        auto i = IntOf(&id);
-        if (i && *i > 0) p.variation_ids.push_back(*i);
-      }
-    }
+    ListOf(r.obj(), "variations").each([&](const auto& id) {
+      auto i = IntOf(id);
+      if (i && *i > 0) p.variation_ids.push_back(*i);
+    });
   });
 }
 
 StatusOr<Page<VariationRecord>> ParseVariations(std::string_view body, int decimals) {
-  return ParseList<VariationRecord>(
-      body, decimals, "variations", [](Reader& r, VariationRecord& v) {
-        v.id = r.Id();
-        v.parent_id = r.Int("parent_id");
-        v.name = r.Text("name");
-        v.sku = r.Text("sku");
-        v.status = r.Text("status");
-        v.price_minor = r.OptMoney("price");
-        v.regular_price_minor = r.OptMoney("regular_price");
-        v.sale_price_minor = r.OptMoney("sale_price");
-        v.on_sale = r.Bool("on_sale");
-        const json* ms = Get(r.obj(), "manage_stock");
-        if (ms != nullptr && ms->is_string() && ms->get<std::string>() == "parent") {
-          v.manage_stock = 2;
-        } else {
-          v.manage_stock = Reader::BoolOf(ms) ? 1 : 0;
-        }
-        v.stock_quantity = r.OptInt("stock_quantity");
-        v.stock_status = r.Text("stock_status");
-        v.date_created_gmt = r.Date("date_created_gmt");
-        v.date_modified_gmt = r.Date("date_modified_gmt");
-        if (const json* attrs = ListOf(r.obj(), "attributes")) {
-          for (const json& a : *attrs) {
-            if (!a.is_object()) continue;
-            v.attributes.emplace_back(Reader::TextOf(Get(a, "name")),
-                                      Reader::TextOf(Get(a, "option")));
-          }
-        }
-      });
+  return ParseList<VariationRecord>(body, decimals, "variations", [](auto& r, VariationRecord& v) {
+    v.id = r.Id();
+    v.parent_id = r.Int("parent_id");
+    v.name = r.Text("name");
+    v.sku = r.Text("sku");
+    v.status = r.Text("status");
+    v.price_minor = r.OptMoney("price");
+    v.regular_price_minor = r.OptMoney("regular_price");
+    v.sale_price_minor = r.OptMoney("sale_price");
+    v.on_sale = r.Bool("on_sale");
+    auto ms = r.obj()["manage_stock"];
+    if (ms.str() && ms.s() == "parent") {
+      v.manage_stock = 2;
+    } else {
+      v.manage_stock = BoolOf(ms) ? 1 : 0;
+    }
+    v.stock_quantity = r.OptInt("stock_quantity");
+    v.stock_status = r.Text("stock_status");
+    v.date_created_gmt = r.Date("date_created_gmt");
+    v.date_modified_gmt = r.Date("date_modified_gmt");
+    ListOf(r.obj(), "attributes").each([&](const auto& a) {
+      if (!a.obj()) return;
+      v.attributes.emplace_back(TextOf(a["name"]), TextOf(a["option"]));
+    });
+  });
 }
 
 StatusOr<Page<CategoryRecord>> ParseCategories(std::string_view body) {
-  return ParseList<CategoryRecord>(body, 2, "categories", [](Reader& r, CategoryRecord& c) {
+  return ParseList<CategoryRecord>(body, 2, "categories", [](auto& r, CategoryRecord& c) {
     c.id = r.Id();
     c.name = r.Text("name");
     c.slug = r.Text("slug");
@@ -606,7 +750,7 @@ StatusOr<Page<CategoryRecord>> ParseCategories(std::string_view body) {
 }
 
 StatusOr<Page<CouponRecord>> ParseCoupons(std::string_view body, int decimals) {
-  return ParseList<CouponRecord>(body, decimals, "coupons", [](Reader& r, CouponRecord& c) {
+  return ParseList<CouponRecord>(body, decimals, "coupons", [](auto& r, CouponRecord& c) {
     c.id = r.Id();
     c.code = Lower(r.Text("code"));
     c.status = r.Text("status");
@@ -631,7 +775,7 @@ StatusOr<Page<CouponRecord>> ParseCoupons(std::string_view body, int decimals) {
 StatusOr<Page<RefundRecord>> ParseRefunds(std::string_view body, int decimals,
                                           int64_t order_id_hint) {
   return ParseList<RefundRecord>(
-      body, decimals, "refunds", [decimals, order_id_hint](Reader& r, RefundRecord& f) {
+      body, decimals, "refunds", [decimals, order_id_hint](auto& r, RefundRecord& f) {
         f.id = r.Id();
         f.order_id = r.Int("parent_id");
         if (f.order_id <= 0) f.order_id = OrderIdFromLinks(r.obj());
@@ -645,9 +789,9 @@ StatusOr<Page<RefundRecord>> ParseRefunds(std::string_view body, int decimals,
         if (f.amount_minor < 0) f.amount_minor = -f.amount_minor;
         f.reason = r.Text("reason");
         f.refunded_payment = r.Bool("refunded_payment");
-        if (const json* list = ListOf(r.obj(), "line_items")) {
+        if (auto list = ListOf(r.obj(), "line_items"); list.has()) {
           Page<RefundLineItem> items =
-              MapArray<RefundLineItem>(*list, decimals, [](Reader& c, RefundLineItem& li) {
+              MapArray<RefundLineItem>(list, decimals, [](auto& c, RefundLineItem& li) {
                 li.id = c.Int("id");
                 li.product_id = c.Int("product_id");
                 li.variation_id = c.Int("variation_id");
@@ -668,7 +812,7 @@ StatusOr<Page<RefundRecord>> ParseRefunds(std::string_view body, int decimals,
 }
 
 StatusOr<Page<GatewayRecord>> ParseGateways(std::string_view body) {
-  return ParseList<GatewayRecord>(body, 2, "payment gateways", [](Reader& r, GatewayRecord& g) {
+  return ParseList<GatewayRecord>(body, 2, "payment gateways", [](auto& r, GatewayRecord& g) {
     g.id = r.Text("id");
     if (g.id.empty()) r.Fail("missing id");
     g.title = r.Text("title");
@@ -678,13 +822,13 @@ StatusOr<Page<GatewayRecord>> ParseGateways(std::string_view body) {
 }
 
 StatusOr<Page<TransactionRecord>> ParseTransactions(std::string_view body, int64_t* total) {
-  return ParseWrapper<TransactionRecord>(body, total, "payments transactions", &MapTransaction);
+  return ParseWrapper<TransactionRecord>(body, total, "payments transactions", MapTransaction{});
 }
 StatusOr<Page<PayoutRecord>> ParsePayouts(std::string_view body, int64_t* total) {
-  return ParseWrapper<PayoutRecord>(body, total, "payouts", &MapPayout);
+  return ParseWrapper<PayoutRecord>(body, total, "payouts", MapPayout{});
 }
 StatusOr<Page<DisputeRecord>> ParseDisputes(std::string_view body, int64_t* total) {
-  return ParseWrapper<DisputeRecord>(body, total, "disputes", &MapDispute);
+  return ParseWrapper<DisputeRecord>(body, total, "disputes", MapDispute{});
 }
 
 StatusOr<std::vector<ReportTotalRow>> ParseReportTotals(std::string_view body) {
@@ -692,13 +836,12 @@ StatusOr<std::vector<ReportTotalRow>> ParseReportTotals(std::string_view body) {
   if (!doc.is_array()) return DataLossError("the store's report totals answer is not a list");
   std::vector<ReportTotalRow> rows;
   for (const json& item : doc) {
-    std::string slug = Reader::TextOf(Get(item, "slug"));
+    std::string slug = TextOf(Nj(&item)["slug"]);
     if (slug.empty()) continue;
     if (std::any_of(rows.begin(), rows.end(), [&](const auto& x) { return x.slug == slug; })) {
       continue;
     }
-    rows.push_back(
-        {slug, Reader::TextOf(Get(item, "name")), IntOf(Get(item, "total")).value_or(0)});
+    rows.push_back({slug, TextOf(Nj(&item)["name"]), IntOf(Nj(&item)["total"]).value_or(0)});
   }
   return rows;
 }
@@ -711,7 +854,7 @@ StatusOr<SalesReport> ParseSalesReport(std::string_view body, int decimals) {
     obj = &doc[0];
   }
   if (!obj->is_object()) return DataLossError("the store's sales report is not an object");
-  Reader r(*obj, decimals);
+  Reader<Nj> r(Nj(obj), decimals);
   SalesReport s;
   s.total_sales_minor = r.Money("total_sales");
   s.net_sales_minor = r.Money("net_sales");
@@ -727,27 +870,34 @@ StatusOr<SalesReport> ParseSalesReport(std::string_view body, int decimals) {
 }
 
 StatusOr<std::vector<RecordKey>> ParseKeys(std::string_view body) {
-  CLEVER_ASSIGN_OR_RETURN(json doc, ParseBody(body));
-  if (!doc.is_array()) return DataLossError("the store's id listing is not a list");
-  std::vector<RecordKey> keys;
-  keys.reserve(doc.size());
-  for (const json& item : doc) {
-    auto id = IntOf(Get(item, "id"));
-    if (!id || *id <= 0) return DataLossError("the store's id listing has an entry without id");
-    keys.push_back({Reader::DateOf(Get(item, "date_modified_gmt")).value_or(""), *id});
-  }
-  return keys;
+  return WithRoot(body, [](const auto& doc) -> StatusOr<std::vector<RecordKey>> {
+    if (!doc.arr()) return DataLossError("the store's id listing is not a list");
+    std::vector<RecordKey> keys;
+    keys.reserve(doc.size());
+    bool bad = false;
+    doc.each([&](const auto& item) {
+      if (bad) return;
+      auto id = IntOf(item["id"]);
+      if (!id || *id <= 0) {
+        bad = true;
+        return;
+      }
+      keys.push_back({DateOf(item["date_modified_gmt"]).value_or(""), *id});
+    });
+    if (bad) return DataLossError("the store's id listing has an entry without id");
+    return keys;
+  });
 }
 
 StatusOr<SiteIndex> ParseSiteIndex(std::string_view body) {
   CLEVER_ASSIGN_OR_RETURN(json doc, ParseBody(body));
   if (!doc.is_object()) return DataLossError("the site index is not an object");
   SiteIndex s;
-  s.name = Reader::TextOf(Get(doc, "name"));
-  s.url = Reader::TextOf(Get(doc, "url"));
-  s.home = Reader::TextOf(Get(doc, "home"));
-  s.timezone_string = Reader::TextOf(Get(doc, "timezone_string"));
-  const json* off = Get(doc, "gmt_offset");
+  s.name = TextOf(Nj(&doc)["name"]);
+  s.url = TextOf(Nj(&doc)["url"]);
+  s.home = TextOf(Nj(&doc)["home"]);
+  s.timezone_string = TextOf(Nj(&doc)["timezone_string"]);
+  const json* off = doc.is_object() && doc.contains("gmt_offset") ? &doc["gmt_offset"] : nullptr;
   if (off != nullptr && off->is_number()) {
     s.gmt_offset = off->get<double>();
   } else if (off != nullptr && off->is_string()) {
@@ -757,17 +907,15 @@ StatusOr<SiteIndex> ParseSiteIndex(std::string_view body) {
     if (end != t.c_str() && std::isfinite(d) && std::fabs(d) <= 14) s.gmt_offset = d;
   }
   if (!std::isfinite(s.gmt_offset) || std::fabs(s.gmt_offset) > 14) s.gmt_offset = 0;
-  if (const json* ns = ListOf(doc, "namespaces")) {
-    for (const json& n : *ns) {
-      if (n.is_string()) s.namespaces.push_back(Cap(n.get<std::string>()));
-    }
-  }
+  ListOf(Nj(&doc), "namespaces").each([&](const Nj& n) {
+    if (n.str()) s.namespaces.push_back(Cap(n.s()));
+  });
   return s;
 }
 
 StatusOr<RouteIndex> ParseRouteIndex(std::string_view body) {
   CLEVER_ASSIGN_OR_RETURN(json doc, ParseBody(body));
-  const json* routes = Get(doc, "routes");
+  const json* routes = doc.is_object() && doc.contains("routes") ? &doc["routes"] : nullptr;
   if (routes == nullptr || !routes->is_object()) {
     return DataLossError("the wc/v3 route index has no routes");
   }
@@ -779,22 +927,15 @@ StatusOr<RouteIndex> ParseRouteIndex(std::string_view body) {
   r.has_payments_disputes = has("/wc/v3/payments/disputes");
   r.has_payments_transactions = has("/wc/v3/payments/transactions");
   r.has_reports = has("/wc/v3/reports/sales") || has("/wc/v3/reports");
-  const json* orders = Get(*routes, "/wc/v3/orders");
-  const json* endpoints = orders == nullptr ? nullptr : ListOf(*orders, "endpoints");
-  if (endpoints != nullptr) {
-    for (const json& ep : *endpoints) {
-      const json* methods = ListOf(ep, "methods");
-      bool get = methods == nullptr;
-      if (methods != nullptr) {
-        for (const json& m : *methods)
-          get = get || (m.is_string() && m.get<std::string>() == "GET");
-      }
-      const json* args = Get(ep, "args");
-      if (!get || args == nullptr || !args->is_object()) continue;
-      r.supports_modified_after = r.supports_modified_after || args->contains("modified_after");
-      r.supports_dates_are_gmt = r.supports_dates_are_gmt || args->contains("dates_are_gmt");
-    }
-  }
+  ListOf(Nj(routes)["/wc/v3/orders"], "endpoints").each([&](const Nj& ep) {
+    Nj methods = ListOf(ep, "methods");
+    bool get = !methods.has();
+    methods.each([&](const Nj& m) { get = get || (m.str() && m.s() == "GET"); });
+    Nj args = ep["args"];
+    if (!get || !args.obj()) return;
+    r.supports_modified_after = r.supports_modified_after || args["modified_after"].has();
+    r.supports_dates_are_gmt = r.supports_dates_are_gmt || args["dates_are_gmt"].has();
+  });
   return r;
 }
 
@@ -803,11 +944,11 @@ StatusOr<GeneralSettings> ParseGeneralSettings(std::string_view body) {
   if (!doc.is_array()) return DataLossError("the store's general settings are not a list");
   GeneralSettings g;
   for (const json& item : doc) {
-    std::string id = Reader::TextOf(Get(item, "id"));
+    std::string id = TextOf(Nj(&item)["id"]);
     if (id == "woocommerce_currency") {
-      g.currency = Reader::TextOf(Get(item, "value"));
+      g.currency = TextOf(Nj(&item)["value"]);
     } else if (id == "woocommerce_price_num_decimals") {
-      auto d = IntOf(Get(item, "value"));
+      auto d = IntOf(Nj(&item)["value"]);
       if (d && *d >= 0 && *d <= 4) g.price_decimals = static_cast<int>(*d);
     }
   }

@@ -35,6 +35,8 @@ extern const char* const kCouponFields;
 extern const char* const kRefundFields;
 extern const char* const kGatewayFields;
 extern const char* const kIdFields;  // "id" for id-only reconciliation listings
+// "id,date_modified_gmt": what changed, for lists without a date filter (customers)
+extern const char* const kIdModifiedFields;
 // WooPayments wrappers ({data: [...]}) cannot be trimmed server-side; these are the keys kept.
 extern const char* const kTransactionKeys;
 extern const char* const kPayoutKeys;
@@ -44,6 +46,7 @@ extern const char* const kDisputeKeys;
 struct ParseIssue {
   int64_t id = 0;  // 0 when unknown
   std::string message;
+  friend bool operator==(const ParseIssue&, const ParseIssue&) = default;
 };
 
 // A sort key for stable paging: (date_modified_gmt or "", id).
@@ -59,6 +62,7 @@ struct Page {
   std::vector<ParseIssue> skipped;
   // One key per entry of the list, skipped ones included, in list order (id 0 = unreadable id).
   std::vector<RecordKey> keys;
+  friend bool operator==(const Page&, const Page&) = default;
 };
 
 // ------------------------------------------------------------------------------------ customers
@@ -71,6 +75,7 @@ struct CustomerRecord {
   std::string billing_first_name, billing_last_name, billing_company, billing_email, billing_phone,
       billing_city, billing_state, billing_postcode, billing_country;
   std::string shipping_city, shipping_state, shipping_postcode, shipping_country;
+  friend bool operator==(const CustomerRecord&, const CustomerRecord&) = default;
 };
 
 // ------------------------------------------------------------------------------------ orders
@@ -79,27 +84,32 @@ struct OrderLineItem {
   std::string name, parent_name, sku;
   int64_t quantity = 0;
   int64_t subtotal_minor = 0, total_minor = 0, total_tax_minor = 0;
+  friend bool operator==(const OrderLineItem&, const OrderLineItem&) = default;
 };
 struct OrderTaxLine {
   int64_t id = 0;
   std::string rate_code, label;
   int64_t tax_total_minor = 0, shipping_tax_total_minor = 0;
+  friend bool operator==(const OrderTaxLine&, const OrderTaxLine&) = default;
 };
 struct OrderShippingLine {
   int64_t id = 0;
   std::string method_id, method_title;
   int64_t total_minor = 0, total_tax_minor = 0;
+  friend bool operator==(const OrderShippingLine&, const OrderShippingLine&) = default;
 };
 struct OrderFeeLine {
   int64_t id = 0;
   std::string name;
   int64_t total_minor = 0, total_tax_minor = 0;
+  friend bool operator==(const OrderFeeLine&, const OrderFeeLine&) = default;
 };
 struct OrderCouponLine {
   int64_t id = 0;
   std::string code;  // lower-cased
   int64_t discount_minor = 0, discount_tax_minor = 0;
   std::string discount_type;
+  friend bool operator==(const OrderCouponLine&, const OrderCouponLine&) = default;
 };
 struct OrderRecord {
   int64_t id = 0, parent_id = 0;
@@ -121,12 +131,14 @@ struct OrderRecord {
   std::vector<OrderFeeLine> fee_lines;
   std::vector<OrderCouponLine> coupon_lines;
   int64_t refund_count = 0;  // entries of refunds[]
+  friend bool operator==(const OrderRecord&, const OrderRecord&) = default;
 };
 
 // ------------------------------------------------------------------------------------ products
 struct TermRef {
   int64_t id = 0;
   std::string name, slug;
+  friend bool operator==(const TermRef&, const TermRef&) = default;
 };
 struct ProductRecord {
   int64_t id = 0;
@@ -142,6 +154,7 @@ struct ProductRecord {
   std::optional<std::string> date_created, date_created_gmt, date_modified_gmt;
   std::vector<TermRef> categories, tags;
   std::vector<int64_t> variation_ids;
+  friend bool operator==(const ProductRecord&, const ProductRecord&) = default;
 };
 struct VariationRecord {
   int64_t id = 0, parent_id = 0;
@@ -153,11 +166,13 @@ struct VariationRecord {
   std::string stock_status;
   std::optional<std::string> date_created_gmt, date_modified_gmt;
   std::vector<std::pair<std::string, std::string>> attributes;  // name, option
+  friend bool operator==(const VariationRecord&, const VariationRecord&) = default;
 };
 struct CategoryRecord {
   int64_t id = 0;
   std::string name, slug;
   int64_t parent = 0, count = 0;
+  friend bool operator==(const CategoryRecord&, const CategoryRecord&) = default;
 };
 
 // ------------------------------------------------------------------------------------ coupons
@@ -171,12 +186,14 @@ struct CouponRecord {
   std::optional<int64_t> minimum_amount_minor, maximum_amount_minor;
   bool individual_use = false, exclude_sale_items = false;
   std::optional<std::string> date_created, date_created_gmt, date_modified_gmt;
+  friend bool operator==(const CouponRecord&, const CouponRecord&) = default;
 };
 
 // ------------------------------------------------------------------------------------ refunds
 struct RefundLineItem {
   int64_t id = 0, product_id = 0, variation_id = 0, quantity = 0;
   int64_t total_minor = 0, total_tax_minor = 0;
+  friend bool operator==(const RefundLineItem&, const RefundLineItem&) = default;
 };
 struct RefundRecord {
   int64_t id = 0;
@@ -187,12 +204,14 @@ struct RefundRecord {
   std::string reason;
   bool refunded_payment = false;
   std::vector<RefundLineItem> line_items;
+  friend bool operator==(const RefundRecord&, const RefundRecord&) = default;
 };
 
 // ------------------------------------------------------------------------------------ payments
 struct GatewayRecord {
   std::string id, title, method_title;
   bool enabled = false;
+  friend bool operator==(const GatewayRecord&, const GatewayRecord&) = default;
 };
 struct TransactionRecord {
   std::string transaction_id;
@@ -204,6 +223,7 @@ struct TransactionRecord {
   std::string deposit_id, deposit_status;
   std::optional<std::string> available_on;
   std::optional<int64_t> risk_level;
+  friend bool operator==(const TransactionRecord&, const TransactionRecord&) = default;
 };
 struct PayoutRecord {
   std::string id;
@@ -212,6 +232,7 @@ struct PayoutRecord {
   int64_t amount_minor = 0, fee_minor = 0;
   std::string status, currency;
   bool automatic = false;
+  friend bool operator==(const PayoutRecord&, const PayoutRecord&) = default;
 };
 struct DisputeRecord {
   std::string dispute_id, charge_id, order_number;
@@ -219,6 +240,7 @@ struct DisputeRecord {
   std::string currency, reason, status;
   std::optional<std::string> created, due_by;
   std::string source;
+  friend bool operator==(const DisputeRecord&, const DisputeRecord&) = default;
 };
 
 // ------------------------------------------------------------------------------------ reports

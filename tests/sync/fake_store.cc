@@ -783,6 +783,11 @@ void FakeStore::Mutate(const Mutation& m) {
   for (int i = 0; i < m.delete_customers && !customers_.empty(); ++i) {
     customers_.erase(customers_.begin() + static_cast<long>(rng_() % customers_.size()));
   }
+  for (int i = 0; i < m.customer_changes + m.silent_customer_changes && !customers_.empty(); ++i) {
+    json& c = customers_[static_cast<size_t>(i) % customers_.size()];
+    c["billing"]["city"] = "Moved" + std::to_string(now_) + "-" + std::to_string(i);
+    if (i < m.customer_changes) touch(c);
+  }
   for (int i = 0; i < m.new_orders; ++i) {
     json o = MakeOrder(next_id_++, now_ - 30);
     touch(o);

@@ -41,6 +41,9 @@ struct Mutation {
   int new_orders = 0, status_changes = 0, refunds = 0, stock_changes = 0, delete_products = 0,
       delete_coupons = 0, new_customers = 0, delete_orders = 0, delete_customers = 0;
   int64_t advance_seconds = 3600;
+  // Customers whose billing city changes: with date_modified moved (as WooCommerce does on every
+  // profile or billing/shipping meta change), or silently (a change that bypasses it).
+  int customer_changes = 0, silent_customer_changes = 0;
 };
 
 struct RequestLogEntry {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace clever::woo {
 namespace {
@@ -273,6 +274,157 @@ TEST(RecordsMapping, AllowlistsNeverNameSensitiveFields) {
       EXPECT_EQ(f.find(bad), std::string::npos) << fields << " contains " << bad;
     }
   }
+}
+
+}  // namespace
+}  // namespace clever::woo
+
+namespace clever::woo {
+namespace {
+
+// Every body is read by simdjson (the fast path) unless simdjson refuses it; a PHP notice before
+// the JSON makes simdjson refuse, so the same body is then read by the lenient nlohmann path.
+// Both must give the same records, skips and keys, for real pages and for hostile ones.
+const char kNotice[] =
+    "<br />\n<b>Notice</b>: Undefined index: x in <b>a.php</b> on line 3<br />\n";
+
+template <typename F>
+void ExpectBothPathsAgree(const std::string& body, F parse) {
+  auto fast = parse(body);
+  auto lenient = parse(kNotice + body);
+  ASSERT_EQ(fast.ok(), lenient.ok()) << body.substr(0, 200);
+  if (!fast.ok()) {
+    EXPECT_EQ(fast.status().code(), lenient.status().code());
+    return;
+  }
+  EXPECT_TRUE(*fast == *lenient) << body.substr(0, 200);
+}
+
+const std::vector<std::string>& HostileOrderBodies() {
+  static const std::vector<std::string> bodies = {
+      // Duplicate keys: the last one wins on both paths (nlohmann's rule).
+      R"([{"id":1,"id":2,"status":"a","status":"completed","date_created":"2026-01-01T00:00:00",
+          "total":"1.00","total":"2.50","billing":{"city":"X"},"billing":{"city":"Y"}}])",
+      // Numbers everywhere text or money is expected, floats, exponents, negative zero.
+      R"([{"id":3.0,"status":7,"number":12,"date_created":"2026-01-01T00:00:00","total":12.5,
+          "total_tax":1e2,"discount_total":-0,"customer_id":"  +42","prices_include_tax":1,
+          "currency":0.1,"payment_method_title":1.5e-7,"billing":{"phone":5550100,"city":null},
+          "line_items":[{"id":"7","quantity":"3","total":"3.333","name":"\u00e9\ud83d\ude00"}],
+          "refunds":[1,2,3]}])",
+      // Escapes, unicode, embedded NUL, control escapes, wrong nesting types.
+      R"([{"id":4,"status":"c\"q\\\/\b\f\n\r\t","date_created":"2026-01-01T00:00:00",
+          "billing":"not an object","shipping":[1,2],"line_items":{"id":1},"tax_lines":[null,
+          {"id":2,"tax_total":"0.10"}],"coupon_lines":[{"id":1,"code":"BIG\u0000SALE"}],
+          "fee_lines":[{"id":1,"total":true}]}])",
+      // Large integers within and beyond 64 bits, floats that are not integers.
+      R"([{"id":9223372036854775807,"status":"x","date_created":"2026-01-01T00:00:00",
+          "parent_id":18446744073709551615,"customer_id":1.5},{"id":5,"status":"x",
+          "date_created":"2026-01-01T00:00:00","customer_id":-9223372036854775808}])",
+      R"([{"id":6,"status":"x","date_created":"2026-01-01T00:00:00","parent_id":1e300}])",
+      // Not objects, empty objects, empty list.
+      R"([1,"two",null,[],{},true])",
+      R"([])",
+  };
+  return bodies;
+}
+
+TEST(RecordsFastPath, AgreesWithTheLenientPathOnGoldenPages) {
+  auto d = [](int decimals) {
+    return [decimals](const std::string& b) { return ParseOrders(b, decimals); };
+  };
+  ExpectBothPathsAgree(Golden("orders_page2_per100"), d(2));
+  ExpectBothPathsAgree(Golden("orders_page2_per100"), d(3));
+  ExpectBothPathsAgree(Golden("customers_role_all"),
+                       [](const std::string& b) { return ParseCustomers(b); });
+  ExpectBothPathsAgree(Golden("products_list"),
+                       [](const std::string& b) { return ParseProducts(b, 2); });
+  ExpectBothPathsAgree(Golden("product_variations"),
+                       [](const std::string& b) { return ParseVariations(b, 2); });
+  ExpectBothPathsAgree(Golden("coupons_list"),
+                       [](const std::string& b) { return ParseCoupons(b, 2); });
+  ExpectBothPathsAgree(Golden("refunds_list"),
+                       [](const std::string& b) { return ParseRefunds(b, 2, 0); });
+  ExpectBothPathsAgree(Golden("payment_gateways"),
+                       [](const std::string& b) { return ParseGateways(b); });
+  ExpectBothPathsAgree(Golden("orders_page2_per100"),
+                       [](const std::string& b) { return ParseKeys(b); });
+}
+
+TEST(RecordsFastPath, AgreesWithTheLenientPathOnHostilePages) {
+  for (const std::string& body : HostileOrderBodies()) {
+    ExpectBothPathsAgree(body, [](const std::string& b) { return ParseOrders(b, 2); });
+    ExpectBothPathsAgree(body, [](const std::string& b) { return ParseCustomers(b); });
+    ExpectBothPathsAgree(body, [](const std::string& b) { return ParseProducts(b, 2); });
+    ExpectBothPathsAgree(body, [](const std::string& b) { return ParseVariations(b, 2); });
+    ExpectBothPathsAgree(body, [](const std::string& b) { return ParseRefunds(b, 2, 9); });
+    ExpectBothPathsAgree(body, [](const std::string& b) { return ParseKeys(b); });
+  }
+  const std::string wrapper =
+      R"({"data":[{"transaction_id":"t1","amount":"125","fees":1.0,"net":124,"order_id":"5",
+          "risk_level":null},{"transaction_id":""},{"transaction_id":"t2","amount":{"x":1}}],
+          "total_count":"3","total_count":4})";
+  int64_t fast_total = 0, lenient_total = 0;
+  auto fast = ParseTransactions(wrapper, &fast_total);
+  auto lenient = ParseTransactions(kNotice + wrapper, &lenient_total);
+  ASSERT_TRUE(fast.ok() && lenient.ok());
+  EXPECT_TRUE(*fast == *lenient);
+  EXPECT_EQ(fast_total, 4);
+  EXPECT_EQ(lenient_total, 4);
+  ASSERT_EQ(fast->records.size(), 1u);
+  EXPECT_EQ(fast->skipped.size(), 2u);
+}
+
+TEST(RecordsFastPath, DuplicateKeysReadTheLastOccurrence) {
+  auto page = ParseOrders(R"([{"id":1,"status":"a","status":"completed","date_created":
+      "2026-01-01T00:00:00","total":"1.00","total":"2.50","billing":{"city":"X"},
+      "billing":{"city":"Y"}}])",
+                          2);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 1u);
+  EXPECT_EQ(page->records[0].status, "completed");
+  EXPECT_EQ(page->records[0].total_minor, 250);
+  EXPECT_EQ(page->records[0].billing_city, "Y");
+}
+
+TEST(RecordsFastPath, NestingLimitIsTheSameOnBothPaths) {
+  // 64 levels are read, 65 are refused, whichever parser reads the body.
+  auto nest = [](int levels) {
+    return "[{\"id\":1,\"x\":" + std::string(static_cast<size_t>(levels - 2), '[') +
+           std::string(static_cast<size_t>(levels - 2), ']') + "}]";
+  };
+  EXPECT_TRUE(ParseKeys(nest(64)).ok());
+  EXPECT_TRUE(ParseKeys(kNotice + nest(64)).ok());
+  EXPECT_FALSE(ParseKeys(nest(65)).ok());
+  EXPECT_FALSE(ParseKeys(kNotice + nest(65)).ok());
+}
+
+TEST(RecordsFastPath, HugePagesAreReadAndInvalidUtf8IsRefused) {
+  // A 9 MiB page (beyond the per-thread parser's reuse size) of 1,000 orders with long notes.
+  std::string body = "[";
+  for (int i = 1; i <= 1000; ++i) {
+    if (i > 1) body += ",";
+    body += R"({"id":)" + std::to_string(i) +
+            R"(,"status":"completed","date_created":"2026-01-01T00:00:00","total":"1.00",)"
+            R"("customer_note":")" +
+            std::string(9000, 'n') + "\"}";
+  }
+  body += "]";
+  ASSERT_GT(body.size(), size_t{8} << 20);
+  auto page = ParseOrders(body, 2);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->records.size(), 1000u);
+  EXPECT_EQ(page->records.back().id, 1000);
+  // Then a small page again on the same thread.
+  auto small = ParseOrders(R"([{"id":1,"status":"x","date_created":"2026-01-01T00:00:00"}])", 2);
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small->records.size(), 1u);
+  // Invalid UTF-8 inside a string: refused by both parsers (kDataLoss), not stored as mojibake.
+  auto bad = ParseOrders("[{\"id\":1,\"status\":\"\xff\xfe\",\"date_created\":\"2026-01-01\"}]", 2);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kDataLoss);
+  // Truncated pages and a page with trailing garbage are refused.
+  EXPECT_FALSE(ParseOrders(body.substr(0, 200000), 2).ok());
+  EXPECT_FALSE(ParseOrders(R"([{"id":1}] trailing)", 2).ok());
 }
 
 }  // namespace

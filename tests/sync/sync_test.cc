@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -24,6 +25,7 @@
 #include "sync/scheduler.h"
 #include "tests/sync/fake_store.h"
 #include "tests/sync/sync_testing.h"
+#include "woo/records.h"
 
 namespace clever::sync {
 namespace {
@@ -210,6 +212,69 @@ TEST(SyncEngine, IncrementalPicksUpExactlyTheChangesIncludingDeletions) {
   ExpectMatchesStore(*db, fake);
   auto fresh = OpenDb();
   ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
+// Customers have no date filter: after the first full pass, a sync lists only
+// `id,date_modified_gmt`, fetches full records (`include=`) for new and changed ids only, and
+// deletes ids no longer listed; a change that does not move date_modified waits for the periodic
+// full pass (reconcile_every).
+TEST(SyncEngine, CustomersIncrementalFetchesOnlyNewAndChangedIds) {
+  FakeOptions fo;
+  fo.customers = 250;
+  FakeStore fake(fo);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  Mutation m;
+  m.new_customers = 2;
+  m.customer_changes = 3;
+  fake.Mutate(m);
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  int listings = 0;
+  size_t included = 0;
+  for (const auto& r : fake.requests()) {
+    if (r.route != "wc/v3/customers") continue;
+    std::string fields, include;
+    for (const auto& [k, v] : r.params) {
+      if (k == "_fields") fields = v;
+      if (k == "include") include = v;
+    }
+    if (include.empty()) {
+      EXPECT_EQ(fields, "id,date_modified_gmt");  // never the full records
+      ++listings;
+    } else {
+      EXPECT_EQ(fields, woo::kCustomerFields);
+      included += static_cast<size_t>(std::count(include.begin(), include.end(), ',')) + 1;
+    }
+  }
+  EXPECT_EQ(listings, 3);   // 252 ids, pages of 100 overlapping by one
+  EXPECT_EQ(included, 5u);  // 2 new + 3 changed
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+
+  // Deletions come from the id listing.
+  Mutation del;
+  del.delete_customers = 4;
+  fake.Mutate(del);
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+
+  // A change that does not move date_modified is invisible to the light pass ...
+  Mutation silent;
+  silent.silent_customer_changes = 1;
+  fake.Mutate(silent);
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_NE(Dump(*db), Dump(*fresh));
+  // ... until the periodic full pass.
+  SyncOptions due = Fast();
+  due.reconcile_every = std::chrono::seconds(0);
+  ASSERT_TRUE(SyncOnce(*db, fake, due).ok());
   EXPECT_EQ(Dump(*db), Dump(*fresh));
 }
 
