@@ -220,7 +220,10 @@ bool DailyUsable(const QueryPlan& p, const StoreFacts& f) {
   const bool metric_ok = m == "gross_sales" || m == "order_count" || m == "orders_in_status" ||
                          m == "avg_order_value" || m == "shipping_collected" ||
                          m == "tax_collected" || m == "discount_total" || m == "largest_order" ||
-                         m == "guest_orders" || m == "guest_share" || m == "orders_per_day";
+                         m == "guest_orders" || m == "guest_share" || m == "orders_per_day" ||
+                         // Net of every refund of the orders: of those up to the as-of date when
+                         // none is later.
+                         (m == "net_sales" && f.derived_refunds_through < DayAfter(p.as_of));
   const bool dim_ok = d.empty() || d == "day" || d == "week" || d == "weekday" || d == "month" ||
                       d == "year" || d == "country" || d == "status";
   return metric_ok && dim_ok;
@@ -315,14 +318,16 @@ std::vector<std::pair<std::string, std::string>> PeriodTiles(const DateRange& r,
   return tiles;
 }
 
-std::string TileCondition(Builder& b, const std::vector<std::pair<std::string, std::string>>& t) {
+std::string TileCondition(Builder& b, const std::vector<std::pair<std::string, std::string>>& t,
+                          const std::string& alias = "cp") {
   if (t.size() == 1) {
-    return "cp.grain = " + b.P(t[0].first) + " AND cp.period = " + b.P(t[0].second);
+    return alias + ".grain = " + b.P(t[0].first) + " AND " + alias +
+           ".period = " + b.P(t[0].second);
   }
   std::string s = "(";
   for (size_t i = 0; i < t.size(); ++i) {
-    s += (i ? " OR " : "") + std::string("(cp.grain = ") + b.P(t[i].first) +
-         " AND cp.period = " + b.P(t[i].second) + ")";
+    s += (i ? " OR " : "") + std::string("(") + alias + ".grain = " + b.P(t[i].first) + " AND " +
+         alias + ".period = " + b.P(t[i].second) + ")";
   }
   return s + ")";
 }
@@ -360,13 +365,20 @@ StatusOr<SqlQuery> DailyProducts(Builder& b, const QueryPlan& p, const DateRange
   if (dim == "category") k = "pc.name";
   std::string a = m == "items_sold" ? "SUM(d.quantity)" : "SUM(d.total_minor)";
   std::string bb = m == "avg_unit_price" ? "SUM(d.quantity)" : "NULL";
-  std::string sql = Select(k, a, bb, n) + " FROM daily_products d";
+  // Whole months or years (no time breakdown): product_periods, a few hundred rows each.
+  const bool time_dim =
+      dim == "day" || dim == "week" || dim == "weekday" || dim == "month" || dim == "year";
+  const auto tiles =
+      time_dim ? std::vector<std::pair<std::string, std::string>>() : PeriodTiles(r, f);
+  std::string sql =
+      Select(k, a, bb, n) + (tiles.empty() ? " FROM daily_products d" : " FROM product_periods d");
   if (dim == "category") {
     sql +=
         " JOIN product_categories pc ON pc.store_id = d.store_id AND pc.product_id = "
         "d.product_id";
   }
-  sql += " WHERE d.store_id = " + b.P(f.store_id) + " AND " + LocalRange(b, "d.day", r);
+  sql += " WHERE d.store_id = " + b.P(f.store_id) + " AND " +
+         (tiles.empty() ? LocalRange(b, "d.day", r) : TileCondition(b, tiles, "d"));
   if (!p.product_ids.empty()) sql += " AND d.product_id IN " + b.InIds(p.product_ids);
   if (!p.variation_ids.empty()) sql += " AND d.variation_id IN " + b.InIds(p.variation_ids);
   if (!p.category.empty() && dim != "category") {
@@ -395,6 +407,7 @@ StatusOr<SqlQuery> DailyOrders(Builder& b, const QueryPlan& p, const DateRange& 
   const std::string count = "COALESCE(SUM(d.orders), 0)";
   std::string a, bb = "NULL", n = "NULL";
   if (m == "gross_sales") a = "SUM(d.total_minor)";
+  if (m == "net_sales") a = "SUM(d.total_minor - d.refunds_minor)";
   if (m == "order_count" || m == "orders_in_status") a = count;
   if (m == "avg_order_value") {
     a = "SUM(d.total_minor)";
@@ -754,7 +767,11 @@ StatusOr<SqlQuery> ProductFamily(Builder& b, const QueryPlan& p, const DateRange
           b.P(p.category) + "))";
     }
     if (!p.product_ids.empty()) sql += " AND p.id IN " + b.InIds(p.product_ids);
-    if (m == "unsold_products") {
+    if (m == "unsold_products" && f.derived_fresh) {
+      // daily_products has a row for every (day, product) with a line in a sales order.
+      sql += " AND p.id NOT IN (SELECT d.product_id FROM daily_products d WHERE d.store_id = " +
+             b.P(f.store_id) + " AND " + LocalRange(b, "d.day", r) + ")";
+    } else if (m == "unsold_products") {
       sql +=
           " AND p.id NOT IN (SELECT li.product_id FROM orders o JOIN order_line_items li ON "
           "li.store_id = o.store_id AND li.order_id = o.id WHERE o.store_id = " +
@@ -869,6 +886,19 @@ StatusOr<SqlQuery> RefundFamily(Builder& b, const QueryPlan& p, const DateRange&
                                 const StoreFacts& f) {
   const std::string& m = p.metric;
   std::string sql;
+  QueryPlan unfiltered = p;
+  unfiltered.customer_type.clear();
+  if (m == "refund_rate" && f.derived_fresh && NoOrderFilters(unfiltered) &&
+      f.derived_refunds_through < DayAfter(p.as_of)) {
+    // daily_orders counts the orders with any refund; with none after the as-of date that is
+    // "a refund up to the as-of date".
+    sql = Select("NULL", "SUM(d.refunded_orders)", "COALESCE(SUM(d.orders), 0)", "NULL") +
+          " FROM daily_orders d WHERE d.store_id = " + b.P(f.store_id) +
+          " AND d.status IN ('completed','processing','on-hold','refunded') AND " +
+          LocalRange(b, "d.day", r);
+    if (!p.country.empty()) sql += " AND d.country = " + b.P(p.country);
+    return b.Finish(sql);
+  }
   if (m == "refund_rate") {
     sql = Select("NULL",
                  "SUM(CASE WHEN EXISTS (SELECT 1 FROM refunds r WHERE r.store_id = o.store_id AND "
@@ -926,6 +956,7 @@ StatusOr<SqlQuery> PaymentFamily(Builder& b, const QueryPlan& p, const DateRange
                                 : Select("NULL", "SUM(o.total_minor)", "COUNT(*)", "NULL")) +
           " FROM orders o WHERE o.store_id = " + b.P(f.store_id) + " AND o.date_created < " +
           b.P(DayAfter(p.as_of)) +
+          // The WHERE of the partial index orders_unpaid (store/schema.cc), term for term.
           " AND (o.date_paid IS NULL OR o.date_paid = '') AND o.status NOT IN "
           "('cancelled','failed','refunded','trash','checkout-draft','draft')";
   } else if (m == "payments_received" || m == "payments_received_amount") {

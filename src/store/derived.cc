@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ std::vector<Value> Join(std::vector<Value> a, const std::vector<Value>& b) {
   return a;
 }
 
+std::string Next(const std::string& prefix);
+
 // Which orders a statement covers: ` AND ...` after `o.store_id = ?`, and its parameters.
 struct Scope {
   std::string sql;
@@ -36,11 +39,8 @@ struct Scope {
 // the exact test lets orders_by_date serve it: every text starting with `day` lies in
 // [day, day with its last character incremented) in byte order (docs/postgres.md: C collation).
 Scope DayScope(const std::string& day) {
-  const bool ascii = !day.empty() && static_cast<unsigned char>(day.back()) < 0x7e &&
-                     std::all_of(day.begin(), day.end(), [](char c) { return c > 0 && c < 0x7f; });
-  if (!ascii) return {" AND substr(o.date_created, 1, 10) = ?", {Value{day}}};
-  std::string next = day;
-  next.back() = static_cast<char>(next.back() + 1);
+  const std::string next = Next(day);
+  if (next.empty()) return {" AND substr(o.date_created, 1, 10) = ?", {Value{day}}};
   return {" AND o.date_created >= ? AND o.date_created < ? AND substr(o.date_created, 1, 10) = ?",
           {Value{day}, Value{next}, Value{day}}};
 }
@@ -56,16 +56,92 @@ constexpr const char* kDirtyCustomerOrders =
     "substr(d.ck, 1, 2) = 'o:' AND o2.store_id = d.store_id AND o2.id = d.order_id AND "
     "o2.customer_id <= 0 AND trim(o2.billing_email) = '')";
 
-Status InsertDailyOrders(Database& db, const Value& sid, const Scope& s) {
+Status InsertDailyOrders(Database& db, const Value& sid, const Scope& s, bool full) {
+  // Refunds of each order (all of them): a full build sums every refund once, a day looks its
+  // orders' refunds up.
+  const std::string refunded =
+      full ? "SUM(CASE WHEN rf.r IS NULL THEN 0 ELSE 1 END), SUM(COALESCE(rf.r, 0))"
+           : "SUM(CASE WHEN EXISTS (SELECT 1 FROM refunds r WHERE r.store_id = o.store_id AND "
+             "r.order_id = o.id) THEN 1 ELSE 0 END), SUM(COALESCE((SELECT SUM(r.amount_minor) "
+             "FROM refunds r WHERE r.store_id = o.store_id AND r.order_id = o.id), 0))";
+  const std::string join = full ? " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM "
+                                  "refunds WHERE store_id = ? GROUP BY order_id) rf ON "
+                                  "rf.order_id = o.id"
+                                : "";
+  std::vector<Value> params = {sid};
+  if (full) params.push_back(sid);
+  params.push_back(sid);
   return Exec(db,
               "INSERT INTO daily_orders (store_id, day, status, country, orders, guest_orders, "
-              "total_minor, shipping_minor, tax_minor, discount_minor, max_total_minor) SELECT ?, "
-              "substr(o.date_created, 1, 10), o.status, o.billing_country, COUNT(*), SUM(CASE "
-              "WHEN o.customer_id = 0 THEN 1 ELSE 0 END), SUM(o.total_minor), "
-              "SUM(o.shipping_total_minor), SUM(o.total_tax_minor), SUM(o.discount_total_minor), "
-              "MAX(o.total_minor) FROM orders o WHERE o.store_id = ?" +
-                  s.sql + " GROUP BY substr(o.date_created, 1, 10), o.status, o.billing_country",
-              Join({sid, sid}, s.params));
+              "total_minor, shipping_minor, tax_minor, discount_minor, max_total_minor, "
+              "refunded_orders, refunds_minor) SELECT ?, substr(o.date_created, 1, 10), "
+              "o.status, o.billing_country, COUNT(*), SUM(CASE WHEN o.customer_id = 0 THEN 1 ELSE "
+              "0 END), SUM(o.total_minor), SUM(o.shipping_total_minor), SUM(o.total_tax_minor), "
+              "SUM(o.discount_total_minor), MAX(o.total_minor), " +
+                  refunded + " FROM orders o" + join + " WHERE o.store_id = ?" + s.sql +
+                  " GROUP BY substr(o.date_created, 1, 10), o.status, o.billing_country",
+              Join(params, s.params));
+}
+
+// The first text after every text starting with `prefix` in byte order, for `col >= prefix AND
+// col < Next(prefix)` in front of an exact prefix test; "" when there is none to compute.
+std::string Next(const std::string& prefix) {
+  const bool ascii =
+      !prefix.empty() && static_cast<unsigned char>(prefix.back()) < 0x7e &&
+      std::all_of(prefix.begin(), prefix.end(), [](char c) { return c > 0 && c < 0x7f; });
+  if (!ascii) return "";
+  std::string next = prefix;
+  next.back() = static_cast<char>(next.back() + 1);
+  return next;
+}
+
+// product_periods: the months (from daily_products) and then the years (from the months) whose
+// period is `*only`, or every one when `only` is null.
+Status InsertProductMonths(Database& db, const Value& sid, const std::string* only) {
+  std::string where;
+  std::vector<Value> params = {sid};
+  if (only != nullptr) {
+    const std::string& month = *only;
+    const std::string next = Next(month);
+    if (!next.empty()) {
+      where = " AND day >= ? AND day < ?";
+      params.push_back(Value{month});
+      params.push_back(Value{next});
+    }
+    where += " AND substr(day, 1, 7) = ?";
+    params.push_back(Value{month});
+  }
+  return Exec(db,
+              "INSERT INTO product_periods (store_id, grain, period, product_id, variation_id, "
+              "quantity, total_minor, product_name, line_name) SELECT store_id, 'm', substr(day, "
+              "1, 7), product_id, variation_id, SUM(quantity), SUM(total_minor), "
+              "MAX(product_name), MAX(line_name) FROM daily_products WHERE store_id = ?" +
+                  where + " GROUP BY store_id, substr(day, 1, 7), product_id, variation_id",
+              params);
+}
+
+Status InsertProductYears(Database& db, const Value& sid, const std::string* only) {
+  std::string where;
+  std::vector<Value> params = {sid};
+  if (only != nullptr) {
+    const std::string& year = *only;
+    const std::string next = Next(year);
+    if (!next.empty()) {
+      where = " AND period >= ? AND period < ?";
+      params.push_back(Value{year});
+      params.push_back(Value{next});
+    }
+    where += " AND substr(period, 1, 4) = ?";
+    params.push_back(Value{year});
+  }
+  return Exec(db,
+              "INSERT INTO product_periods (store_id, grain, period, product_id, variation_id, "
+              "quantity, total_minor, product_name, line_name) SELECT store_id, 'y', "
+              "substr(period, 1, 4), product_id, variation_id, SUM(quantity), SUM(total_minor), "
+              "MAX(product_name), MAX(line_name) FROM product_periods WHERE store_id = ? AND "
+              "grain = 'm'" +
+                  where + " GROUP BY store_id, substr(period, 1, 4), product_id, variation_id",
+              params);
 }
 
 Status InsertDailyProducts(Database& db, const Value& sid, const Scope& s) {
@@ -180,7 +256,8 @@ Status InsertCustomerPeriods(Database& db, const Value& sid, const Scope& s, boo
 }
 
 constexpr const char* kDerivedTables[] = {"customer_summary", "customer_periods", "daily_orders",
-                                          "daily_products",   "daily_coupons",    "daily_payments"};
+                                          "daily_products",   "daily_coupons",    "daily_payments",
+                                          "product_periods"};
 
 Status FullBuild(Database& db, const Value& sid) {
   for (const char* t : kDerivedTables) {
@@ -191,7 +268,9 @@ Status FullBuild(Database& db, const Value& sid) {
   CLEVER_RETURN_IF_ERROR(InsertDailyProducts(db, sid, all));
   CLEVER_RETURN_IF_ERROR(InsertCustomerSummary(db, sid, all, /*full=*/true));
   CLEVER_RETURN_IF_ERROR(InsertCustomerPeriods(db, sid, all, /*full=*/true));
-  CLEVER_RETURN_IF_ERROR(InsertDailyOrders(db, sid, all));
+  CLEVER_RETURN_IF_ERROR(InsertProductMonths(db, sid, nullptr));
+  CLEVER_RETURN_IF_ERROR(InsertProductYears(db, sid, nullptr));
+  CLEVER_RETURN_IF_ERROR(InsertDailyOrders(db, sid, all, /*full=*/true));
   CLEVER_RETURN_IF_ERROR(InsertDailyCoupons(db, sid, all));
   return InsertDailyPayments(db, sid, all);
 }
@@ -206,10 +285,28 @@ Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::s
                {sid, Value{day}}));
     }
     const Scope s = DayScope(day);
-    CLEVER_RETURN_IF_ERROR(InsertDailyOrders(db, sid, s));
+    CLEVER_RETURN_IF_ERROR(InsertDailyOrders(db, sid, s, /*full=*/false));
     CLEVER_RETURN_IF_ERROR(InsertDailyProducts(db, sid, s));
     CLEVER_RETURN_IF_ERROR(InsertDailyCoupons(db, sid, s));
     CLEVER_RETURN_IF_ERROR(InsertDailyPayments(db, sid, s));
+  }
+  // The months and years of those days, from daily_products.
+  std::set<std::string> months, years;
+  for (const std::string& day : days) {
+    months.insert(day.substr(0, std::min<size_t>(7, day.size())));
+  }
+  for (const std::string& month : months) {
+    years.insert(month.substr(0, std::min<size_t>(4, month.size())));
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, "DELETE FROM product_periods WHERE store_id = ? AND grain = 'm' AND period = ?",
+             {sid, Value{month}}));
+    CLEVER_RETURN_IF_ERROR(InsertProductMonths(db, sid, &month));
+  }
+  for (const std::string& year : years) {
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, "DELETE FROM product_periods WHERE store_id = ? AND grain = 'y' AND period = ?",
+             {sid, Value{year}}));
+    CLEVER_RETURN_IF_ERROR(InsertProductYears(db, sid, &year));
   }
   if (!customers_changed) return OkStatus();
   for (const char* t : {"customer_summary", "customer_periods"}) {

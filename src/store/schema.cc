@@ -602,9 +602,35 @@ CREATE TABLE customer_periods (
 CREATE INDEX customer_periods_by_net ON customer_periods (store_id, grain, period, net_minor,
                                                           first_at);
 
--- Orders awaiting payment [M-UNPAID]: few rows, found without reading every order.
-CREATE INDEX orders_unpaid ON orders (store_id, date_created)
-  WHERE date_paid IS NULL OR date_paid = '';
+-- Orders awaiting payment [M-UNPAID] (a few percent of the orders), listed from the index
+-- alone. query/sql.cc repeats this WHERE text exactly (SQLite uses a partial index only then).
+CREATE INDEX orders_unpaid ON orders (store_id, date_created, number, total_minor)
+  WHERE (date_paid IS NULL OR date_paid = '') AND status NOT IN
+    ('cancelled','failed','refunded','trash','checkout-draft','draft');
+
+-- Units and line totals of sales orders per product and variation, per calendar month (grain
+-- 'm') and year (grain 'y'): daily_products summed (periods exact as for customer_periods).
+CREATE TABLE product_periods (
+  store_id BIGINT NOT NULL,
+  grain TEXT NOT NULL,
+  period TEXT NOT NULL,
+  product_id BIGINT NOT NULL,
+  variation_id BIGINT NOT NULL,
+  quantity BIGINT NOT NULL,
+  total_minor BIGINT NOT NULL,
+  product_name TEXT NOT NULL,
+  line_name TEXT NOT NULL,
+  PRIMARY KEY (store_id, grain, period, product_id, variation_id)
+);
+
+-- Refunds per day of their order (every refund of the order, whatever its date) [M-NET]
+-- [M-REFUND-RATE]: orders with at least one refund, and the refunds' sum.
+ALTER TABLE daily_orders ADD COLUMN refunded_orders BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE daily_orders ADD COLUMN refunds_minor BIGINT NOT NULL DEFAULT 0;
+
+-- Sign-ups in a period [M-SIGNUPS]; refunds in a period [M-REFUNDS] (covering).
+CREATE INDEX customers_by_created ON customers (store_id, date_created);
+CREATE INDEX refunds_by_date ON refunds (store_id, date_created, amount_minor, reason);
 
 -- 1 when some order's date_created does not start with a well-formed YYYY-MM-DD (then only the
 -- per-day tables are used: month and year periods of customer_periods would not match ranges).
@@ -670,7 +696,11 @@ std::string SqliteTriggers() {
              e.event + " ON refunds" + when(r) +
              SqliteDirtyCustomer("o", " FROM orders o WHERE o.store_id = " + r +
                                           ".store_id AND o.id = " + r + ".order_id") +
-             "END;\n";
+             "INSERT INTO derived_dirty_days (store_id, day) SELECT o.store_id, "
+             "substr(o.date_created, 1, 10) FROM orders o WHERE o.store_id = " +
+             r + ".store_id AND o.id = " + r +
+             ".order_id AND NOT EXISTS (SELECT 1 FROM derived_dirty_days dd WHERE dd.store_id "
+             "= o.store_id AND dd.day = substr(o.date_created, 1, 10));\nEND;\n";
     }
   }
   return out;
@@ -720,6 +750,12 @@ BEGIN
       CASE WHEN o.customer_id > 0 THEN o.customer_id ELSE 0 END,
       CASE WHEN o.customer_id > 0 THEN '' ELSE lower(trim(o.billing_email)) END,
       CASE WHEN o.customer_id <= 0 AND trim(o.billing_email) = '' THEN o.id ELSE 0 END
+    FROM (SELECT DISTINCT store_id, order_id FROM changed) c
+    JOIN orders o ON o.store_id = c.store_id AND o.id = c.order_id
+    WHERE EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = c.store_id)
+    ON CONFLICT DO NOTHING;
+  INSERT INTO derived_dirty_days (store_id, day)
+    SELECT DISTINCT o.store_id, substr(o.date_created, 1, 10)
     FROM (SELECT DISTINCT store_id, order_id FROM changed) c
     JOIN orders o ON o.store_id = c.store_id AND o.id = c.order_id
     WHERE EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = c.store_id)

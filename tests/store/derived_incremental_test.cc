@@ -20,7 +20,8 @@ namespace clever::store {
 namespace {
 
 const char* const kTables[] = {"customer_summary", "customer_periods", "daily_orders",
-                               "daily_products",   "daily_coupons",    "daily_payments"};
+                               "product_periods",  "daily_products",   "daily_coupons",
+                               "daily_payments"};
 
 std::string Cell(const Value& v) {
   if (IsNull(v)) return "NULL";
