@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -290,19 +289,24 @@ Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::s
     CLEVER_RETURN_IF_ERROR(InsertDailyCoupons(db, sid, s));
     CLEVER_RETURN_IF_ERROR(InsertDailyPayments(db, sid, s));
   }
-  // The months and years of those days, from daily_products.
-  std::set<std::string> months, years;
-  for (const std::string& day : days) {
-    months.insert(day.substr(0, std::min<size_t>(7, day.size())));
-  }
-  for (const std::string& month : months) {
-    years.insert(month.substr(0, std::min<size_t>(4, month.size())));
+  // The months and years of those days (characters, as SQL counts them), from daily_products.
+  CLEVER_ASSIGN_OR_RETURN(ResultSet months,
+                          db.Query("SELECT DISTINCT substr(day, 1, 7) FROM derived_dirty_days "
+                                   "WHERE store_id = ?",
+                                   {sid}));
+  for (const auto& row : months.rows) {
+    const std::string month = AsString(row[0]);
     CLEVER_RETURN_IF_ERROR(
         Exec(db, "DELETE FROM product_periods WHERE store_id = ? AND grain = 'm' AND period = ?",
              {sid, Value{month}}));
     CLEVER_RETURN_IF_ERROR(InsertProductMonths(db, sid, &month));
   }
-  for (const std::string& year : years) {
+  CLEVER_ASSIGN_OR_RETURN(ResultSet years,
+                          db.Query("SELECT DISTINCT substr(day, 1, 4) FROM derived_dirty_days "
+                                   "WHERE store_id = ?",
+                                   {sid}));
+  for (const auto& row : years.rows) {
+    const std::string year = AsString(row[0]);
     CLEVER_RETURN_IF_ERROR(
         Exec(db, "DELETE FROM product_periods WHERE store_id = ? AND grain = 'y' AND period = ?",
              {sid, Value{year}}));

@@ -202,13 +202,19 @@ TEST_P(DerivedIncrementalTest, EqualsAFullRebuildAfterRandomChanges) {
     ASSERT_TRUE(logged.ok()) << logged.status();
     EXPECT_EQ(AsInt(logged->rows[0][0]), 0);
     RefreshStats stats;
-    ASSERT_TRUE(RefreshDerived(*db_, store, "", &stats).ok());
+    {
+      Status refreshed = RefreshDerived(*db_, store, "", &stats);
+      ASSERT_TRUE(refreshed.ok()) << refreshed;
+    }
     EXPECT_TRUE(stats.full);
     // Another store's rows must never move.
     const auto other_before = Snapshot(*db_, store == 1 ? 99 : 1);
     for (int round = 0; round < 12; ++round) {
       s.Change();
-      ASSERT_TRUE(RefreshDerived(*db_, store, "", &stats).ok());
+      {
+        Status refreshed = RefreshDerived(*db_, store, "", &stats);
+        ASSERT_TRUE(refreshed.ok()) << refreshed;
+      }
       EXPECT_FALSE(stats.full) << "seed " << seed << " round " << round;
       EXPECT_GT(stats.days + stats.customers, 0);
       const auto incremental = Snapshot(*db_, store);
@@ -216,7 +222,10 @@ TEST_P(DerivedIncrementalTest, EqualsAFullRebuildAfterRandomChanges) {
       ASSERT_TRUE(state.ok());
       EXPECT_TRUE(state->fresh);
       EXPECT_TRUE(state->periods_exact);
-      ASSERT_TRUE(RefreshDerived(*db_, store, "", &stats, /*force_full=*/true).ok());
+      {
+        Status refreshed = RefreshDerived(*db_, store, "", &stats, /*force_full=*/true);
+        ASSERT_TRUE(refreshed.ok()) << refreshed;
+      }
       EXPECT_TRUE(stats.full);
       const auto full = Snapshot(*db_, store);
       for (const auto& [table, rows] : full) {
@@ -228,7 +237,10 @@ TEST_P(DerivedIncrementalTest, EqualsAFullRebuildAfterRandomChanges) {
     }
     EXPECT_EQ(Snapshot(*db_, store == 1 ? 99 : 1), other_before);
     // Nothing changed: nothing recomputed.
-    ASSERT_TRUE(RefreshDerived(*db_, store, "", &stats).ok());
+    {
+      Status refreshed = RefreshDerived(*db_, store, "", &stats);
+      ASSERT_TRUE(refreshed.ok()) << refreshed;
+    }
     EXPECT_FALSE(stats.full);
     EXPECT_EQ(stats.days + stats.customers, 0);
   }
@@ -245,7 +257,10 @@ TEST_P(DerivedIncrementalTest, HostileDatesKeysAndHugeChanges) {
           .ok());
   for (int i = 0; i < 40; ++i) s.WriteOrder(++s.last_order_);
   RefreshStats stats;
-  ASSERT_TRUE(RefreshDerived(*db_, 7, "", &stats).ok());
+  {
+    Status refreshed = RefreshDerived(*db_, 7, "", &stats);
+    ASSERT_TRUE(refreshed.ok()) << refreshed;
+  }
   ASSERT_TRUE(ReadDerived(*db_, 7)->periods_exact);
   const char* order =
       "INSERT INTO orders (store_id, id, status, date_created, customer_id, billing_email, "
@@ -260,7 +275,10 @@ TEST_P(DerivedIncrementalTest, HostileDatesKeysAndHugeChanges) {
   ASSERT_TRUE(db_->Execute("INSERT INTO refunds (store_id, id, order_id, date_created, "
                            "amount_minor) VALUES (7, 1, 0, '2025-01-06T00:00:00', 2)")
                   .ok());
-  ASSERT_TRUE(RefreshDerived(*db_, 7, "", &stats).ok());
+  {
+    Status refreshed = RefreshDerived(*db_, 7, "", &stats);
+    ASSERT_TRUE(refreshed.ok()) << refreshed;
+  }
   EXPECT_FALSE(stats.full);
   EXPECT_FALSE(ReadDerived(*db_, 7)->periods_exact);
   auto incremental = Snapshot(*db_, 7);
@@ -268,7 +286,10 @@ TEST_P(DerivedIncrementalTest, HostileDatesKeysAndHugeChanges) {
   ASSERT_TRUE(o0.ok());
   ASSERT_EQ(o0->rows.size(), 1u);
   EXPECT_EQ(AsInt(o0->rows[0][0]), 3);
-  ASSERT_TRUE(RefreshDerived(*db_, 7, "", &stats, true).ok());
+  {
+    Status refreshed = RefreshDerived(*db_, 7, "", &stats, true);
+    ASSERT_TRUE(refreshed.ok()) << refreshed;
+  }
   EXPECT_EQ(Snapshot(*db_, 7), incremental);
   // 600 new guests without an e-mail (600 new customer keys): more than a quarter of the
   // customers (plus 1000) changed -> one full build.
@@ -276,15 +297,24 @@ TEST_P(DerivedIncrementalTest, HostileDatesKeysAndHugeChanges) {
     ASSERT_TRUE(db_->Execute(order, {i, std::string("2025-02-03T04:05:06"), int64_t{9}}).ok());
   }
   for (int i = 1; i <= s.last_order_; ++i) s.WriteOrder(i);
-  ASSERT_TRUE(RefreshDerived(*db_, 7, "", &stats).ok());
+  {
+    Status refreshed = RefreshDerived(*db_, 7, "", &stats);
+    ASSERT_TRUE(refreshed.ok()) << refreshed;
+  }
   EXPECT_TRUE(stats.full);
   incremental = Snapshot(*db_, 7);
-  ASSERT_TRUE(RefreshDerived(*db_, 7, "", &stats, true).ok());
+  {
+    Status refreshed = RefreshDerived(*db_, 7, "", &stats, true);
+    ASSERT_TRUE(refreshed.ok()) << refreshed;
+  }
   EXPECT_EQ(Snapshot(*db_, 7), incremental);
   // Deleting the malformed dates makes the periods exact again.
   ASSERT_TRUE(
       db_->Execute("DELETE FROM orders WHERE store_id = 7 AND id IN (-3, 1000, 1001)").ok());
-  ASSERT_TRUE(RefreshDerived(*db_, 7, "", &stats).ok());
+  {
+    Status refreshed = RefreshDerived(*db_, 7, "", &stats);
+    ASSERT_TRUE(refreshed.ok()) << refreshed;
+  }
   EXPECT_TRUE(ReadDerived(*db_, 7)->periods_exact);
 }
 
