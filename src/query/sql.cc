@@ -923,6 +923,32 @@ StatusOr<SqlQuery> RefundFamily(Builder& b, const QueryPlan& p, const DateRange&
     if (p.dimension == "product") sql += " GROUP BY rl.product_id";
     return b.Finish(sql);
   }
+  if (f.derived_fresh) {
+    // daily_refunds: per refund day and trimmed reason (the day decides the range exactly).
+    std::string k = "NULL";
+    if (p.dimension == "day") k = "d.day";
+    if (p.dimension == "month") k = "substr(d.day, 1, 7)";
+    if (p.dimension == "reason") k = "d.reason";
+    std::string a, bb = "NULL";
+    const std::string count = "COALESCE(SUM(d.refunds), 0)";
+    if (m == "refund_total") {
+      a = "SUM(d.amount_minor)";
+    } else if (m == "refund_count") {
+      a = count;
+    } else if (m == "largest_refund") {
+      a = "MAX(d.max_amount_minor)";
+    } else if (m == "avg_refund") {
+      a = "SUM(d.amount_minor)";
+      bb = count;
+    } else {
+      return InvalidArgumentError("unknown refund metric");
+    }
+    sql = Select(k, a, bb, "NULL") + " FROM daily_refunds d WHERE d.store_id = " + b.P(f.store_id) +
+          " AND " + LocalRange(b, "d.day", r);
+    if (p.dimension == "reason") sql += " AND d.reason <> ''";
+    if (k != "NULL") sql += " GROUP BY " + k;
+    return b.Finish(sql);
+  }
   std::string k = "NULL";
   if (p.dimension == "day") k = "substr(r.date_created, 1, 10)";
   if (p.dimension == "month") k = "substr(r.date_created, 1, 7)";

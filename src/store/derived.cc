@@ -181,6 +181,29 @@ Status InsertDailyPayments(Database& db, const Value& sid, const Scope& s) {
               Join({sid, sid}, s.params));
 }
 
+// daily_refunds of the refunds dated on one day (`day` non-null) or of all.
+Status InsertDailyRefunds(Database& db, const Value& sid, const std::string* day) {
+  std::string where;
+  std::vector<Value> params = {sid};
+  if (day != nullptr) {
+    const std::string next = Next(*day);
+    if (!next.empty()) {
+      where = " AND r.date_created >= ? AND r.date_created < ?";
+      params.push_back(Value{*day});
+      params.push_back(Value{next});
+    }
+    where += " AND substr(r.date_created, 1, 10) = ?";
+    params.push_back(Value{*day});
+  }
+  return Exec(db,
+              "INSERT INTO daily_refunds (store_id, day, reason, refunds, amount_minor, "
+              "max_amount_minor) SELECT r.store_id, substr(r.date_created, 1, 10), "
+              "trim(r.reason), COUNT(*), SUM(r.amount_minor), MAX(r.amount_minor) FROM refunds r "
+              "WHERE r.store_id = ?" +
+                  where + " GROUP BY r.store_id, substr(r.date_created, 1, 10), trim(r.reason)",
+              params);
+}
+
 // customer_summary rows of the customers whose sales orders `s` selects (all of their orders).
 Status InsertCustomerSummary(Database& db, const Value& sid, const Scope& s, bool full) {
   const std::string ck = kOrderCustomerKeySql;
@@ -256,7 +279,7 @@ Status InsertCustomerPeriods(Database& db, const Value& sid, const Scope& s, boo
 
 constexpr const char* kDerivedTables[] = {"customer_summary", "customer_periods", "daily_orders",
                                           "daily_products",   "daily_coupons",    "daily_payments",
-                                          "product_periods"};
+                                          "product_periods",  "daily_refunds"};
 
 Status FullBuild(Database& db, const Value& sid) {
   for (const char* t : kDerivedTables) {
@@ -271,6 +294,7 @@ Status FullBuild(Database& db, const Value& sid) {
   CLEVER_RETURN_IF_ERROR(InsertProductYears(db, sid, nullptr));
   CLEVER_RETURN_IF_ERROR(InsertDailyOrders(db, sid, all, /*full=*/true));
   CLEVER_RETURN_IF_ERROR(InsertDailyCoupons(db, sid, all));
+  CLEVER_RETURN_IF_ERROR(InsertDailyRefunds(db, sid, nullptr));
   return InsertDailyPayments(db, sid, all);
 }
 
@@ -278,7 +302,8 @@ Status FullBuild(Database& db, const Value& sid) {
 Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::string>& days,
                         bool customers_changed) {
   for (const std::string& day : days) {
-    for (const char* t : {"daily_orders", "daily_products", "daily_coupons", "daily_payments"}) {
+    for (const char* t :
+         {"daily_orders", "daily_products", "daily_coupons", "daily_payments", "daily_refunds"}) {
       CLEVER_RETURN_IF_ERROR(
           Exec(db, std::string("DELETE FROM ") + t + " WHERE store_id = ? AND day = ?",
                {sid, Value{day}}));
@@ -288,6 +313,7 @@ Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::s
     CLEVER_RETURN_IF_ERROR(InsertDailyProducts(db, sid, s));
     CLEVER_RETURN_IF_ERROR(InsertDailyCoupons(db, sid, s));
     CLEVER_RETURN_IF_ERROR(InsertDailyPayments(db, sid, s));
+    CLEVER_RETURN_IF_ERROR(InsertDailyRefunds(db, sid, &day));
   }
   // The months and years of those days (characters, as SQL counts them), from daily_products.
   CLEVER_ASSIGN_OR_RETURN(ResultSet months,

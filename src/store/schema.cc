@@ -623,6 +623,17 @@ CREATE TABLE product_periods (
   PRIMARY KEY (store_id, grain, period, product_id, variation_id)
 );
 
+-- Refunds per store-local day of the REFUND and trimmed reason [M-REFUNDS].
+CREATE TABLE daily_refunds (
+  store_id BIGINT NOT NULL,
+  day TEXT NOT NULL,                    -- substr(refunds.date_created, 1, 10)
+  reason TEXT NOT NULL,                 -- trim(reason)
+  refunds BIGINT NOT NULL,
+  amount_minor BIGINT NOT NULL,
+  max_amount_minor BIGINT NOT NULL,
+  PRIMARY KEY (store_id, day, reason)
+);
+
 -- Refunds per day of their order (every refund of the order, whatever its date) [M-NET]
 -- [M-REFUND-RATE]: orders with at least one refund, and the refunds' sum.
 ALTER TABLE daily_orders ADD COLUMN refunded_orders BIGINT NOT NULL DEFAULT 0;
@@ -696,6 +707,7 @@ std::string SqliteTriggers() {
              e.event + " ON refunds" + when(r) +
              SqliteDirtyCustomer("o", " FROM orders o WHERE o.store_id = " + r +
                                           ".store_id AND o.id = " + r + ".order_id") +
+             SqliteDirtyDay(r) +
              "INSERT INTO derived_dirty_days (store_id, day) SELECT o.store_id, "
              "substr(o.date_created, 1, 10) FROM orders o WHERE o.store_id = " +
              r + ".store_id AND o.id = " + r +
@@ -758,6 +770,10 @@ BEGIN
     SELECT DISTINCT o.store_id, substr(o.date_created, 1, 10)
     FROM (SELECT DISTINCT store_id, order_id FROM changed) c
     JOIN orders o ON o.store_id = c.store_id AND o.id = c.order_id
+    WHERE EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = c.store_id)
+    ON CONFLICT DO NOTHING;
+  INSERT INTO derived_dirty_days (store_id, day)
+    SELECT DISTINCT c.store_id, substr(c.date_created, 1, 10) FROM changed c
     WHERE EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = c.store_id)
     ON CONFLICT DO NOTHING;
   RETURN NULL;

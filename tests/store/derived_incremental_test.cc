@@ -21,7 +21,7 @@ namespace {
 
 const char* const kTables[] = {"customer_summary", "customer_periods", "daily_orders",
                                "product_periods",  "daily_products",   "daily_coupons",
-                               "daily_payments"};
+                               "daily_payments",   "daily_refunds"};
 
 std::string Cell(const Value& v) {
   if (IsNull(v)) return "NULL";
