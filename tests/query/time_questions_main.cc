@@ -131,11 +131,14 @@ int main(int argc, char** argv) {
   std::printf("migrate: %.0f ms\n", Ms(std::chrono::steady_clock::now() - t0));
   if (refresh) {
     t0 = std::chrono::steady_clock::now();
-    if (auto st = clever::store::RefreshDerived(**db, 1); !st.ok()) {
+    clever::store::RefreshStats stats;
+    if (auto st = clever::store::RefreshDerived(**db, 1, "", &stats); !st.ok()) {
       std::cerr << st << "\n";
       return 1;
     }
-    std::printf("refresh: %.0f ms\n", Ms(std::chrono::steady_clock::now() - t0));
+    std::printf("refresh: %.0f ms (%s, %lld days, %lld customers)\n",
+                Ms(std::chrono::steady_clock::now() - t0), stats.full ? "full" : "incremental",
+                static_cast<long long>(stats.days), static_cast<long long>(stats.customers));
   }
   std::ifstream in(questions);
   std::stringstream ss;
