@@ -44,13 +44,16 @@ Scope DayScope(const std::string& day) {
           {Value{day}, Value{next}, Value{day}}};
 }
 
-// The sales orders of the changed customer keys: each kind of key through its index.
+// The sales orders of the changed customer keys: each kind of key through its index (for
+// e-mails, `d.email || ''` and `+o2.customer_id` make SQLite take orders_by_billing_email instead
+// of scanning every guest order per key).
 constexpr const char* kDirtyCustomerOrders =
     " AND o.id IN (SELECT o2.id FROM derived_dirty_customers d CROSS JOIN orders o2 WHERE "
     "d.store_id = ? AND substr(d.ck, 1, 2) = 'c:' AND o2.store_id = d.store_id AND "
     "o2.customer_id = d.customer_id UNION ALL SELECT o2.id FROM derived_dirty_customers d CROSS "
     "JOIN orders o2 WHERE d.store_id = ? AND substr(d.ck, 1, 2) = 'e:' AND o2.store_id = "
-    "d.store_id AND lower(trim(o2.billing_email)) = d.email AND o2.customer_id <= 0 UNION ALL "
+    "d.store_id AND lower(trim(o2.billing_email)) = (d.email || '') AND +o2.customer_id <= 0 "
+    "UNION ALL "
     "SELECT o2.id FROM derived_dirty_customers d CROSS JOIN orders o2 WHERE d.store_id = ? AND "
     "substr(d.ck, 1, 2) = 'o:' AND o2.store_id = d.store_id AND o2.id = d.order_id AND "
     "o2.customer_id <= 0 AND trim(o2.billing_email) = '')";
