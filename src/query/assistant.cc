@@ -154,6 +154,7 @@ StatusOr<StoreFacts> Assistant::LoadFacts(int64_t store_id) {
     f.derived_fresh = derived->fresh;
     f.derived_through = derived->through;
     f.derived_refunds_through = derived->refunds_through;
+    f.derived_periods_exact = derived->periods_exact;
   }
   return f;
 }

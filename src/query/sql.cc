@@ -1,6 +1,7 @@
 #include "query/sql.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <string_view>
 
 #include "store/derived.h"
@@ -19,9 +20,7 @@ std::string ToLowerAscii(std::string s) {
 
 constexpr const char* kSales = "o.status IN ('completed','processing','on-hold')";
 constexpr const char* kCustKey = store::kOrderCustomerKeySql;
-constexpr const char* kMethodKey =
-    "(CASE WHEN trim(o.payment_method_title) <> '' THEN trim(o.payment_method_title) "
-    "WHEN trim(o.payment_method) <> '' THEN trim(o.payment_method) ELSE '(none)' END)";
+constexpr const char* kMethodKey = store::kOrderMethodKeySql;
 constexpr const char* kPayoutAmount =
     "(CASE WHEN po.type = 'withdrawal' THEN -abs(po.amount_minor) ELSE po.amount_minor END)";
 constexpr const char* kPayoutDate = "COALESCE(po.date_ms, po.created * 1000)";
@@ -221,7 +220,10 @@ bool DailyUsable(const QueryPlan& p, const StoreFacts& f) {
   const bool metric_ok = m == "gross_sales" || m == "order_count" || m == "orders_in_status" ||
                          m == "avg_order_value" || m == "shipping_collected" ||
                          m == "tax_collected" || m == "discount_total" || m == "largest_order" ||
-                         m == "guest_orders" || m == "guest_share" || m == "orders_per_day";
+                         m == "guest_orders" || m == "guest_share" || m == "orders_per_day" ||
+                         // Net of every refund of the orders: of those up to the as-of date when
+                         // none is later.
+                         (m == "net_sales" && f.derived_refunds_through < DayAfter(p.as_of));
   const bool dim_ok = d.empty() || d == "day" || d == "week" || d == "weekday" || d == "month" ||
                       d == "year" || d == "country" || d == "status";
   return metric_ok && dim_ok;
@@ -230,6 +232,104 @@ bool DailyUsable(const QueryPlan& p, const StoreFacts& f) {
 std::string StatusCondition(Builder& b, const QueryPlan& p, const std::string& col) {
   if (p.statuses.empty()) return col + " IN ('completed','processing','on-hold')";
   return col + " IN " + b.In(p.statuses);
+}
+
+// daily_payments: orders and gross sales per day, status and payment method, for the payment mix
+// and for counts and sales by (or of one) payment method, with no other filter.
+bool DailyPaymentsUsable(const QueryPlan& p, const StoreFacts& f) {
+  if (!f.derived_fresh || !p.country.empty() || !p.coupon.empty() || !p.customer_key.empty() ||
+      !p.product_ids.empty() || !p.variation_ids.empty() || !p.category.empty() ||
+      !p.customer_type.empty()) {
+    return false;
+  }
+  const std::string& m = p.metric;
+  const std::string& d = p.dimension;
+  if (d != "" && d != "payment_method") return false;
+  if (m == "payment_share" || m == "payment_revenue_share") return true;
+  const bool by_method = d == "payment_method" || !p.payment_method.empty();
+  return by_method && (m == "order_count" || m == "gross_sales" || m == "avg_order_value");
+}
+
+StatusOr<SqlQuery> DailyPayments(Builder& b, const QueryPlan& p, const DateRange& r,
+                                 const StoreFacts& f) {
+  const std::string& m = p.metric;
+  const bool by_method = p.dimension == "payment_method";
+  const std::string k = by_method ? "d.method" : "NULL";
+  std::string a, bb = "NULL";
+  const std::string count = "COALESCE(SUM(d.orders), 0)";
+  bool filter = !p.payment_method.empty();
+  if (m == "payment_share" || m == "payment_revenue_share") {
+    const std::string unit = m == "payment_share" ? "d.orders" : "d.total_minor";
+    filter = false;
+    if (by_method) {
+      a = "SUM(" + unit + ")";
+    } else {
+      if (p.payment_method.empty()) return InvalidArgumentError("which payment method?");
+      a = "SUM(CASE WHEN d.method = " + b.P(p.payment_method) +
+          " OR d.gateway = " + b.P(p.payment_method) + " THEN " + unit + " ELSE 0 END)";
+      bb = "SUM(" + unit + ")";
+    }
+  } else if (m == "order_count") {
+    a = count;
+  } else if (m == "gross_sales") {
+    a = "SUM(d.total_minor)";
+  } else {
+    a = "SUM(d.total_minor)";
+    bb = count;
+  }
+  std::string sql = Select(k, a, bb, "NULL") +
+                    " FROM daily_payments d WHERE d.store_id = " + b.P(f.store_id) + " AND " +
+                    StatusCondition(b, p, "d.status") + " AND " + LocalRange(b, "d.day", r);
+  if (filter) {
+    sql += " AND (d.method = " + b.P(p.payment_method) +
+           " OR d.gateway = " + b.P(p.payment_method) + ")";
+  }
+  if (by_method) sql += " GROUP BY d.method";
+  return b.Finish(sql);
+}
+
+// customer_periods: the (grain, period) rows whose orders are exactly the orders of r: whole
+// years, else whole months, from r's start; the last may run past r's end when no order is
+// later than r's end. Empty when r cannot be tiled so (or would need more than 24 rows).
+std::vector<std::pair<std::string, std::string>> PeriodTiles(const DateRange& r,
+                                                             const StoreFacts& f) {
+  std::vector<std::pair<std::string, std::string>> tiles;
+  if (!f.derived_fresh || !f.derived_periods_exact || !r.start) return tiles;
+  const bool nothing_later = f.derived_through < DayAfter(r.end);
+  CivilDate cur = *r.start;
+  auto two = [](int v) { return std::string(v < 10 ? "0" : "") + std::to_string(v); };
+  while (cur <= r.end) {
+    if (tiles.size() >= 24 || cur.day != 1) return {};
+    const CivilDate next_year{cur.year + 1, 1, 1};
+    const CivilDate next_month =
+        cur.month == 12 ? CivilDate{cur.year + 1, 1, 1} : CivilDate{cur.year, cur.month + 1, 1};
+    char year[16];
+    std::snprintf(year, sizeof(year), "%04d", cur.year);
+    if (cur.month == 1 && (next_year.AddDays(-1) <= r.end || nothing_later)) {
+      tiles.emplace_back("y", year);
+      cur = next_year;
+    } else if (next_month.AddDays(-1) <= r.end || nothing_later) {
+      tiles.emplace_back("m", std::string(year) + "-" + two(cur.month));
+      cur = next_month;
+    } else {
+      return {};
+    }
+  }
+  return tiles;
+}
+
+std::string TileCondition(Builder& b, const std::vector<std::pair<std::string, std::string>>& t,
+                          const std::string& alias = "cp") {
+  if (t.size() == 1) {
+    return alias + ".grain = " + b.P(t[0].first) + " AND " + alias +
+           ".period = " + b.P(t[0].second);
+  }
+  std::string s = "(";
+  for (size_t i = 0; i < t.size(); ++i) {
+    s += (i ? " OR " : "") + std::string("(") + alias + ".grain = " + b.P(t[i].first) + " AND " +
+         alias + ".period = " + b.P(t[i].second) + ")";
+  }
+  return s + ")";
 }
 
 // daily_products: units and line totals of sales orders per day, product and variation.
@@ -265,13 +365,20 @@ StatusOr<SqlQuery> DailyProducts(Builder& b, const QueryPlan& p, const DateRange
   if (dim == "category") k = "pc.name";
   std::string a = m == "items_sold" ? "SUM(d.quantity)" : "SUM(d.total_minor)";
   std::string bb = m == "avg_unit_price" ? "SUM(d.quantity)" : "NULL";
-  std::string sql = Select(k, a, bb, n) + " FROM daily_products d";
+  // Whole months or years (no time breakdown): product_periods, a few hundred rows each.
+  const bool time_dim =
+      dim == "day" || dim == "week" || dim == "weekday" || dim == "month" || dim == "year";
+  const auto tiles =
+      time_dim ? std::vector<std::pair<std::string, std::string>>() : PeriodTiles(r, f);
+  std::string sql =
+      Select(k, a, bb, n) + (tiles.empty() ? " FROM daily_products d" : " FROM product_periods d");
   if (dim == "category") {
     sql +=
         " JOIN product_categories pc ON pc.store_id = d.store_id AND pc.product_id = "
         "d.product_id";
   }
-  sql += " WHERE d.store_id = " + b.P(f.store_id) + " AND " + LocalRange(b, "d.day", r);
+  sql += " WHERE d.store_id = " + b.P(f.store_id) + " AND " +
+         (tiles.empty() ? LocalRange(b, "d.day", r) : TileCondition(b, tiles, "d"));
   if (!p.product_ids.empty()) sql += " AND d.product_id IN " + b.InIds(p.product_ids);
   if (!p.variation_ids.empty()) sql += " AND d.variation_id IN " + b.InIds(p.variation_ids);
   if (!p.category.empty() && dim != "category") {
@@ -300,6 +407,7 @@ StatusOr<SqlQuery> DailyOrders(Builder& b, const QueryPlan& p, const DateRange& 
   const std::string count = "COALESCE(SUM(d.orders), 0)";
   std::string a, bb = "NULL", n = "NULL";
   if (m == "gross_sales") a = "SUM(d.total_minor)";
+  if (m == "net_sales") a = "SUM(d.total_minor - d.refunds_minor)";
   if (m == "order_count" || m == "orders_in_status") a = count;
   if (m == "avg_order_value") {
     a = "SUM(d.total_minor)";
@@ -342,7 +450,28 @@ StatusOr<SqlQuery> OrderFamily(Builder& b, const QueryPlan& p, const DateRange& 
   }
   if (DailyUsable(p, f)) return DailyOrders(b, p, r, f);
   if (DailyProductsUsable(p, f)) return DailyProducts(b, p, r, f);
+  if (DailyPaymentsUsable(p, f)) return DailyPayments(b, p, r, f);
   const bool unfiltered = NoOrderFilters(p) && p.country.empty() && p.statuses.empty();
+  if (m == "customer_spend" && dim == "customer" && unfiltered &&
+      f.derived_refunds_through < DayAfter(p.as_of)) {
+    // Spend per customer in whole months or years: customer_periods (net of every refund, which
+    // is "refunds up to the as-of date" when none is later). A ranking reads its first rows.
+    const auto tiles = PeriodTiles(r, f);
+    if (!tiles.empty()) {
+      const bool one = tiles.size() == 1;
+      const std::string a = one ? "cp.net_minor" : "SUM(cp.net_minor)";
+      std::string sql = Select("cp.ck", a, "NULL", "NULL") +
+                        " FROM customer_periods cp WHERE cp.store_id = " + b.P(f.store_id) +
+                        " AND " + TileCondition(b, tiles);
+      if (!one) sql += " GROUP BY cp.ck";
+      if (p.single || p.limit > 0) {
+        sql += " ORDER BY " + a + (p.ascending ? " ASC" : " DESC") + ", cp.ck" +
+               (dialect == store::Dialect::kPostgres ? " COLLATE \"C\"" : "") + " LIMIT " +
+               b.P(int64_t{(p.single ? 1 : p.limit) + 21});
+      }
+      return b.Finish(sql);
+    }
+  }
   if (m == "avg_ltv" && dim.empty() && unfiltered && SummaryCoversAsOf(p, f) &&
       f.derived_refunds_through < DayAfter(p.as_of)) {
     return b.Finish(Select("NULL", "SUM(cs.ltv_minor)", "COUNT(*)", "NULL") +
@@ -500,6 +629,12 @@ StatusOr<SqlQuery> CustomerFamily(Builder& b, const QueryPlan& p, const DateRang
   if (m == "new_customers" && SummaryCoversRange(p, r, f)) {
     sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + summary + b.P(f.store_id) + " AND " +
           LocalRange(b, "cs.first_at", r);
+  } else if (m == "returning_customers" && !PeriodTiles(r, f).empty()) {
+    // The customers of whole months or years whose first sales order is before the period.
+    const auto tiles = PeriodTiles(r, f);
+    sql = Select("NULL", tiles.size() == 1 ? "COUNT(*)" : "COUNT(DISTINCT cp.ck)", "NULL", "NULL") +
+          " FROM customer_periods cp WHERE cp.store_id = " + b.P(f.store_id) + " AND " +
+          TileCondition(b, tiles) + " AND cp.first_at < " + b.P(r.start->ToString());
   } else if (m == "returning_customers" && r.start && f.derived_fresh) {
     // The period's distinct customers whose first sales order (from any time: it is before the
     // period's start either way) is before the period.
@@ -632,7 +767,11 @@ StatusOr<SqlQuery> ProductFamily(Builder& b, const QueryPlan& p, const DateRange
           b.P(p.category) + "))";
     }
     if (!p.product_ids.empty()) sql += " AND p.id IN " + b.InIds(p.product_ids);
-    if (m == "unsold_products") {
+    if (m == "unsold_products" && f.derived_fresh) {
+      // daily_products has a row for every (day, product) with a line in a sales order.
+      sql += " AND p.id NOT IN (SELECT d.product_id FROM daily_products d WHERE d.store_id = " +
+             b.P(f.store_id) + " AND " + LocalRange(b, "d.day", r) + ")";
+    } else if (m == "unsold_products") {
       sql +=
           " AND p.id NOT IN (SELECT li.product_id FROM orders o JOIN order_line_items li ON "
           "li.store_id = o.store_id AND li.order_id = o.id WHERE o.store_id = " +
@@ -678,6 +817,22 @@ StatusOr<SqlQuery> CouponFamily(Builder& b, const QueryPlan& p, const DateRange&
                                 const StoreFacts& f) {
   const std::string& m = p.metric;
   std::string sql;
+  QueryPlan unfiltered = p;
+  unfiltered.coupon.clear();
+  if ((m == "coupon_uses" || m == "coupon_discount") && f.derived_fresh &&
+      NoOrderFilters(unfiltered) && p.country.empty() &&
+      (p.dimension == "coupon" || !p.coupon.empty() || m == "coupon_discount")) {
+    // daily_coupons: distinct orders per day and code (an order has one day, so the days add
+    // up); without a code or a breakdown by code, uses would count an order once per code.
+    std::string k = p.dimension == "coupon" ? "d.code" : "NULL";
+    sql =
+        Select(k, m == "coupon_uses" ? "SUM(d.orders)" : "SUM(d.discount_minor)", "NULL", "NULL") +
+        " FROM daily_coupons d WHERE d.store_id = " + b.P(f.store_id) + " AND " +
+        LocalRange(b, "d.day", r);
+    if (!p.coupon.empty()) sql += " AND d.code = " + b.P(p.coupon);
+    if (p.dimension == "coupon") sql += " GROUP BY d.code";
+    return b.Finish(sql);
+  }
   if (m == "coupon_uses" || m == "coupon_discount") {
     std::string k = p.dimension == "coupon" ? "cl.code" : "NULL";
     std::string a = m == "coupon_uses" ? "COUNT(DISTINCT o.id)" : "SUM(cl.discount_minor)";
@@ -731,6 +886,19 @@ StatusOr<SqlQuery> RefundFamily(Builder& b, const QueryPlan& p, const DateRange&
                                 const StoreFacts& f) {
   const std::string& m = p.metric;
   std::string sql;
+  QueryPlan unfiltered = p;
+  unfiltered.customer_type.clear();
+  if (m == "refund_rate" && f.derived_fresh && NoOrderFilters(unfiltered) &&
+      f.derived_refunds_through < DayAfter(p.as_of)) {
+    // daily_orders counts the orders with any refund; with none after the as-of date that is
+    // "a refund up to the as-of date".
+    sql = Select("NULL", "SUM(d.refunded_orders)", "COALESCE(SUM(d.orders), 0)", "NULL") +
+          " FROM daily_orders d WHERE d.store_id = " + b.P(f.store_id) +
+          " AND d.status IN ('completed','processing','on-hold','refunded') AND " +
+          LocalRange(b, "d.day", r);
+    if (!p.country.empty()) sql += " AND d.country = " + b.P(p.country);
+    return b.Finish(sql);
+  }
   if (m == "refund_rate") {
     sql = Select("NULL",
                  "SUM(CASE WHEN EXISTS (SELECT 1 FROM refunds r WHERE r.store_id = o.store_id AND "
@@ -753,6 +921,32 @@ StatusOr<SqlQuery> RefundFamily(Builder& b, const QueryPlan& p, const DateRange&
           b.P(f.store_id) + " AND " + LocalRange(b, "r.date_created", r);
     if (!p.product_ids.empty()) sql += " AND rl.product_id IN " + b.InIds(p.product_ids);
     if (p.dimension == "product") sql += " GROUP BY rl.product_id";
+    return b.Finish(sql);
+  }
+  if (f.derived_fresh) {
+    // daily_refunds: per refund day and trimmed reason (the day decides the range exactly).
+    std::string k = "NULL";
+    if (p.dimension == "day") k = "d.day";
+    if (p.dimension == "month") k = "substr(d.day, 1, 7)";
+    if (p.dimension == "reason") k = "d.reason";
+    std::string a, bb = "NULL";
+    const std::string count = "COALESCE(SUM(d.refunds), 0)";
+    if (m == "refund_total") {
+      a = "SUM(d.amount_minor)";
+    } else if (m == "refund_count") {
+      a = count;
+    } else if (m == "largest_refund") {
+      a = "MAX(d.max_amount_minor)";
+    } else if (m == "avg_refund") {
+      a = "SUM(d.amount_minor)";
+      bb = count;
+    } else {
+      return InvalidArgumentError("unknown refund metric");
+    }
+    sql = Select(k, a, bb, "NULL") + " FROM daily_refunds d WHERE d.store_id = " + b.P(f.store_id) +
+          " AND " + LocalRange(b, "d.day", r);
+    if (p.dimension == "reason") sql += " AND d.reason <> ''";
+    if (k != "NULL") sql += " GROUP BY " + k;
     return b.Finish(sql);
   }
   std::string k = "NULL";
@@ -788,6 +982,7 @@ StatusOr<SqlQuery> PaymentFamily(Builder& b, const QueryPlan& p, const DateRange
                                 : Select("NULL", "SUM(o.total_minor)", "COUNT(*)", "NULL")) +
           " FROM orders o WHERE o.store_id = " + b.P(f.store_id) + " AND o.date_created < " +
           b.P(DayAfter(p.as_of)) +
+          // The WHERE of the partial index orders_unpaid (store/schema.cc), term for term.
           " AND (o.date_paid IS NULL OR o.date_paid = '') AND o.status NOT IN "
           "('cancelled','failed','refunded','trash','checkout-draft','draft')";
   } else if (m == "payments_received" || m == "payments_received_amount") {

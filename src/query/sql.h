@@ -33,6 +33,7 @@ struct StoreFacts {
   // and the latest order and refund dates they cover.
   bool derived_fresh = false;
   std::string derived_through, derived_refunds_through;
+  bool derived_periods_exact = false;  // customer_periods' months and years match date ranges
 };
 
 struct SqlQuery {

@@ -1,7 +1,9 @@
 #include "store/derived.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace clever::store {
 namespace {
@@ -12,6 +14,355 @@ std::string Text(const Value& v) {
   if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
   return std::get<std::string>(v);
 }
+
+constexpr const char* kSales = "o.status IN ('completed','processing','on-hold')";
+
+Status Exec(Database& db, const std::string& sql, const std::vector<Value>& params) {
+  return db.Execute(sql, params).status();
+}
+
+std::vector<Value> Join(std::vector<Value> a, const std::vector<Value>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+std::string Next(const std::string& prefix);
+
+// Which orders a statement covers: ` AND ...` after `o.store_id = ?`, and its parameters.
+struct Scope {
+  std::string sql;
+  std::vector<Value> params;
+};
+
+// The orders of one store-local day (substr(date_created, 1, 10) = day). The range in front of
+// the exact test lets orders_by_date serve it: every text starting with `day` lies in
+// [day, day with its last character incremented) in byte order (docs/postgres.md: C collation).
+Scope DayScope(const std::string& day) {
+  const std::string next = Next(day);
+  if (next.empty()) return {" AND substr(o.date_created, 1, 10) = ?", {Value{day}}};
+  return {" AND o.date_created >= ? AND o.date_created < ? AND substr(o.date_created, 1, 10) = ?",
+          {Value{day}, Value{next}, Value{day}}};
+}
+
+// The sales orders of the changed customer keys: each kind of key through its index (for
+// e-mails, `d.email || ''` and `+o2.customer_id` make SQLite take orders_by_billing_email instead
+// of scanning every guest order per key).
+constexpr const char* kDirtyCustomerOrders =
+    " AND o.id IN (SELECT o2.id FROM derived_dirty_customers d CROSS JOIN orders o2 WHERE "
+    "d.store_id = ? AND substr(d.ck, 1, 2) = 'c:' AND o2.store_id = d.store_id AND "
+    "o2.customer_id = d.customer_id UNION ALL SELECT o2.id FROM derived_dirty_customers d CROSS "
+    "JOIN orders o2 WHERE d.store_id = ? AND substr(d.ck, 1, 2) = 'e:' AND o2.store_id = "
+    "d.store_id AND lower(trim(o2.billing_email)) = (d.email || '') AND +o2.customer_id <= 0 "
+    "UNION ALL "
+    "SELECT o2.id FROM derived_dirty_customers d CROSS JOIN orders o2 WHERE d.store_id = ? AND "
+    "substr(d.ck, 1, 2) = 'o:' AND o2.store_id = d.store_id AND o2.id = d.order_id AND "
+    "o2.customer_id <= 0 AND trim(o2.billing_email) = '')";
+
+Status InsertDailyOrders(Database& db, const Value& sid, const Scope& s, bool full) {
+  // Refunds of each order (all of them): a full build sums every refund once, a day looks its
+  // orders' refunds up.
+  const std::string refunded =
+      full ? "SUM(CASE WHEN rf.r IS NULL THEN 0 ELSE 1 END), SUM(COALESCE(rf.r, 0))"
+           : "SUM(CASE WHEN EXISTS (SELECT 1 FROM refunds r WHERE r.store_id = o.store_id AND "
+             "r.order_id = o.id) THEN 1 ELSE 0 END), SUM(COALESCE((SELECT SUM(r.amount_minor) "
+             "FROM refunds r WHERE r.store_id = o.store_id AND r.order_id = o.id), 0))";
+  const std::string join = full ? " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM "
+                                  "refunds WHERE store_id = ? GROUP BY order_id) rf ON "
+                                  "rf.order_id = o.id"
+                                : "";
+  std::vector<Value> params = {sid};
+  if (full) params.push_back(sid);
+  params.push_back(sid);
+  return Exec(db,
+              "INSERT INTO daily_orders (store_id, day, status, country, orders, guest_orders, "
+              "total_minor, shipping_minor, tax_minor, discount_minor, max_total_minor, "
+              "refunded_orders, refunds_minor) SELECT ?, substr(o.date_created, 1, 10), "
+              "o.status, o.billing_country, COUNT(*), SUM(CASE WHEN o.customer_id = 0 THEN 1 ELSE "
+              "0 END), SUM(o.total_minor), SUM(o.shipping_total_minor), SUM(o.total_tax_minor), "
+              "SUM(o.discount_total_minor), MAX(o.total_minor), " +
+                  refunded + " FROM orders o" + join + " WHERE o.store_id = ?" + s.sql +
+                  " GROUP BY substr(o.date_created, 1, 10), o.status, o.billing_country",
+              Join(params, s.params));
+}
+
+// The first text after every text starting with `prefix` in byte order, for `col >= prefix AND
+// col < Next(prefix)` in front of an exact prefix test; "" when there is none to compute.
+std::string Next(const std::string& prefix) {
+  const bool ascii =
+      !prefix.empty() && static_cast<unsigned char>(prefix.back()) < 0x7e &&
+      std::all_of(prefix.begin(), prefix.end(), [](char c) { return c > 0 && c < 0x7f; });
+  if (!ascii) return "";
+  std::string next = prefix;
+  next.back() = static_cast<char>(next.back() + 1);
+  return next;
+}
+
+// product_periods: the months (from daily_products) and then the years (from the months) whose
+// period is `*only`, or every one when `only` is null.
+Status InsertProductMonths(Database& db, const Value& sid, const std::string* only) {
+  std::string where;
+  std::vector<Value> params = {sid};
+  if (only != nullptr) {
+    const std::string& month = *only;
+    const std::string next = Next(month);
+    if (!next.empty()) {
+      where = " AND day >= ? AND day < ?";
+      params.push_back(Value{month});
+      params.push_back(Value{next});
+    }
+    where += " AND substr(day, 1, 7) = ?";
+    params.push_back(Value{month});
+  }
+  return Exec(db,
+              "INSERT INTO product_periods (store_id, grain, period, product_id, variation_id, "
+              "quantity, total_minor, product_name, line_name) SELECT store_id, 'm', substr(day, "
+              "1, 7), product_id, variation_id, SUM(quantity), SUM(total_minor), "
+              "MAX(product_name), MAX(line_name) FROM daily_products WHERE store_id = ?" +
+                  where + " GROUP BY store_id, substr(day, 1, 7), product_id, variation_id",
+              params);
+}
+
+Status InsertProductYears(Database& db, const Value& sid, const std::string* only) {
+  std::string where;
+  std::vector<Value> params = {sid};
+  if (only != nullptr) {
+    const std::string& year = *only;
+    const std::string next = Next(year);
+    if (!next.empty()) {
+      where = " AND period >= ? AND period < ?";
+      params.push_back(Value{year});
+      params.push_back(Value{next});
+    }
+    where += " AND substr(period, 1, 4) = ?";
+    params.push_back(Value{year});
+  }
+  return Exec(db,
+              "INSERT INTO product_periods (store_id, grain, period, product_id, variation_id, "
+              "quantity, total_minor, product_name, line_name) SELECT store_id, 'y', "
+              "substr(period, 1, 4), product_id, variation_id, SUM(quantity), SUM(total_minor), "
+              "MAX(product_name), MAX(line_name) FROM product_periods WHERE store_id = ? AND "
+              "grain = 'm'" +
+                  where + " GROUP BY store_id, substr(period, 1, 4), product_id, variation_id",
+              params);
+}
+
+Status InsertDailyProducts(Database& db, const Value& sid, const Scope& s) {
+  return Exec(db,
+              "INSERT INTO daily_products (store_id, day, product_id, variation_id, quantity, "
+              "total_minor, product_name, line_name) SELECT ?, substr(o.date_created, 1, 10), "
+              "li.product_id, li.variation_id, SUM(li.quantity), SUM(li.total_minor), MAX(CASE "
+              "WHEN li.parent_name <> '' THEN li.parent_name ELSE li.name END), MAX(li.name) FROM "
+              "orders o CROSS JOIN order_line_items li WHERE o.store_id = ? AND " +
+                  std::string(kSales) + s.sql +
+                  " AND li.store_id = o.store_id AND li.order_id = o.id GROUP BY "
+                  "substr(o.date_created, 1, 10), li.product_id, li.variation_id",
+              Join({sid, sid}, s.params));
+}
+
+Status InsertDailyCoupons(Database& db, const Value& sid, const Scope& s) {
+  return Exec(db,
+              "INSERT INTO daily_coupons (store_id, day, code, orders, discount_minor) SELECT ?, "
+              "substr(o.date_created, 1, 10), cl.code, COUNT(DISTINCT o.id), "
+              "SUM(cl.discount_minor) FROM orders o CROSS JOIN order_coupon_lines cl WHERE "
+              "o.store_id = ? AND " +
+                  std::string(kSales) + s.sql +
+                  " AND cl.store_id = o.store_id AND cl.order_id = o.id GROUP BY "
+                  "substr(o.date_created, 1, 10), cl.code",
+              Join({sid, sid}, s.params));
+}
+
+Status InsertDailyPayments(Database& db, const Value& sid, const Scope& s) {
+  const std::string method = kOrderMethodKeySql;
+  return Exec(db,
+              "INSERT INTO daily_payments (store_id, day, status, method, gateway, orders, "
+              "total_minor) SELECT ?, substr(o.date_created, 1, 10), o.status, " +
+                  method +
+                  ", o.payment_method, COUNT(*), SUM(o.total_minor) FROM orders o WHERE "
+                  "o.store_id = ?" +
+                  s.sql + " GROUP BY substr(o.date_created, 1, 10), o.status, " + method +
+                  ", o.payment_method",
+              Join({sid, sid}, s.params));
+}
+
+// daily_refunds of the refunds dated on one day (`day` non-null) or of all.
+Status InsertDailyRefunds(Database& db, const Value& sid, const std::string* day) {
+  std::string where;
+  std::vector<Value> params = {sid};
+  if (day != nullptr) {
+    const std::string next = Next(*day);
+    if (!next.empty()) {
+      where = " AND r.date_created >= ? AND r.date_created < ?";
+      params.push_back(Value{*day});
+      params.push_back(Value{next});
+    }
+    where += " AND substr(r.date_created, 1, 10) = ?";
+    params.push_back(Value{*day});
+  }
+  return Exec(db,
+              "INSERT INTO daily_refunds (store_id, day, reason, refunds, amount_minor, "
+              "max_amount_minor) SELECT r.store_id, substr(r.date_created, 1, 10), "
+              "trim(r.reason), COUNT(*), SUM(r.amount_minor), MAX(r.amount_minor) FROM refunds r "
+              "WHERE r.store_id = ?" +
+                  where + " GROUP BY r.store_id, substr(r.date_created, 1, 10), trim(r.reason)",
+              params);
+}
+
+// customer_summary rows of the customers whose sales orders `s` selects (all of their orders).
+Status InsertCustomerSummary(Database& db, const Value& sid, const Scope& s, bool full) {
+  const std::string ck = kOrderCustomerKeySql;
+  // The latest (date_created, id) sales order's country without a window: the maximum of
+  // date_created || \x01 || id (20 digits) || \x01 || country is that order's (\x01 sorts
+  // below every character of a date, so a shorter date sorts first, as in ORDER BY), and its
+  // date part is MAX(date_created).
+  const bool pg = db.dialect() == Dialect::kPostgres;
+  const std::string sep = pg ? "chr(1)" : "char(1)";
+  const std::string id20 = pg ? "lpad(CAST(o.id AS TEXT), 20, '0')"
+                              : "substr('00000000000000000000' || CAST(o.id AS TEXT), -20)";
+  // A full build sums every refund once; a few customers look their orders' refunds up.
+  const std::string refunds =
+      full ? "COALESCE(rf.r, 0)"
+           : "COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.store_id = o.store_id "
+             "AND r.order_id = o.id), 0)";
+  const std::string join = full ? " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM "
+                                  "refunds WHERE store_id = ? GROUP BY order_id) rf ON "
+                                  "rf.order_id = o.id"
+                                : "";
+  std::vector<Value> params = {sid};
+  if (full) params.push_back(sid);
+  params.push_back(sid);
+  return Exec(db,
+              "INSERT INTO customer_summary (store_id, ck, first_at, last_at, order_count, "
+              "ltv_minor, last_country) SELECT ?, x.ck, x.first_at, x.last_at, x.n, x.net, "
+              "substr(x.latest, length(x.last_at) + 23) FROM (SELECT " +
+                  ck +
+                  " AS ck, MIN(o.date_created) AS first_at, MAX(o.date_created) AS last_at, "
+                  "COUNT(*) AS n, SUM(o.total_minor - " +
+                  refunds + ") AS net, MAX(o.date_created || " + sep + " || " + id20 + " || " +
+                  sep + " || o.billing_country) AS latest FROM orders o" + join +
+                  " WHERE o.store_id = ? AND " + kSales + s.sql + " GROUP BY 1) x",
+              Join(params, s.params));
+}
+
+// customer_periods rows (months, then years) of the customers whose orders `s` selects; needs
+// their customer_summary rows. `only_dirty` limits the years to the changed customers.
+Status InsertCustomerPeriods(Database& db, const Value& sid, const Scope& s, bool full) {
+  const std::string ck = kOrderCustomerKeySql;
+  const std::string refunds =
+      full ? "COALESCE(rf.r, 0)"
+           : "COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.store_id = o.store_id "
+             "AND r.order_id = o.id), 0)";
+  const std::string join = full ? " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM "
+                                  "refunds WHERE store_id = ? GROUP BY order_id) rf ON "
+                                  "rf.order_id = o.id"
+                                : "";
+  std::vector<Value> params = {sid};
+  if (full) params.push_back(sid);
+  params.push_back(sid);
+  params = Join(params, s.params);
+  params.push_back(sid);
+  CLEVER_RETURN_IF_ERROR(Exec(
+      db,
+      "INSERT INTO customer_periods (store_id, grain, period, ck, orders, net_minor, first_at) "
+      "SELECT ?, 'm', x.period, x.ck, x.n, x.net, cs.first_at FROM (SELECT "
+      "substr(o.date_created, 1, 7) AS period, " +
+          ck + " AS ck, COUNT(*) AS n, SUM(o.total_minor - " + refunds + ") AS net FROM orders o" +
+          join + " WHERE o.store_id = ? AND " + kSales + s.sql +
+          " GROUP BY 1, 2) x JOIN customer_summary cs ON cs.store_id = ? AND cs.ck = x.ck",
+      params));
+  return Exec(
+      db,
+      std::string("INSERT INTO customer_periods (store_id, grain, period, ck, orders, "
+                  "net_minor, first_at) SELECT store_id, 'y', substr(period, 1, 4), ck, "
+                  "SUM(orders), SUM(net_minor), MIN(first_at) FROM customer_periods WHERE "
+                  "store_id = ? AND grain = 'm'") +
+          (full ? "" : " AND ck IN (SELECT ck FROM derived_dirty_customers WHERE store_id = ?)") +
+          " GROUP BY store_id, substr(period, 1, 4), ck",
+      full ? std::vector<Value>{sid} : std::vector<Value>{sid, sid});
+}
+
+constexpr const char* kDerivedTables[] = {"customer_summary", "customer_periods", "daily_orders",
+                                          "daily_products",   "daily_coupons",    "daily_payments",
+                                          "product_periods",  "daily_refunds"};
+
+Status FullBuild(Database& db, const Value& sid) {
+  for (const char* t : kDerivedTables) {
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, std::string("DELETE FROM ") + t + " WHERE store_id = ?", {sid}));
+  }
+  const Scope all;
+  CLEVER_RETURN_IF_ERROR(InsertDailyProducts(db, sid, all));
+  CLEVER_RETURN_IF_ERROR(InsertCustomerSummary(db, sid, all, /*full=*/true));
+  CLEVER_RETURN_IF_ERROR(InsertCustomerPeriods(db, sid, all, /*full=*/true));
+  CLEVER_RETURN_IF_ERROR(InsertProductMonths(db, sid, nullptr));
+  CLEVER_RETURN_IF_ERROR(InsertProductYears(db, sid, nullptr));
+  CLEVER_RETURN_IF_ERROR(InsertDailyOrders(db, sid, all, /*full=*/true));
+  CLEVER_RETURN_IF_ERROR(InsertDailyCoupons(db, sid, all));
+  CLEVER_RETURN_IF_ERROR(InsertDailyRefunds(db, sid, nullptr));
+  return InsertDailyPayments(db, sid, all);
+}
+
+// Recomputes the changed days and customers named by the change log.
+Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::string>& days,
+                        bool customers_changed) {
+  for (const std::string& day : days) {
+    for (const char* t :
+         {"daily_orders", "daily_products", "daily_coupons", "daily_payments", "daily_refunds"}) {
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, std::string("DELETE FROM ") + t + " WHERE store_id = ? AND day = ?",
+               {sid, Value{day}}));
+    }
+    const Scope s = DayScope(day);
+    CLEVER_RETURN_IF_ERROR(InsertDailyOrders(db, sid, s, /*full=*/false));
+    CLEVER_RETURN_IF_ERROR(InsertDailyProducts(db, sid, s));
+    CLEVER_RETURN_IF_ERROR(InsertDailyCoupons(db, sid, s));
+    CLEVER_RETURN_IF_ERROR(InsertDailyPayments(db, sid, s));
+    CLEVER_RETURN_IF_ERROR(InsertDailyRefunds(db, sid, &day));
+  }
+  // The months and years of those days (characters, as SQL counts them), from daily_products.
+  CLEVER_ASSIGN_OR_RETURN(ResultSet months,
+                          db.Query("SELECT DISTINCT substr(day, 1, 7) FROM derived_dirty_days "
+                                   "WHERE store_id = ?",
+                                   {sid}));
+  for (const auto& row : months.rows) {
+    const std::string month = AsString(row[0]);
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, "DELETE FROM product_periods WHERE store_id = ? AND grain = 'm' AND period = ?",
+             {sid, Value{month}}));
+    CLEVER_RETURN_IF_ERROR(InsertProductMonths(db, sid, &month));
+  }
+  CLEVER_ASSIGN_OR_RETURN(ResultSet years,
+                          db.Query("SELECT DISTINCT substr(day, 1, 4) FROM derived_dirty_days "
+                                   "WHERE store_id = ?",
+                                   {sid}));
+  for (const auto& row : years.rows) {
+    const std::string year = AsString(row[0]);
+    CLEVER_RETURN_IF_ERROR(
+        Exec(db, "DELETE FROM product_periods WHERE store_id = ? AND grain = 'y' AND period = ?",
+             {sid, Value{year}}));
+    CLEVER_RETURN_IF_ERROR(InsertProductYears(db, sid, &year));
+  }
+  if (!customers_changed) return OkStatus();
+  for (const char* t : {"customer_summary", "customer_periods"}) {
+    CLEVER_RETURN_IF_ERROR(Exec(db,
+                                std::string("DELETE FROM ") + t +
+                                    " WHERE store_id = ? AND ck IN (SELECT ck FROM "
+                                    "derived_dirty_customers WHERE store_id = ?)",
+                                {sid, sid}));
+  }
+  const Scope dirty{kDirtyCustomerOrders, {sid, sid, sid}};
+  CLEVER_RETURN_IF_ERROR(InsertCustomerSummary(db, sid, dirty, /*full=*/false));
+  return InsertCustomerPeriods(db, sid, dirty, /*full=*/false);
+}
+
+// Whether a day text (substr(date_created, 1, 10)) is a well-formed YYYY-MM-DD.
+constexpr const char* kOddDays =
+    "SELECT COUNT(*) FROM daily_orders WHERE store_id = ? AND NOT (length(day) = 10 AND "
+    "substr(day, 1, 1) BETWEEN '0' AND '9' AND substr(day, 2, 1) BETWEEN '0' AND '9' AND "
+    "substr(day, 3, 1) BETWEEN '0' AND '9' AND substr(day, 4, 1) BETWEEN '0' AND '9' AND "
+    "substr(day, 5, 1) = '-' AND substr(day, 6, 1) BETWEEN '0' AND '1' AND substr(day, 7, 1) "
+    "BETWEEN '0' AND '9' AND substr(day, 6, 2) BETWEEN '01' AND '12' AND substr(day, 8, 1) = "
+    "'-' AND substr(day, 9, 1) BETWEEN '0' AND '3' AND substr(day, 10, 1) BETWEEN '0' AND '9' "
+    "AND substr(day, 9, 2) BETWEEN '01' AND '31')";
 
 }  // namespace
 
@@ -33,98 +384,38 @@ StatusOr<std::string> DerivedMarker(Database& db, int64_t store_id) {
   return marker;
 }
 
-// Counts and sums over everything the derived tables summarise: a sync that changed nothing
-// leaves it equal, and the rebuild is skipped (a scan, not a sort: ~1 s instead of a rebuild's
-// tens of seconds at 1M orders). WooCommerce moves date_modified on every change of an order.
-namespace {
-StatusOr<std::string> ContentFingerprint(Database& db, const Value& sid) {
-  CLEVER_ASSIGN_OR_RETURN(
-      ResultSet rs,
-      db.Query("SELECT (SELECT COUNT(*) || '/' || COALESCE(SUM(id), 0) || '/' || "
-               "COALESCE(SUM(total_minor), 0) || '/' || COALESCE(MAX(date_modified_gmt), '') || "
-               "'/' || COALESCE(MAX(date_modified), '') FROM orders WHERE store_id = ?), (SELECT "
-               "COUNT(*) || '/' || COALESCE(SUM(quantity), 0) || '/' || COALESCE(SUM(total_minor), "
-               "0) FROM order_line_items WHERE store_id = ?), (SELECT COUNT(*) || '/' || "
-               "COALESCE(SUM(id), 0) || '/' || COALESCE(SUM(amount_minor), 0) FROM refunds WHERE "
-               "store_id = ?)",
-               {sid, sid, sid}));
-  std::string out;
-  for (const Value& v : rs.rows.at(0)) out += Text(v) + ";";
-  return out;
-}
-
-}  // namespace
-
-Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso) {
+Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso,
+                      RefreshStats* stats, bool force_full) {
   const auto t0 = std::chrono::steady_clock::now();
   const Value sid{store_id};
-  return db.Transaction([&]() -> Status {
-    CLEVER_ASSIGN_OR_RETURN(std::string content, ContentFingerprint(db, sid));
+  RefreshStats local;
+  Status st = db.Transaction([&]() -> Status {
     CLEVER_ASSIGN_OR_RETURN(
-        ResultSet built, db.Query("SELECT content FROM derived_state WHERE store_id = ?", {sid}));
-    if (!built.rows.empty() && AsString(built.rows[0][0]) == content) {
-      // Nothing summarised changed since the last build: only the sync marker moves.
-      CLEVER_ASSIGN_OR_RETURN(std::string marker, DerivedMarker(db, store_id));
-      return db
-          .Execute("UPDATE derived_state SET marker = ?, built_at = ? WHERE store_id = ?",
-                   {Value{marker}, Value{now_iso}, sid})
-          .status();
+        ResultSet built, db.Query("SELECT build_ms FROM derived_state WHERE store_id = ?", {sid}));
+    CLEVER_ASSIGN_OR_RETURN(
+        ResultSet days_rs,
+        db.Query("SELECT day FROM derived_dirty_days WHERE store_id = ? ORDER BY day", {sid}));
+    CLEVER_ASSIGN_OR_RETURN(
+        ResultSet counts,
+        db.Query("SELECT (SELECT COUNT(*) FROM derived_dirty_customers WHERE store_id = ?), "
+                 "(SELECT COUNT(*) FROM customer_summary WHERE store_id = ?)",
+                 {sid, sid}));
+    const int64_t dirty_customers = AsInt(counts.rows.at(0)[0]);
+    const int64_t customers = AsInt(counts.rows.at(0)[1]);
+    std::vector<std::string> days;
+    for (const auto& row : days_rs.rows) days.push_back(AsString(row[0]));
+    // Past a quarter of the customers, one set-based pass is cheaper than per-key lookups.
+    local.full = force_full || built.rows.empty() || dirty_customers * 4 > customers + 1000;
+    if (local.full) {
+      CLEVER_RETURN_IF_ERROR(FullBuild(db, sid));
+    } else {
+      local.days = static_cast<int64_t>(days.size());
+      local.customers = dirty_customers;
+      CLEVER_RETURN_IF_ERROR(IncrementalBuild(db, sid, days, dirty_customers > 0));
     }
+    CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM derived_dirty_days WHERE store_id = ?", {sid}));
     CLEVER_RETURN_IF_ERROR(
-        db.Execute("DELETE FROM derived_state WHERE store_id = ?", {sid}).status());
-    CLEVER_RETURN_IF_ERROR(
-        db.Execute("DELETE FROM customer_summary WHERE store_id = ?", {sid}).status());
-    CLEVER_RETURN_IF_ERROR(
-        db.Execute("DELETE FROM daily_orders WHERE store_id = ?", {sid}).status());
-    CLEVER_RETURN_IF_ERROR(
-        db.Execute("DELETE FROM daily_products WHERE store_id = ?", {sid}).status());
-    CLEVER_RETURN_IF_ERROR(
-        db.Execute("INSERT INTO daily_products (store_id, day, product_id, variation_id, quantity, "
-                   "total_minor, product_name, line_name) SELECT ?, substr(o.date_created, 1, 10), "
-                   "li.product_id, li.variation_id, SUM(li.quantity), SUM(li.total_minor), "
-                   "MAX(CASE WHEN li.parent_name <> '' THEN li.parent_name ELSE li.name END), "
-                   "MAX(li.name) FROM orders o CROSS JOIN order_line_items li WHERE o.store_id = ? "
-                   "AND o.status IN ('completed','processing','on-hold') AND li.store_id = "
-                   "o.store_id AND li.order_id = o.id GROUP BY substr(o.date_created, 1, 10), "
-                   "li.product_id, li.variation_id",
-                   {sid, sid})
-            .status());
-    const std::string ck = kOrderCustomerKeySql;
-    // The latest (date_created, id) sales order's country without a window: the maximum of
-    // date_created || \x01 || id (20 digits) || \x01 || country is that order's (\x01 sorts
-    // below every character of a date, so a shorter date sorts first, as in ORDER BY), and its
-    // date part is MAX(date_created).
-    const bool pg = db.dialect() == Dialect::kPostgres;
-    const std::string sep = pg ? "chr(1)" : "char(1)";
-    const std::string id20 = pg ? "lpad(CAST(o.id AS TEXT), 20, '0')"
-                                : "substr('00000000000000000000' || CAST(o.id AS TEXT), -20)";
-    CLEVER_RETURN_IF_ERROR(
-        db.Execute(
-              "INSERT INTO customer_summary (store_id, ck, first_at, last_at, order_count, "
-              "ltv_minor, last_country) SELECT ?, x.ck, x.first_at, x.last_at, x.n, x.net, "
-              "substr(x.latest, length(x.last_at) + 23) FROM (SELECT " +
-                  ck +
-                  " AS ck, MIN(o.date_created) AS first_at, MAX(o.date_created) AS last_at, "
-                  "COUNT(*) AS n, SUM(o.total_minor - COALESCE(rf.r, 0)) AS net, "
-                  "MAX(o.date_created || " +
-                  sep + " || " + id20 + " || " + sep +
-                  " || o.billing_country) AS latest FROM orders o LEFT JOIN (SELECT order_id, "
-                  "SUM(amount_minor) AS r FROM refunds WHERE store_id = ? GROUP BY order_id) rf "
-                  "ON rf.order_id = o.id WHERE o.store_id = ? AND o.status IN "
-                  "('completed','processing','on-hold') GROUP BY 1) x",
-              {sid, sid, sid})
-            .status());
-    CLEVER_RETURN_IF_ERROR(
-        db.Execute("INSERT INTO daily_orders (store_id, day, status, country, orders, "
-                   "guest_orders, total_minor, shipping_minor, tax_minor, discount_minor, "
-                   "max_total_minor) SELECT ?, substr(o.date_created, 1, 10), o.status, "
-                   "o.billing_country, COUNT(*), SUM(CASE WHEN o.customer_id = 0 THEN 1 ELSE 0 "
-                   "END), SUM(o.total_minor), SUM(o.shipping_total_minor), SUM(o.total_tax_minor), "
-                   "SUM(o.discount_total_minor), MAX(o.total_minor) FROM orders o WHERE "
-                   "o.store_id = ? GROUP BY substr(o.date_created, 1, 10), o.status, "
-                   "o.billing_country",
-                   {sid, sid})
-            .status());
+        Exec(db, "DELETE FROM derived_dirty_customers WHERE store_id = ?", {sid}));
     auto latest = [&](const char* table) -> StatusOr<std::string> {
       CLEVER_ASSIGN_OR_RETURN(ResultSet rs, db.Query(std::string("SELECT MAX(date_created) FROM ") +
                                                          table + " WHERE store_id = ?",
@@ -134,33 +425,36 @@ Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso
     CLEVER_ASSIGN_OR_RETURN(std::string through, latest("orders"));
     CLEVER_ASSIGN_OR_RETURN(std::string refunds_through, latest("refunds"));
     CLEVER_ASSIGN_OR_RETURN(std::string marker, DerivedMarker(db, store_id));
-    const int64_t ms =
+    CLEVER_ASSIGN_OR_RETURN(ResultSet odd, db.Query(kOddDays, {sid}));
+    const int64_t odd_dates = AsInt(odd.rows.at(0)[0]) > 0 ? 1 : 0;
+    local.ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
             .count();
-    return db
-        .Execute(
-            "INSERT INTO derived_state (store_id, marker, through, refunds_through, content, "
-            "built_at, build_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            {sid, Value{marker}, Value{through}, Value{refunds_through}, Value{content},
-             Value{now_iso}, Value{ms}})
-        .status();
+    CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM derived_state WHERE store_id = ?", {sid}));
+    return Exec(db,
+                "INSERT INTO derived_state (store_id, marker, through, refunds_through, content, "
+                "built_at, build_ms, odd_dates) VALUES (?, ?, ?, ?, '', ?, ?, ?)",
+                {sid, Value{marker}, Value{through}, Value{refunds_through}, Value{now_iso},
+                 Value{local.ms}, Value{odd_dates}});
   });
+  if (stats != nullptr) *stats = local;
+  return st;
 }
 
 StatusOr<DerivedState> ReadDerived(Database& db, int64_t store_id) {
   DerivedState out;
   CLEVER_ASSIGN_OR_RETURN(
       ResultSet rs,
-      db.Query(
-          "SELECT marker, through, refunds_through, build_ms FROM derived_state WHERE store_id "
-          "= ?",
-          {Value{store_id}}));
+      db.Query("SELECT marker, through, refunds_through, build_ms, odd_dates FROM derived_state "
+               "WHERE store_id = ?",
+               {Value{store_id}}));
   if (rs.rows.empty()) return out;
   CLEVER_ASSIGN_OR_RETURN(std::string marker, DerivedMarker(db, store_id));
   out.fresh = AsString(rs.rows[0][0]) == marker;
   out.through = AsString(rs.rows[0][1]);
   out.refunds_through = AsString(rs.rows[0][2]);
   out.build_ms = AsInt(rs.rows[0][3]);
+  out.periods_exact = AsInt(rs.rows[0][4]) == 0;
   return out;
 }
 

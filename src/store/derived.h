@@ -1,14 +1,20 @@
 // Tables derived from the synced orders and refunds, for the assistant to answer fast on big
-// stores (schema migration 2): customer_summary (one row per customer), daily_orders (per day,
-// status and country) and derived_state (what they were built from).
+// stores (schema migrations 2 and 3): customer_summary (one row per customer), customer_periods
+// (per customer and month / year), daily_orders (per day, status and country), daily_products
+// (per day and product), daily_coupons (per day and code), daily_payments (per day, status and
+// payment method) and derived_state (what they were built from).
 //
 //   sync::SyncEngine::Run  -> store::RefreshDerived(db, store_id)   after every sync
 //   query::LoadStoreFacts  -> store::ReadDerived(db, store_id)      is it usable?
 //
-// A rebuild is a few set-based statements in one transaction (seconds at 1M orders). The tables
-// are only trusted while the sync_state rows of orders and refunds are exactly as they were when
-// they were built (DerivedMarker): any sync attempt, page or failure since then changes the marker
-// and the assistant falls back to the orders themselves until the next rebuild.
+// The first refresh builds everything with a few set-based statements. After that, triggers on
+// orders, line items, coupon lines and refunds (schema migration 3) log the store-local days and
+// the customer keys whose rows changed (derived_dirty_days / derived_dirty_customers), and a
+// refresh recomputes only those days' and customers' rows, in one transaction, giving exactly
+// what a full rebuild gives (tests/store/derived_incremental_test.cc). The tables are only
+// trusted while the sync_state rows of orders and refunds are exactly as they were when they
+// were built (DerivedMarker): any sync attempt, page or failure since then changes the marker and
+// the assistant falls back to the orders themselves until the next refresh.
 #pragma once
 
 #include <cstdint>
@@ -26,18 +32,37 @@ inline constexpr const char* kOrderCustomerKeySql =
     "WHEN trim(o.billing_email) <> '' THEN 'e:' || lower(trim(o.billing_email)) "
     "ELSE 'o:' || CAST(o.id AS TEXT) END)";
 
+// The payment method of metrics.md [M-PAYMENT-METHOD] over an `orders o` row.
+inline constexpr const char* kOrderMethodKeySql =
+    "(CASE WHEN trim(o.payment_method_title) <> '' THEN trim(o.payment_method_title) "
+    "WHEN trim(o.payment_method) <> '' THEN trim(o.payment_method) ELSE '(none)' END)";
+
 struct DerivedState {
   bool fresh = false;           // built, and nothing synced since
   std::string through;          // latest order date_created covered (store-local ISO text)
   std::string refunds_through;  // latest refund date_created covered
   int64_t build_ms = 0;
+  // Every order's date_created starts with a well-formed YYYY-MM-DD, so a month or year of
+  // customer_periods holds exactly the orders of that calendar month or year.
+  bool periods_exact = false;
+};
+
+// How the last refresh went (for benchmarks and logs).
+struct RefreshStats {
+  bool full = false;      // rebuilt everything (first build, or too much changed)
+  int64_t days = 0;       // days recomputed (incremental)
+  int64_t customers = 0;  // customer keys recomputed (incremental)
+  int64_t ms = 0;
 };
 
 // sync_state of the orders and refunds categories, serialised.
 StatusOr<std::string> DerivedMarker(Database& db, int64_t store_id);
 
-// Rebuilds the store's derived tables from its orders and refunds (one transaction).
-Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso = "");
+// Brings the store's derived tables up to date with its orders and refunds (one transaction):
+// only what the change log names, or everything when there is no earlier build, when more than
+// a quarter of the customers changed, or when `force_full`.
+Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso = "",
+                      RefreshStats* stats = nullptr, bool force_full = false);
 
 StatusOr<DerivedState> ReadDerived(Database& db, int64_t store_id);
 

@@ -539,6 +539,273 @@ CREATE TABLE derived_state (
 );
 )sql";
 
+// Migration 3: the derived tables refreshed incrementally, and more of them (store/derived.h).
+// Triggers on orders, their line items and coupon lines, and refunds record which store-local
+// days and which customer keys changed since the last build (only while the store has a
+// derived_state row: the first full sync writes no change log, its refresh is a full build), so
+// RefreshDerived recomputes only those. derived_state is emptied: the next refresh rebuilds
+// everything, including the new tables.
+constexpr const char* kMigration3 = R"sql(
+-- Days (substr(date_created, 1, 10)) whose orders, line items or coupon lines changed.
+CREATE TABLE derived_dirty_days (
+  store_id BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  PRIMARY KEY (store_id, day)
+);
+-- Customer keys (store/derived.h kOrderCustomerKeySql) whose sales orders or refunds changed, with
+-- the key's parts typed for indexed lookups: the account id (c:), the e-mail (e:), the order (o:).
+CREATE TABLE derived_dirty_customers (
+  store_id BIGINT NOT NULL,
+  ck TEXT NOT NULL,
+  customer_id BIGINT NOT NULL,          -- > 0 for c:<id>, else 0
+  email TEXT NOT NULL,                  -- lower(trim(billing_email)) for e:, else ''
+  order_id BIGINT NOT NULL,             -- the order for o:<id>, else 0
+  PRIMARY KEY (store_id, ck)
+);
+
+-- Coupon lines of sales orders per store-local day and code [M-COUPON-USES] [M-DISCOUNTS].
+CREATE TABLE daily_coupons (
+  store_id BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  code TEXT NOT NULL,
+  orders BIGINT NOT NULL,               -- distinct orders with the code
+  discount_minor BIGINT NOT NULL,       -- sum of the lines' discount
+  PRIMARY KEY (store_id, day, code)
+);
+
+-- Orders per store-local day, status and payment method [M-PAYMENT-METHOD] [M-PAYMENT-MIX].
+CREATE TABLE daily_payments (
+  store_id BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  status TEXT NOT NULL,
+  method TEXT NOT NULL,                 -- title, else gateway id, else '(none)' (trimmed)
+  gateway TEXT NOT NULL,                -- orders.payment_method as stored
+  orders BIGINT NOT NULL,
+  total_minor BIGINT NOT NULL,
+  PRIMARY KEY (store_id, day, status, method, gateway)
+);
+
+-- Sales orders per customer and calendar month (grain 'm', period substr(date_created, 1, 7)) and
+-- year (grain 'y', period substr(date_created, 1, 4)): count, totals net of ALL their refunds,
+-- and the customer's first sales order ever (customer_summary.first_at).
+CREATE TABLE customer_periods (
+  store_id BIGINT NOT NULL,
+  grain TEXT NOT NULL,
+  period TEXT NOT NULL,
+  ck TEXT NOT NULL,
+  orders BIGINT NOT NULL,
+  net_minor BIGINT NOT NULL,
+  first_at TEXT NOT NULL,
+  PRIMARY KEY (store_id, ck, grain, period)
+);
+-- Rankings by spend in a period, and its customers by first order (returning customers).
+CREATE INDEX customer_periods_by_net ON customer_periods (store_id, grain, period, net_minor,
+                                                          first_at);
+
+-- Orders awaiting payment [M-UNPAID] (a few percent of the orders), listed from the index
+-- alone. query/sql.cc repeats this WHERE text exactly (SQLite uses a partial index only then).
+CREATE INDEX orders_unpaid ON orders (store_id, date_created, number, total_minor)
+  WHERE (date_paid IS NULL OR date_paid = '') AND status NOT IN
+    ('cancelled','failed','refunded','trash','checkout-draft','draft');
+
+-- Units and line totals of sales orders per product and variation, per calendar month (grain
+-- 'm') and year (grain 'y'): daily_products summed (periods exact as for customer_periods).
+CREATE TABLE product_periods (
+  store_id BIGINT NOT NULL,
+  grain TEXT NOT NULL,
+  period TEXT NOT NULL,
+  product_id BIGINT NOT NULL,
+  variation_id BIGINT NOT NULL,
+  quantity BIGINT NOT NULL,
+  total_minor BIGINT NOT NULL,
+  product_name TEXT NOT NULL,
+  line_name TEXT NOT NULL,
+  PRIMARY KEY (store_id, grain, period, product_id, variation_id)
+);
+
+-- Refunds per store-local day of the REFUND and trimmed reason [M-REFUNDS].
+CREATE TABLE daily_refunds (
+  store_id BIGINT NOT NULL,
+  day TEXT NOT NULL,                    -- substr(refunds.date_created, 1, 10)
+  reason TEXT NOT NULL,                 -- trim(reason)
+  refunds BIGINT NOT NULL,
+  amount_minor BIGINT NOT NULL,
+  max_amount_minor BIGINT NOT NULL,
+  PRIMARY KEY (store_id, day, reason)
+);
+
+-- Refunds per day of their order (every refund of the order, whatever its date) [M-NET]
+-- [M-REFUND-RATE]: orders with at least one refund, and the refunds' sum.
+ALTER TABLE daily_orders ADD COLUMN refunded_orders BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE daily_orders ADD COLUMN refunds_minor BIGINT NOT NULL DEFAULT 0;
+
+-- Sign-ups in a period [M-SIGNUPS]; refunds in a period [M-REFUNDS] (covering).
+CREATE INDEX customers_by_created ON customers (store_id, date_created);
+CREATE INDEX refunds_by_date ON refunds (store_id, date_created, amount_minor, reason);
+
+-- 1 when some order's date_created does not start with a well-formed YYYY-MM-DD (then only the
+-- per-day tables are used: month and year periods of customer_periods would not match ranges).
+ALTER TABLE derived_state ADD COLUMN odd_dates BIGINT NOT NULL DEFAULT 0;
+DELETE FROM derived_state;
+)sql";
+
+// The change log's triggers. SQLite: row triggers, skipped (WHEN) while the store has no
+// derived_state row. `INSERT .. WHERE NOT EXISTS` rather than INSERT OR IGNORE: the conflict
+// policy of the statement that fires a trigger (the sync's upserts: ABORT) overrides the
+// trigger's own. The customer key is kOrderCustomerKeySql (store/derived.h) over one orders row.
+std::string SqliteDirtyDay(const std::string& r) {
+  const std::string day = "substr(" + r + ".date_created, 1, 10)";
+  return "INSERT INTO derived_dirty_days (store_id, day) SELECT " + r + ".store_id, " + day +
+         " WHERE NOT EXISTS (SELECT 1 FROM derived_dirty_days dd WHERE dd.store_id = " + r +
+         ".store_id AND dd.day = " + day + ");\n";
+}
+
+// `from` is empty (r is NEW or OLD) or a FROM/WHERE clause binding r.
+std::string SqliteDirtyCustomer(const std::string& r, const std::string& from) {
+  const std::string ck = "(CASE WHEN " + r + ".customer_id > 0 THEN 'c:' || CAST(" + r +
+                         ".customer_id AS TEXT) WHEN trim(" + r +
+                         ".billing_email) <> '' THEN 'e:' || lower(trim(" + r +
+                         ".billing_email)) ELSE 'o:' || CAST(" + r + ".id AS TEXT) END)";
+  return "INSERT INTO derived_dirty_customers (store_id, ck, customer_id, email, order_id) "
+         "SELECT " +
+         r + ".store_id, " + ck + ", CASE WHEN " + r + ".customer_id > 0 THEN " + r +
+         ".customer_id ELSE 0 END, CASE WHEN " + r + ".customer_id > 0 THEN '' ELSE lower(trim(" +
+         r + ".billing_email)) END, CASE WHEN " + r + ".customer_id <= 0 AND trim(" + r +
+         ".billing_email) = '' THEN " + r + ".id ELSE 0 END" + from +
+         (from.empty() ? " WHERE" : " AND") +
+         " NOT EXISTS (SELECT 1 FROM derived_dirty_customers dc WHERE dc.store_id = " + r +
+         ".store_id AND dc.ck = " + ck + ");\n";
+}
+
+std::string SqliteTriggers() {
+  std::string out;
+  auto when = [](const std::string& r) {
+    return " WHEN EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = " + r +
+           ".store_id) BEGIN\n";
+  };
+  struct E {
+    const char* event;
+    std::vector<std::string> rows;
+  };
+  const E events[] = {{"INSERT", {"NEW"}}, {"DELETE", {"OLD"}}, {"UPDATE", {"OLD", "NEW"}}};
+  for (const E& e : events) {
+    for (const std::string& r : e.rows) {
+      out += std::string("CREATE TRIGGER orders_dirty_") + e.event + "_" + r + " AFTER " + e.event +
+             " ON orders" + when(r) + SqliteDirtyDay(r) + SqliteDirtyCustomer(r, "") + "END;\n";
+      // Line items and coupon lines: the day of their order; refunds: its customer. An order
+      // written after its children marks itself.
+      for (const char* t : {"order_line_items", "order_coupon_lines"}) {
+        out += std::string("CREATE TRIGGER ") + t + "_dirty_" + e.event + "_" + r + " AFTER " +
+               e.event + " ON " + t + when(r) +
+               "INSERT INTO derived_dirty_days (store_id, day) SELECT o.store_id, "
+               "substr(o.date_created, 1, 10) FROM orders o WHERE o.store_id = " +
+               r + ".store_id AND o.id = " + r +
+               ".order_id AND NOT EXISTS (SELECT 1 FROM derived_dirty_days dd WHERE dd.store_id "
+               "= o.store_id AND dd.day = substr(o.date_created, 1, 10));\nEND;\n";
+      }
+      out += std::string("CREATE TRIGGER refunds_dirty_") + e.event + "_" + r + " AFTER " +
+             e.event + " ON refunds" + when(r) +
+             SqliteDirtyCustomer("o", " FROM orders o WHERE o.store_id = " + r +
+                                          ".store_id AND o.id = " + r + ".order_id") +
+             SqliteDirtyDay(r) +
+             "INSERT INTO derived_dirty_days (store_id, day) SELECT o.store_id, "
+             "substr(o.date_created, 1, 10) FROM orders o WHERE o.store_id = " +
+             r + ".store_id AND o.id = " + r +
+             ".order_id AND NOT EXISTS (SELECT 1 FROM derived_dirty_days dd WHERE dd.store_id "
+             "= o.store_id AND dd.day = substr(o.date_created, 1, 10));\nEND;\n";
+    }
+  }
+  return out;
+}
+
+// PostgreSQL: statement triggers over the transition tables (one call per multi-row statement),
+// the same rows as SQLite's. Each function reads the transition table `changed`.
+constexpr const char* kMigration3Postgres = R"sql(
+CREATE FUNCTION clever_dirty_orders() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO derived_dirty_days (store_id, day)
+    SELECT DISTINCT c.store_id, substr(c.date_created, 1, 10) FROM changed c
+    WHERE EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = c.store_id)
+    ON CONFLICT DO NOTHING;
+  INSERT INTO derived_dirty_customers (store_id, ck, customer_id, email, order_id)
+    SELECT DISTINCT c.store_id,
+      CASE WHEN c.customer_id > 0 THEN 'c:' || CAST(c.customer_id AS TEXT)
+           WHEN trim(c.billing_email) <> '' THEN 'e:' || lower(trim(c.billing_email))
+           ELSE 'o:' || CAST(c.id AS TEXT) END,
+      CASE WHEN c.customer_id > 0 THEN c.customer_id ELSE 0 END,
+      CASE WHEN c.customer_id > 0 THEN '' ELSE lower(trim(c.billing_email)) END,
+      CASE WHEN c.customer_id <= 0 AND trim(c.billing_email) = '' THEN c.id ELSE 0 END
+    FROM changed c
+    WHERE EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = c.store_id)
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END
+$fn$;
+CREATE FUNCTION clever_dirty_order_children() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO derived_dirty_days (store_id, day)
+    SELECT DISTINCT o.store_id, substr(o.date_created, 1, 10)
+    FROM (SELECT DISTINCT store_id, order_id FROM changed) c
+    JOIN orders o ON o.store_id = c.store_id AND o.id = c.order_id
+    WHERE EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = c.store_id)
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END
+$fn$;
+CREATE FUNCTION clever_dirty_refunds() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO derived_dirty_customers (store_id, ck, customer_id, email, order_id)
+    SELECT DISTINCT o.store_id,
+      CASE WHEN o.customer_id > 0 THEN 'c:' || CAST(o.customer_id AS TEXT)
+           WHEN trim(o.billing_email) <> '' THEN 'e:' || lower(trim(o.billing_email))
+           ELSE 'o:' || CAST(o.id AS TEXT) END,
+      CASE WHEN o.customer_id > 0 THEN o.customer_id ELSE 0 END,
+      CASE WHEN o.customer_id > 0 THEN '' ELSE lower(trim(o.billing_email)) END,
+      CASE WHEN o.customer_id <= 0 AND trim(o.billing_email) = '' THEN o.id ELSE 0 END
+    FROM (SELECT DISTINCT store_id, order_id FROM changed) c
+    JOIN orders o ON o.store_id = c.store_id AND o.id = c.order_id
+    WHERE EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = c.store_id)
+    ON CONFLICT DO NOTHING;
+  INSERT INTO derived_dirty_days (store_id, day)
+    SELECT DISTINCT o.store_id, substr(o.date_created, 1, 10)
+    FROM (SELECT DISTINCT store_id, order_id FROM changed) c
+    JOIN orders o ON o.store_id = c.store_id AND o.id = c.order_id
+    WHERE EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = c.store_id)
+    ON CONFLICT DO NOTHING;
+  INSERT INTO derived_dirty_days (store_id, day)
+    SELECT DISTINCT c.store_id, substr(c.date_created, 1, 10) FROM changed c
+    WHERE EXISTS (SELECT 1 FROM derived_state ds WHERE ds.store_id = c.store_id)
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END
+$fn$;
+)sql";
+
+std::string PostgresTriggers() {
+  std::string out = kMigration3Postgres;
+  struct T {
+    const char* table;
+    const char* fn;
+  };
+  for (const T& t :
+       {T{"orders", "clever_dirty_orders"}, T{"order_line_items", "clever_dirty_order_children"},
+        T{"order_coupon_lines", "clever_dirty_order_children"},
+        T{"refunds", "clever_dirty_refunds"}}) {
+    struct E {
+      const char* name;
+      const char* event;
+      const char* which;
+    };
+    for (const E& e : {E{"ins", "INSERT", "NEW"}, E{"del", "DELETE", "OLD"},
+                       E{"upd_old", "UPDATE", "OLD"}, E{"upd_new", "UPDATE", "NEW"}}) {
+      out += std::string("CREATE TRIGGER ") + t.table + "_dirty_" + e.name + " AFTER " + e.event +
+             " ON " + t.table + " REFERENCING " + e.which +
+             " TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION " + t.fn + "();\n";
+    }
+  }
+  return out;
+}
+
 std::string ForDialect(std::string sql, Dialect dialect) {
   const std::string id = dialect == Dialect::kSqlite
                              ? "INTEGER PRIMARY KEY"
@@ -549,14 +816,21 @@ std::string ForDialect(std::string sql, Dialect dialect) {
   return sql;
 }
 
-const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kMigrations = {kMigration1, kMigration2};
-  return kMigrations;
+// Each migration's text in one dialect.
+std::string MigrationText(size_t index, Dialect dialect) {
+  static const std::vector<const char*> kCommon = {kMigration1, kMigration2, kMigration3};
+  std::string sql = ForDialect(kCommon.at(index), dialect);
+  if (index == 2) {
+    sql += dialect == Dialect::kSqlite ? SqliteTriggers() : PostgresTriggers();
+  }
+  return sql;
 }
+
+constexpr int kMigrationCount = 3;
 
 }  // namespace
 
-int CurrentSchemaVersion() { return static_cast<int>(Migrations().size()); }
+int CurrentSchemaVersion() { return kMigrationCount; }
 
 Status Migrate(Database& db) {
   CLEVER_RETURN_IF_ERROR(
@@ -570,8 +844,8 @@ Status Migrate(Database& db) {
   for (int64_t version = applied + 1; version <= CurrentSchemaVersion(); ++version) {
     CLEVER_RETURN_IF_ERROR(
         db.Transaction([&]() -> Status {
-            CLEVER_RETURN_IF_ERROR(db.ExecuteScript(
-                ForDialect(Migrations()[static_cast<size_t>(version - 1)], db.dialect())));
+            CLEVER_RETURN_IF_ERROR(
+                db.ExecuteScript(MigrationText(static_cast<size_t>(version - 1), db.dialect())));
             return db.Execute("INSERT INTO schema_version (version) VALUES (?)", {Value{version}})
                 .status();
           }).WithContext("applying schema migration " + std::to_string(version)));

@@ -33,11 +33,13 @@ class BackendTest : public ::testing::TestWithParam<Backend> {
 };
 
 // The suites (one name per test file), instantiated per backend by each binary.
-using DatabaseTest = BackendTest;  // database_test.cc
-using SchemaTest = BackendTest;    // schema_test.cc
+using DatabaseTest = BackendTest;            // database_test.cc
+using SchemaTest = BackendTest;              // schema_test.cc
+using DerivedIncrementalTest = BackendTest;  // derived_incremental_test.cc
 
 #define CLEVER_INSTANTIATE_BACKEND_TESTS(backend)                                    \
   INSTANTIATE_TEST_SUITE_P(, DatabaseTest, ::testing::Values(backend), BackendName); \
-  INSTANTIATE_TEST_SUITE_P(, SchemaTest, ::testing::Values(backend), BackendName)
+  INSTANTIATE_TEST_SUITE_P(, SchemaTest, ::testing::Values(backend), BackendName);   \
+  INSTANTIATE_TEST_SUITE_P(, DerivedIncrementalTest, ::testing::Values(backend), BackendName)
 
 }  // namespace clever::store
