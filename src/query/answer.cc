@@ -197,7 +197,10 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
         plan.metric == "disputes_needing_response") {
       a.columns.push_back("amount");
     }
+    // A list is for reading: the table holds the first kMaxListedRows, the figures count all.
+    constexpr size_t kMaxListedRows = 1000;
     for (const ResultRow& row : r.rows) {
+      if (a.rows.size() == kMaxListedRows) break;
       std::vector<Cell> cells = {row.name};
       if (a.columns.size() > 1) {
         Cell extra = nullptr;
@@ -224,6 +227,10 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
                    ? "There are no " + label + filters + (period.empty() ? "" : " " + period) + "."
                    : Capitalize(label) + filters + (period.empty() ? "" : " " + period) + " (" +
                          std::to_string(r.rows.size()) + "): " + list + ".";
+    }
+    if (r.rows.size() > kMaxListedRows) {
+      a.text +=
+          " The table lists the first " + FormatCount(static_cast<double>(kMaxListedRows)) + ".";
     }
     if (plan.metric == "low_stock") {
       a.text += " Low stock means " + std::to_string(plan.threshold > 0 ? plan.threshold : 5) +

@@ -94,6 +94,32 @@ TEST_F(AssistantTest, PromptInjectionInAProductNameIsJustAName) {
   EXPECT_GT(store::AsInt(rs->rows[0][0]), 0);
 }
 
+TEST_F(AssistantTest, LongListsKeepTheirFiguresButShowTheFirstThousandRows) {
+  auto before = Ask("How many orders are awaiting payment?");
+  ASSERT_EQ(before.status, "answered") << before.text;
+  // 1,500 more unpaid orders: copies of an unpaid one under new ids.
+  ASSERT_TRUE(
+      db_->Execute("CREATE TEMP TABLE one_unpaid AS SELECT * FROM orders WHERE store_id = ? "
+                   "AND (date_paid IS NULL OR date_paid = '') AND status = 'pending' "
+                   "LIMIT 1",
+                   {store_})
+          .ok());
+  for (int i = 0; i < 1500; ++i) {
+    ASSERT_TRUE(db_->Execute("UPDATE one_unpaid SET id = ?, number = ?",
+                             {int64_t{900000 + i}, std::to_string(900000 + i)})
+                    .ok());
+    ASSERT_TRUE(db_->Execute("INSERT INTO orders SELECT * FROM one_unpaid").ok());
+  }
+  Assistant fresh(*db_);
+  Answer a = fresh.Ask({"How many orders are awaiting payment?", {store_}, kDay, ""});
+  ASSERT_EQ(a.status, "answered") << a.text;
+  ASSERT_TRUE(std::holds_alternative<int64_t>(a.value));
+  ASSERT_TRUE(std::holds_alternative<int64_t>(before.value));
+  EXPECT_EQ(std::get<int64_t>(a.value), std::get<int64_t>(before.value) + 1500);
+  EXPECT_EQ(a.rows.size(), 1000u);
+  EXPECT_NE(a.text.find("The table lists the first 1,000."), std::string::npos) << a.text;
+}
+
 TEST_F(AssistantTest, FollowUpsCarryTheContext) {
   Answer first = Ask("sales last month");
   ASSERT_FALSE(first.context.empty());
