@@ -257,6 +257,16 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       if (from >= s.cend()) break;
     }
   };
+  // Each pattern below needs a digit, a month name or a keyword: skipping the ones whose
+  // trigger is absent saves most of the regex work on an ordinary question.
+  auto digits = [&] { return s.find_first_of("0123456789") != std::string::npos; };
+  auto has = [&](const char* w) { return s.find(w) != std::string::npos; };
+  auto months = [&] {
+    for (const std::string& w : Tokenize(s)) {
+      if (MonthNumber(w) > 0) return true;
+    }
+    return false;
+  };
   auto num = [](const std::string& x) { return std::stoi(x.size() > 6 ? x.substr(0, 6) : x); };
   const std::string M = kMonthAlt;
   const std::string MNC = "(?:" + M.substr(1);  // the month names without a capture group
@@ -265,11 +275,12 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   // Ranges first (they contain dates).
   static const std::regex between(" (?:between|from) (" + DATE + ") (?:and|to|until|till|-) (" +
                                   DATE + ") ");
-  take(between, [&](const std::smatch& m) -> std::string {
-    auto a = ParseDateWords(m[1], d), b = ParseDateWords(m[2], d);
-    if (!a || !b) return "";
-    return "range:" + a->ToString() + ":" + b->ToString();
-  });
+  if (digits())
+    take(between, [&](const std::smatch& m) -> std::string {
+      auto a = ParseDateWords(m[1], d), b = ParseDateWords(m[2], d);
+      if (!a || !b) return "";
+      return "range:" + a->ToString() + ":" + b->ToString();
+    });
   // The most recent month `mo` that starts on or before the as-of date.
   auto recent_year = [&](int mo) { return mo <= d.month ? d.year : d.year - 1; };
   auto day_range = [&](int y, int mo, int a, int b) -> std::string {
@@ -284,97 +295,124 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       " (?:between |from )?(?:the )?(\\d{1,2})(?:st|nd|rd|th)?(?: (?:and|to|until|till|through|-) "
       "(?:the )?|-)(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(" +
       MNC + ")(?: (\\d{4}))? ");
-  take(days_of_month, [&](const std::smatch& m) -> std::string {
-    const int mo = MonthNumber(m.str(3));
-    const int y = m[4].matched ? std::stoi(m.str(4)) : recent_year(mo);
-    return day_range(y, mo, num(m[1]), num(m[2]));
-  });
+  if (digits() && months())
+    take(days_of_month, [&](const std::smatch& m) -> std::string {
+      const int mo = MonthNumber(m.str(3));
+      const int y = m[4].matched ? std::stoi(m.str(4)) : recent_year(mo);
+      return day_range(y, mo, num(m[1]), num(m[2]));
+    });
   // "October 1 to 15", "oct 1-15 2025".
   static const std::regex month_days(
       " (?:between |from )?(" + MNC +
       ") (\\d{1,2})(?:st|nd|rd|th)?(?: (?:and|to|until|till|through|-) "
       "|-)(\\d{1,2})(?:st|nd|rd|th)?(?: (\\d{4}))? ");
-  take(month_days, [&](const std::smatch& m) -> std::string {
-    const int mo = MonthNumber(m.str(1));
-    const int y = m[4].matched ? std::stoi(m.str(4)) : recent_year(mo);
-    return day_range(y, mo, num(m[2]), num(m[3]));
-  });
+  if (digits() && months())
+    take(month_days, [&](const std::smatch& m) -> std::string {
+      const int mo = MonthNumber(m.str(1));
+      const int y = m[4].matched ? std::stoi(m.str(4)) : recent_year(mo);
+      return day_range(y, mo, num(m[2]), num(m[3]));
+    });
   // "September of last year", "march this year".
   static const std::regex month_of_year(" (?:in |during |for )?(" + MNC +
                                         ") (?:of |in )?(last|this|previous|the previous) year ");
-  take(month_of_year, [&](const std::smatch& m) -> std::string {
-    const int mo = MonthNumber(m.str(1));
-    if (mo <= 0) return "";
-    const int y = m.str(2) == "this" ? d.year : d.year - 1;
-    return "month:" + std::to_string(y) + ":" + std::to_string(mo);
-  });
+  if (months())
+    take(month_of_year, [&](const std::smatch& m) -> std::string {
+      const int mo = MonthNumber(m.str(1));
+      if (mo <= 0) return "";
+      const int y = m.str(2) == "this" ? d.year : d.year - 1;
+      return "month:" + std::to_string(y) + ":" + std::to_string(mo);
+    });
   // "2025-10" (ISO year-month).
   static const std::regex iso_month(" (?:in |during |for )?(20\\d\\d)-(0?[1-9]|1[0-2]) ");
-  take(iso_month, [](const std::smatch& m) {
-    return "month:" + m.str(1) + ":" + std::to_string(std::stoi(m.str(2)));
-  });
+  if (digits())
+    take(iso_month, [](const std::smatch& m) {
+      return "month:" + m.str(1) + ":" + std::to_string(std::stoi(m.str(2)));
+    });
   // "H1 2025", "2024 h2".
   static const std::regex half_h(" (?:in |during )?(?:h([12]) (\\d{4})|(\\d{4}) h([12])) ");
-  take(half_h, [](const std::smatch& m) -> std::string {
-    const bool first = (m[1].matched ? m.str(1) : m.str(4)) == "1";
-    const std::string y = m[2].matched ? m.str(2) : m.str(3);
-    return first ? "range:" + y + "-01-01:" + y + "-06-30"
-                 : "range:" + y + "-07-01:" + y + "-12-31";
-  });
+  if (digits())
+    take(half_h, [](const std::smatch& m) -> std::string {
+      const bool first = (m[1].matched ? m.str(1) : m.str(4)) == "1";
+      const std::string y = m[2].matched ? m.str(2) : m.str(3);
+      return first ? "range:" + y + "-01-01:" + y + "-06-30"
+                   : "range:" + y + "-07-01:" + y + "-12-31";
+    });
   static const std::regex since(" (?:since|from|after) (" + DATE + ") ");
-  take(since, [&](const std::smatch& m) -> std::string {
-    auto a = ParseDateWords(m[1], d);
-    return a ? "since:" + a->ToString() : "";
-  });
+  if (digits())
+    take(since, [&](const std::smatch& m) -> std::string {
+      auto a = ParseDateWords(m[1], d);
+      return a ? "since:" + a->ToString() : "";
+    });
   static const std::regex on_date(" (?:on |for )?(" + DATE + ") ");
   // Comparisons' special bases.
   static const std::regex same_period_ly(
       " (?:the )?same (?:period|time|point|days|dates) (?:of |in )?last year ");
-  take(same_period_ly, [](const std::smatch&) { return std::string("ytd_last_year"); });
+  if (has(" same "))
+    take(same_period_ly, [](const std::smatch&) { return std::string("ytd_last_year"); });
   static const std::regex same_month_ly(" (?:the )?same month (?:of |in )?last year ");
-  take(same_month_ly, [](const std::smatch&) { return std::string("month_last_year"); });
+  if (has(" same "))
+    take(same_month_ly, [](const std::smatch&) { return std::string("month_last_year"); });
   static const std::regex same_days_lm(
       " (?:the )?same (?:days|period|point|time|dates) (?:of |in )?last month ");
-  take(same_days_lm, [](const std::smatch&) { return std::string("mtd_last_month"); });
+  if (has(" same "))
+    take(same_days_lm, [](const std::smatch&) { return std::string("mtd_last_month"); });
   static const std::regex prev_days(" (?:the )?(?:previous|prior|preceding) (\\d+) days ");
-  take(prev_days, [&](const std::smatch& m) { return "prev_days:" + std::to_string(num(m[1])); });
+  if (digits())
+    take(prev_days, [&](const std::smatch& m) { return "prev_days:" + std::to_string(num(m[1])); });
   static const std::regex days_before(
       " (?:the )?(\\d+) days (?:before|prior|earlier|preceding)(?: that| it| them)? ");
-  take(days_before, [&](const std::smatch& m) { return "prev_days:" + std::to_string(num(m[1])); });
+  if (digits())
+    take(days_before,
+         [&](const std::smatch& m) { return "prev_days:" + std::to_string(num(m[1])); });
   static const std::regex prev_weeks(" (?:the )?(?:previous|prior|preceding) (\\d+) weeks ");
-  take(prev_weeks,
-       [&](const std::smatch& m) { return "prev_days:" + std::to_string(7 * num(m[1])); });
+  if (digits())
+    take(prev_weeks,
+         [&](const std::smatch& m) { return "prev_days:" + std::to_string(7 * num(m[1])); });
   static const std::regex last_days(
       " (?:in |over |during |for )?(?:the )?(?:last|past|previous|recent) (\\d+) days ");
-  take(last_days, [&](const std::smatch& m) { return "last_days:" + std::to_string(num(m[1])); });
+  if (digits())
+    take(last_days, [&](const std::smatch& m) { return "last_days:" + std::to_string(num(m[1])); });
   // Synced dates are store-local days: "the last 48 hours" is the last 2 days, today included.
   static const std::regex last_hours(
       " (?:in |over |during |for )?(?:the )?(?:last|past|previous) (\\d+) hours ");
-  take(last_hours,
-       [&](const std::smatch& m) { return "last_days:" + std::to_string((num(m[1]) + 23) / 24); });
+  if (digits())
+    take(last_hours, [&](const std::smatch& m) {
+      return "last_days:" + std::to_string((num(m[1]) + 23) / 24);
+    });
   static const std::regex fortnight(
       " (?:in |over |during |for )?(?:the )?(?:last|past|previous) fortnight ");
-  take(fortnight, [](const std::smatch&) { return std::string("last_days:14"); });
+  if (has("fortnight"))
+    take(fortnight, [](const std::smatch&) { return std::string("last_days:14"); });
   static const std::regex last_weeks(" (?:the )?(?:last|past) (\\d+) weeks ");
-  take(last_weeks,
-       [&](const std::smatch& m) { return "last_days:" + std::to_string(7 * num(m[1])); });
+  if (digits())
+    take(last_weeks,
+         [&](const std::smatch& m) { return "last_days:" + std::to_string(7 * num(m[1])); });
   static const std::regex last_months(" (?:the )?(?:last|past) (\\d+) months ");
-  take(last_months,
-       [&](const std::smatch& m) { return "last_months:" + std::to_string(num(m[1])); });
+  if (digits())
+    take(last_months,
+         [&](const std::smatch& m) { return "last_months:" + std::to_string(num(m[1])); });
   static const std::regex months_ago(" (\\d+) months ago ");
-  take(months_ago, [&](const std::smatch& m) { return "months_ago:" + std::to_string(num(m[1])); });
+  if (digits())
+    take(months_ago,
+         [&](const std::smatch& m) { return "months_ago:" + std::to_string(num(m[1])); });
   static const std::regex weeks_ago(" (\\d+) weeks ago ");
-  take(weeks_ago, [&](const std::smatch& m) { return "weeks_ago:" + std::to_string(num(m[1])); });
+  if (digits())
+    take(weeks_ago, [&](const std::smatch& m) { return "weeks_ago:" + std::to_string(num(m[1])); });
   static const std::regex days_ago(" (\\d+) days ago ");
-  take(days_ago, [&](const std::smatch& m) { return "days_ago:" + std::to_string(num(m[1])); });
+  if (digits())
+    take(days_ago, [&](const std::smatch& m) { return "days_ago:" + std::to_string(num(m[1])); });
   static const std::regex month_before_last(" (?:the )?month before last ");
-  take(month_before_last, [](const std::smatch&) { return std::string("months_ago:2"); });
+  if (has(" before "))
+    take(month_before_last, [](const std::smatch&) { return std::string("months_ago:2"); });
   static const std::regex week_before_last(" (?:the )?week before last ");
-  take(week_before_last, [](const std::smatch&) { return std::string("weeks_ago:2"); });
+  if (has(" before "))
+    take(week_before_last, [](const std::smatch&) { return std::string("weeks_ago:2"); });
   static const std::regex day_before_yesterday(" (?:the )?day before yesterday ");
-  take(day_before_yesterday, [](const std::smatch&) { return std::string("days_ago:2"); });
+  if (has(" before "))
+    take(day_before_yesterday, [](const std::smatch&) { return std::string("days_ago:2"); });
   static const std::regex year_quarter(" (?:in |during )?(\\d{4}) q([1-4]) ");
-  take(year_quarter, [](const std::smatch& m) { return "quarter:" + m.str(1) + ":" + m.str(2); });
+  if (digits())
+    take(year_quarter, [](const std::smatch& m) { return "quarter:" + m.str(1) + ":" + m.str(2); });
   static const std::regex quarter_n(
       " (?:in |during )?(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)(?: "
       "of)?(?: (\\d{4}))? ");
@@ -395,13 +433,14 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   });
   static const std::regex half_year(
       " (?:in |during )?(?:the )?(first|second|1st|2nd) half(?: of)?(?: the year)?(?: (\\d{4}))? ");
-  take(half_year, [&](const std::smatch& m) -> std::string {
-    const bool first = m.str(1) == "first" || m.str(1) == "1st";
-    int y = m[2].matched ? std::stoi(m[2]) : d.year;
-    if (!m[2].matched && CivilDate{y, first ? 1 : 7, 1} > d) --y;
-    return first ? "range:" + std::to_string(y) + "-01-01:" + std::to_string(y) + "-06-30"
-                 : "range:" + std::to_string(y) + "-07-01:" + std::to_string(y) + "-12-31";
-  });
+  if (has(" half"))
+    take(half_year, [&](const std::smatch& m) -> std::string {
+      const bool first = m.str(1) == "first" || m.str(1) == "1st";
+      int y = m[2].matched ? std::stoi(m[2]) : d.year;
+      if (!m[2].matched && CivilDate{y, first ? 1 : 7, 1} > d) --y;
+      return first ? "range:" + std::to_string(y) + "-01-01:" + std::to_string(y) + "-06-30"
+                   : "range:" + std::to_string(y) + "-07-01:" + std::to_string(y) + "-12-31";
+    });
   static const std::regex since_start(
       " (?:since|from) (?:the )?(?:start|beginning) of (?:the |this )?(year|month|week|quarter) ");
   take(since_start, [](const std::smatch& m) { return "this_" + m.str(1); });
@@ -411,36 +450,39 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   // "from January to March 2025": whole months.
   static const std::regex month_range(" (?:from )?(" + MNC + ") (?:to|through|until|till|-) (" +
                                       MNC + ")(?: (\\d{4}))? ");
-  take(month_range, [&](const std::smatch& m) -> std::string {
-    const int a = MonthNumber(m.str(1)), b = MonthNumber(m.str(2));
-    if (a <= 0 || b <= 0 || b < a) return "";
-    // "the change from August to September" compares two months; it is not one span.
-    for (const char* w : {" change", " growth", " grew", " compare", " vs ", "%", " percent",
-                          " increase", " decrease", " difference"}) {
-      if (s.find(w) != std::string::npos) return "";
-    }
-    int y = m[3].matched ? std::stoi(m.str(3)) : d.year;
-    if (!m[3].matched && CivilDate{y, a, 1} > d) --y;
-    return "range:" + CivilDate{y, a, 1}.ToString() + ":" +
-           CivilDate{y, b, DaysInMonth(y, b)}.ToString();
-  });
+  if (months())
+    take(month_range, [&](const std::smatch& m) -> std::string {
+      const int a = MonthNumber(m.str(1)), b = MonthNumber(m.str(2));
+      if (a <= 0 || b <= 0 || b < a) return "";
+      // "the change from August to September" compares two months; it is not one span.
+      for (const char* w : {" change", " growth", " grew", " compare", " vs ", "%", " percent",
+                            " increase", " decrease", " difference"}) {
+        if (s.find(w) != std::string::npos) return "";
+      }
+      int y = m[3].matched ? std::stoi(m.str(3)) : d.year;
+      if (!m[3].matched && CivilDate{y, a, 1} > d) --y;
+      return "range:" + CivilDate{y, a, 1}.ToString() + ":" +
+             CivilDate{y, b, DaysInMonth(y, b)}.ToString();
+    });
   // "last Monday": the most recent Monday before today; "on Monday": today if it is Monday.
   static const std::regex weekday_named(
       " (last|this past|past|on|this) (monday|tuesday|wednesday|thursday|friday|saturday|sunday) ");
-  take(weekday_named, [&](const std::smatch& m) -> std::string {
-    static const char* kDays[] = {"monday", "tuesday",  "wednesday", "thursday",
-                                  "friday", "saturday", "sunday"};
-    int want = 0;
-    for (int i = 0; i < 7; ++i)
-      if (m.str(2) == kDays[i]) want = i + 1;
-    int back = (d.IsoWeekday() - want + 7) % 7;
-    if (back == 0 && m.str(1) != "on" && m.str(1) != "this") back = 7;
-    return "date:" + d.AddDays(-back).ToString();
-  });
+  if (has("day"))
+    take(weekday_named, [&](const std::smatch& m) -> std::string {
+      static const char* kDays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                    "friday", "saturday", "sunday"};
+      int want = 0;
+      for (int i = 0; i < 7; ++i)
+        if (m.str(2) == kDays[i]) want = i + 1;
+      int back = (d.IsoWeekday() - want + 7) % 7;
+      if (back == 0 && m.str(1) != "on" && m.str(1) != "this") back = 7;
+      return "date:" + d.AddDays(-back).ToString();
+    });
   static const std::regex black_friday(" black friday(?: (\\d{4}))? ");
-  take(black_friday, [&](const std::smatch& m) {
-    return m[1].matched ? "black_friday:" + std::string(m[1]) : std::string("black_friday");
-  });
+  if (has("black friday"))
+    take(black_friday, [&](const std::smatch& m) {
+      return m[1].matched ? "black_friday:" + std::string(m[1]) : std::string("black_friday");
+    });
   static const std::regex words(
       " (?:(?:so far )?today|yesterday|(?:so far )?this week|week to date|wtd|last week|previous "
       "week|past week|(?:so far )?this month|month to date|mtd|current month|last month|previous "
@@ -471,28 +513,32 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     if (w == "last year" || w == "previous year" || w == "past year") return "last_year";
     return "all";
   });
-  take(on_date, [&](const std::smatch& m) -> std::string {
-    auto a = ParseDateWords(m[1], d);
-    return a ? "date:" + a->ToString() : "";
-  });
+  if (digits())
+    take(on_date, [&](const std::smatch& m) -> std::string {
+      auto a = ParseDateWords(m[1], d);
+      return a ? "date:" + a->ToString() : "";
+    });
   static const std::regex month_year(" (?:in |during |for |of )?" + M + "(?: (\\d{4}))? ");
-  take(month_year, [&](const std::smatch& m) -> std::string {
-    std::string w = m[1];
-    int mo = MonthNumber(w);
-    // "may" alone is a verb unless introduced ("in may") or followed by a year.
-    if (w == "may" && !m[2].matched && m.str(0).find(" may") == 0) return "";
-    if (w == "mar" || w == "jan" || w == "dec" || w == "jun" || w == "jul" || w == "aug" ||
-        w == "oct" || w == "nov" || w == "feb" || w == "apr" || w == "sep" || w == "sept") {
-      // abbreviations are fine
-    }
-    if (m[2].matched) return "month:" + std::string(m[2]) + ":" + std::to_string(mo);
-    return "month:" + std::to_string(mo);
-  });
+  if (months())
+    take(month_year, [&](const std::smatch& m) -> std::string {
+      std::string w = m[1];
+      int mo = MonthNumber(w);
+      // "may" alone is a verb unless introduced ("in may") or followed by a year.
+      if (w == "may" && !m[2].matched && m.str(0).find(" may") == 0) return "";
+      if (w == "mar" || w == "jan" || w == "dec" || w == "jun" || w == "jul" || w == "aug" ||
+          w == "oct" || w == "nov" || w == "feb" || w == "apr" || w == "sep" || w == "sept") {
+        // abbreviations are fine
+      }
+      if (m[2].matched) return "month:" + std::string(m[2]) + ":" + std::to_string(mo);
+      return "month:" + std::to_string(mo);
+    });
   static const std::regex year(" (?:in |during |for |of |since )?(20\\d\\d|19\\d\\d) ");
-  take(year, [&](const std::smatch& m) -> std::string {
-    if (m.str(0).find("since") != std::string::npos) return "since:" + std::string(m[1]) + "-01-01";
-    return "year:" + std::string(m[1]);
-  });
+  if (digits())
+    take(year, [&](const std::smatch& m) -> std::string {
+      if (m.str(0).find("since") != std::string::npos)
+        return "since:" + std::string(m[1]) + "-01-01";
+      return "year:" + std::string(m[1]);
+    });
   std::sort(out.found.begin(), out.found.end());
   // "in total during the last fortnight", "overall this year": the all-time words are filler
   // when a concrete period is named too.
