@@ -2075,6 +2075,28 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   }
   if (!customer && in.customer_key.empty() && previous == nullptr) {
     if (auto unknown = UnknownName(t.s, UnknownNameKind::kCustomer)) in.customer = *unknown;
+    // An e-mail address no account or guest order has.
+    for (const std::string& w : tokens) {
+      if (in.customer.empty() && w.find('@') != std::string::npos && w.size() >= 5) in.customer = w;
+    }
+  }
+  // "products in the Kitchen category" in a store without one: that category, which is empty,
+  // not every product.
+  if (!category && !product && in.category.empty() && previous == nullptr) {
+    static const std::regex in_category(
+        " (?:in|under|from) (?:the |our |my )?((?:[a-z][a-z&'\\-]* ){1,3})(?:category|categories|"
+        "section|department) ");
+    std::smatch cm;
+    if (std::regex_search(t.s, cm, in_category)) {
+      std::string name = Trim(cm.str(1));
+      bool vocabulary_only = true;
+      for (const std::string& w : Tokenize(name)) {
+        if (!PartialStopWord(w) && Vocabulary().count(w) == 0 && w != "each" && w != "every" &&
+            w != "which" && w != "what" && w != "product" && w != "biggest" && w != "top")
+          vocabulary_only = false;
+      }
+      if (!vocabulary_only) in.category = name;
+    }
   }
 
   // "How did October compare to September?" names no figure: comparing periods of the store
