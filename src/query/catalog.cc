@@ -94,7 +94,7 @@ const std::vector<MetricInfo>& AllMetrics() {
       {"product_count", Unit::kCount, "products", "products",
        "published products created up to today (all types, or the type/category asked) "
        "[M-CATALOG]",
-       "", false},
+       "category,type", false},
       {"on_sale_products", Unit::kEntities, "products", "products on sale",
        "published simple/variable products with on_sale true [M-CATALOG]", "", false},
       {"product_price", Unit::kMoney, "products", "price",

@@ -27,6 +27,7 @@ struct Result {
   std::string undefined_reason;
   std::optional<double> value;          // the headline figure (display units)
   std::string entity;                   // the headline entity / date, when the answer is one
+  std::vector<std::string> tied;        // "which X ...": others with the entity's value (up to 20)
   std::vector<ResultRow> rows;          // breakdown, ranking (in rank order) or set
   std::optional<double> current, base;  // comparisons: both periods' figures
   std::vector<std::string> statements;  // the SQL run (bound parameters not included)

@@ -1236,12 +1236,14 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   auto dim_from_by = [&]() -> std::string {
     static const std::regex by(
         " (?:by|per|for each|each|across|split by|broken down by|break(?:down)? (?:it |that |this "
-        ")?(?:down )?by|grouped by) (day|days|date|week|weeks|month|months|weekday|weekdays|day of "
+        ")?(?:down )?by|grouped by) (product "
+        "types?|day|days|date|week|weeks|month|months|weekday|weekdays|day of "
         "the "
         "week|year|years|product|products|item|items|category|categories|country|countries|"
         "customer|customers|client|clients|coupon|coupons|code|codes|payment method|payment "
         "methods|method|methods|gateway|status|statuses|reason|reasons|variation|variations|"
-        "variant|variants|size|sizes|colour|color|sku|skus|location|region) ");
+        "variant|variants|size|sizes|colour|color|sku|skus|location|region|product "
+        "types?|types?) ");
     std::smatch m;
     std::string w;
     if (std::regex_search(t.s, m, by)) w = m[1];
@@ -1263,6 +1265,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
         w == "skus")
       return "product";
     if (w == "category" || w == "categories") return "category";
+    if (w == "type" || w == "types" || w == "product type" || w == "product types") return "type";
     if (w == "country" || w == "countries" || w == "location" || w == "region") return "country";
     if (w == "customer" || w == "customers" || w == "client" || w == "clients") return "customer";
     if (w == "coupon" || w == "coupons" || w == "code" || w == "codes") return "coupon";
@@ -1869,7 +1872,19 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                            !t.Any({"sold", "sell", "sales", "bought", "units", "orders", "ordered",
                                    "purchased", "revenue", "buy", "buys", "purchase", "purchases",
                                    "went out", "out the door", "ship", "shipped"});
-    if (catalog_q || (!ptype.empty() && how_many && t.Any({"products", "product"}))) {
+    // "which category has the most products": a count of the catalogue per category, not sales.
+    const bool category_size =
+        t.Any({"category", "categories"}) &&
+        t.Any({"has the most products", "have the most products", "has the fewest products",
+               "have the fewest products", "most products in it", "fewest products in it"}) &&
+        !t.Any({"sold", "sell", "sells", "sales", "revenue", "units", "orders"});
+    if (category_size) {
+      metric = "product_count";
+      in.dimension = "category";
+      in.single = t.Any({"which", "what"});
+      in.limit = in.single ? 1 : 0;
+      in.ascending = t.Any({"fewest", "smallest"});
+    } else if (catalog_q || (!ptype.empty() && how_many && t.Any({"products", "product"}))) {
       metric = "product_count";
       in.type = ptype;
       if (t.Any({"on sale", "discounted"})) metric = "on_sale_products";
