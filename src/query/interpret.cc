@@ -661,6 +661,10 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
         for (const std::string& cw : Tokenize(NormalizeText(c.name))) {
           if (cw == w) placeholder = true;
         }
+        // "did canadians spend", "did the french spend": people of a country.
+        for (const std::string& cw : Tokenize(NormalizeText(c.aliases))) {
+          if (cw == w) placeholder = true;
+        }
       }
       if (w.size() >= 3 && !PartialStopWord(w) && fillers.count(w) == 0 && CorrectWord(w) == w &&
           Vocabulary().count(w) == 0) {
@@ -671,6 +675,60 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
       std::string name;
       for (const std::string& w : words) name += (name.empty() ? "" : " ") + w;
       return name;
+    }
+  }
+  return std::nullopt;
+}
+
+// A coupon code the question names that the store's codes did not match ("how many times was
+// SUMMER50 used", "orders with the coupon blackfriday99"), so that the answer says the store has
+// no such coupon instead of giving the total over every coupon. A word right after "coupon" /
+// "code" / "promo" / "voucher" that is not vocabulary, or a letters-and-digits word the question
+// says was used or redeemed.
+std::optional<std::string> UnknownCouponCode(const std::string& s, std::string_view question) {
+  // Built once (std::regex construction is slow).
+  static const std::regex after_noun(
+      " (?:coupon|promo|voucher|discount|code)s? (?:code |codes )?([a-z0-9][a-z0-9_\\-]{2,39})"
+      "(?= |$)");
+  static const std::regex used(
+      " (?:times|often) (?:was|has|have|did|were|is) (?:the )?(?:code |coupon )?"
+      "([a-z0-9][a-z0-9_\\-]{2,39}) (?:been )?(?:used|redeemed|applied|use|redeem)\\b");
+  static const std::set<std::string> context = {
+      "uses",    "usage",   "used",   "redemptions", "redeemed",    "applied",  "savings",
+      "orders",  "revenue", "sales",  "report",      "performance", "stats",    "breakdown",
+      "count",   "totals",  "value",  "amount",      "given",       "gave",     "cost",
+      "worth",   "use",     "off",    "percent",     "usage",       "list",     "expire",
+      "expired", "expiry",  "active", "valid",       "works",       "work",     "holders",
+      "type",    "types",   "field",  "box",         "entered",     "customers"};
+  if (s.find("coupon") == std::string::npos && s.find("code") == std::string::npos &&
+      s.find("promo") == std::string::npos && s.find("voucher") == std::string::npos &&
+      s.find("discount") == std::string::npos && s.find("times") == std::string::npos &&
+      s.find("often") == std::string::npos) {
+    return std::nullopt;
+  }
+  for (const std::regex* re : {&after_noun, &used}) {
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), *re); it != std::sregex_iterator();
+         ++it) {
+      const std::string w = (*it)[1].str();
+      const bool has_digit =
+          std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const bool has_alpha =
+          std::any_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+      if (!has_alpha) continue;  // "code 10" is a number, not a code
+      if (has_digit) return w;
+      // A word of letters only is a code only when written as one: in capitals ("FREESHIP") or
+      // in quotes; otherwise it is too often an ordinary word ("which code saved the most").
+      std::string upper = w;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      const bool written_as_code = question.find(upper) != std::string_view::npos ||
+                                   question.find("\"" + w) != std::string_view::npos ||
+                                   question.find("'" + w + "'") != std::string_view::npos;
+      if (!written_as_code) continue;
+      if (w.size() < 4 || PartialStopWord(w) || context.count(w) > 0 || CorrectWord(w) != w ||
+          Vocabulary().count(w) > 0 || MonthNumber(w) > 0) {
+        continue;
+      }
+      return w;
     }
   }
   return std::nullopt;
@@ -915,7 +973,8 @@ bool MentionsCustomers(std::string_view question) {
   // capitalised words after the first word, or "has/did <first> <last> spent/ordered...".
   std::string raw(question.substr(0, kMaxQuestionBytes));
   if (raw.find('@') != std::string::npos) return true;
-  static const std::regex capitalised_pair(R"(\S\s+([A-Z][a-z'\-]+)\s+([A-Z][A-Za-z'\-]+[0-9]*))");
+  static const std::regex capitalised_pair(
+      R"((?:^|\S\s+)([A-Z][a-z'\-]+)\s+([A-Z][A-Za-z'\-]+[0-9]*))");
   std::smatch m;
   std::string rest = raw;
   while (std::regex_search(rest, m, capitalised_pair)) {
@@ -930,6 +989,21 @@ bool MentionsCustomers(std::string_view question) {
       R"(\b(has|did|have|for|by|of|from)\s+\w+\s+\w+\s+(spent|spend|made|make|ordered|order|orders|bought|buy|placed|place|purchased|lifetime|ltv)\b)",
       std::regex::icase);
   if (std::regex_search(raw, person)) return true;
+  // "juliette laurent's order count", "zoe martinez order count": a possessive pair, or a pair
+  // opening the question before a customer figure.
+  static const std::regex possessive(R"(\b([A-Za-z\-]+)\s+([A-Za-z\-]+)'s\b)");
+  static const std::regex leading_pair(
+      R"(^\s*([A-Za-z\-]+)\s+([A-Za-z\-]+)\s*[:\-,]?\s+(?:total\s+|number\s+of\s+)?(orders?|order\s+count|spend|spent|purchases|lifetime|ltv|refunds?|sales|revenue|how)\b)",
+      std::regex::icase);
+  for (const std::regex* re : {&possessive, &leading_pair}) {
+    std::smatch pm;
+    if (!std::regex_search(raw, pm, *re)) continue;
+    const std::string a = ToLower(pm.str(1)), b = ToLower(pm.str(2));
+    if (!PartialStopWord(a) && !PartialStopWord(b) && a != "last" && a != "this" && a != "next" &&
+        MonthNumber(a) == 0 && MonthNumber(b) == 0) {
+      return true;
+    }
+  }
   // "orders placed by owen novak", "sales from jane doe": two words closing the question.
   static const std::regex by_person(
       R"(\b(by|from|for|of|to)\s+([A-Za-z'\-]+)\s+([A-Za-z'\-]+)\s*[?.!]*\s*$)", std::regex::icase);
@@ -960,6 +1034,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   }
 
   // ---------------------------------------------------------------- the store's own names
+  StripPossessives(tokens);
   std::vector<EntityHit> hits = MatchEntities(tokens, names, raw);
   std::vector<std::string> work = tokens;
   std::vector<bool> in_entity(tokens.size(), false);
@@ -1045,6 +1120,18 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       if (std::find(statuses.begin(), statuses.end(), h.e->key) == statuses.end()) {
         statuses.push_back(h.e->key);
       }
+    }
+  }
+  // A code the store does not have stands in as the coupon, so the question's figure is chosen
+  // as for a known code; Bind then says there is no such coupon.
+  NamedEntity unknown_coupon;
+  if (!coupon && previous == nullptr) {
+    if (auto code = UnknownCouponCode(t.s, question)) {
+      unknown_coupon.kind = "coupon";
+      unknown_coupon.key = *code;
+      unknown_coupon.name = *code;
+      coupon = &unknown_coupon;
+      in.unknown_coupon = *code;
     }
   }
   // Orders "waiting to be shipped" are the ones WooCommerce calls processing (paid, not yet
@@ -1765,9 +1852,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       in.customer_key = customer->key;
       in.customer = customer->name;
       if ((how_many && (orders_words || t.Any({"how many times", "how often"}))) ||
-          (!how_much && !money_words &&
+          (!money_words && (!how_much || t.Any({"total orders", "total number of orders"})) &&
            t.Any({"orders placed", "orders from", "orders by", "orders of", "number of orders",
-                  "order count", "count of orders", "orders made"})))
+                  "order count", "count of orders", "orders made", "total orders",
+                  "purchases"})))
         metric = "order_count";
       else if (t.Any({"average", "aov", "avg"}))
         metric = "avg_order_value";
