@@ -20,6 +20,7 @@ namespace {
 const std::set<std::string>& Vocabulary() {
   static const std::set<std::string> k = {
       "stack",       "stacks",       "stacked",     "receive",     "receives",    "receiving",
+      "chance",      "chances",      "status",      "shift",       "shifted",     "basket",
       "sales",       "sale",         "revenue",     "revenues",    "takings",     "turnover",
       "income",      "earned",       "earn",        "earnings",    "made",        "make",
       "brought",     "gross",        "net",         "orders",      "order",       "purchases",
@@ -337,6 +338,152 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       return first ? "range:" + y + "-01-01:" + y + "-06-30"
                    : "range:" + y + "-07-01:" + y + "-12-31";
     });
+  // "since September": from the first of the most recent such month to today (not September
+  // alone); "since monday": from the most recent Monday (today if it is Monday).
+  static const std::regex since_month(" since (?:the (?:start|beginning) of )?(" + MNC +
+                                      ")(?: (\\d{4}))? ");
+  if (has("since") && months())
+    take(since_month, [&](const std::smatch& m) -> std::string {
+      const int mo = MonthNumber(m.str(1));
+      if (mo <= 0) return "";
+      const int y = m[2].matched ? std::stoi(m.str(2)) : recent_year(mo);
+      return "since:" + CivilDate{y, mo, 1}.ToString();
+    });
+  static const char* kWeekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                    "friday", "saturday", "sunday"};
+  static const std::regex since_weekday(
+      " since (?:last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday) ");
+  if (has("since"))
+    take(since_weekday, [&](const std::smatch& m) -> std::string {
+      int want = 0;
+      for (int i = 0; i < 7; ++i)
+        if (m.str(1) == kWeekdays[i]) want = i + 1;
+      return "since:" + d.AddDays(-((d.IsoWeekday() - want + 7) % 7)).ToString();
+    });
+  static const std::regex since_the_first(" since the (?:1st|first)(?: of (?:the|this) month)? ");
+  if (has("since"))
+    take(since_the_first, [](const std::smatch&) { return std::string("this_month"); });
+  // Holidays: Cyber Monday (Black Friday + 3), Christmas Eve/Day, Boxing Day, New Year's Eve/Day;
+  // the most recent one on or before today unless a year or "last year" is given.
+  static const std::regex holiday(
+      " (?:since |on |over |during )?(?:last |this )?(cyber monday|christmas eve|christmas "
+      "day|xmas "
+      "day|xmas eve|boxing day|new year's eve|new years eve|new year's day|new years day)"
+      "(?: (\\d{4})| (last|this) year)? ");
+  if (has("cyber") || has("christmas") || has("xmas") || has("boxing") || has("new year"))
+    take(holiday, [&](const std::smatch& m) -> std::string {
+      const std::string h = m.str(1);
+      auto on = [&](int y) -> CivilDate {
+        if (h == "cyber monday") return BlackFriday(y).AddDays(3);
+        if (h.find("eve") != std::string::npos && h.find("new") == std::string::npos)
+          return CivilDate{y, 12, 24};
+        if (h.find("christmas") != std::string::npos || h.find("xmas") != std::string::npos)
+          return CivilDate{y, 12, 25};
+        if (h == "boxing day") return CivilDate{y, 12, 26};
+        if (h.find("eve") != std::string::npos) return CivilDate{y, 12, 31};
+        return CivilDate{y, 1, 1};
+      };
+      int y = d.year;
+      if (m[2].matched) {
+        y = std::stoi(m.str(2));
+      } else if (m[3].matched && m.str(3) == "last") {
+        y = d.year - 1;
+      } else if (on(y) > d) {
+        --y;
+      }
+      const std::string spec = on(y).ToString();
+      return m.str(0).find(" since ") == 0 ? "since:" + spec : "date:" + spec;
+    });
+  // Weekends: "last weekend" is the Saturday and Sunday of last week; "the weekend" / "over the
+  // weekend" / "this weekend" the most recent one (today's, on a Saturday or Sunday).
+  static const std::regex weekend(" (?:over |on |at |during )?(last|this|the|past) weekend ");
+  if (has("weekend"))
+    take(weekend, [&](const std::smatch& m) -> std::string {
+      const int wd = d.IsoWeekday();         // 1 = Monday
+      CivilDate sat = d.AddDays(-(wd + 1));  // Saturday of last week
+      if (m.str(1) != "last" && wd >= 6) sat = d.AddDays(-(wd - 6));
+      return "range:" + sat.ToString() + ":" + sat.AddDays(1).ToString();
+    });
+  // "the week of 3 November", "the week starting 3 November".
+  static const std::regex week_of(
+      " (?:in |during |for )?(?:the )?week (of|starting|beginning|commencing) (?:the )?(" + DATE +
+      ") ");
+  if (has("week") && digits())
+    take(week_of, [&](const std::smatch& m) -> std::string {
+      auto a = ParseDateWords(m[2], d);
+      if (!a) return "";
+      CivilDate start = m.str(1) == "of" ? a->AddDays(-(a->IsoWeekday() - 1)) : *a;
+      return "range:" + start.ToString() + ":" + start.AddDays(6).ToString();
+    });
+  // "the first week of November" = 1-7 November, "the second week" = 8-14 ..., "the last week" =
+  // the month's last seven days.
+  static const std::regex nth_week(
+      " (?:in |during |for )?(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) week "
+      "(?:of|in) (" +
+      MNC + ")(?: (\\d{4}))? ");
+  if (has("week") && months())
+    take(nth_week, [&](const std::smatch& m) -> std::string {
+      const int mo = MonthNumber(m.str(2));
+      if (mo <= 0) return "";
+      const int y = m[3].matched ? std::stoi(m.str(3)) : recent_year(mo);
+      const std::string w = m.str(1);
+      const int last = DaysInMonth(y, mo);
+      const int k = (w == "first" || w == "1st")    ? 0
+                    : (w == "second" || w == "2nd") ? 1
+                    : (w == "third" || w == "3rd")  ? 2
+                    : (w == "fourth" || w == "4th") ? 3
+                                                    : -1;
+      const int a = k >= 0 ? 1 + 7 * k : last - 6;
+      return day_range(y, mo, a, k >= 0 ? a + 6 : last);
+    });
+  // Seasons (northern hemisphere, meteorological): spring March-May, summer June-August,
+  // autumn/fall September-November, winter December-February; the most recent one that has
+  // started, or "last summer", "summer 2024". The answer spells out the dates used.
+  static const std::regex season(
+      " (?:over |during |in |for )?(?:the |this |last |past "
+      ")?(spring|summer|autumn|fall|winter)(?: "
+      "(\\d{4})| of (\\d{4}))?(?: season)? ");
+  if (has("spring") || has("summer") || has("autumn") || has("fall") || has("winter"))
+    take(season, [&](const std::smatch& m) -> std::string {
+      const std::string w = m.str(1);
+      // "fall" is a verb too ("did sales fall"): a season only after a period word.
+      if (w == "fall" && m.str(0).find(" the ") == std::string::npos &&
+          m.str(0).find(" last ") == std::string::npos &&
+          m.str(0).find(" this ") == std::string::npos && !m[2].matched && !m[3].matched)
+        return "";
+      const int first_month = w == "spring" ? 3 : w == "summer" ? 6 : w == "winter" ? 12 : 9;
+      int y = m[2].matched ? std::stoi(m.str(2)) : m[3].matched ? std::stoi(m.str(3)) : d.year;
+      const bool explicit_year = m[2].matched || m[3].matched;
+      if (!explicit_year) {
+        if (CivilDate{y, first_month, 1} > d) --y;
+        if (m.str(0).find(" last ") != std::string::npos) {
+          // "last summer" in July is the previous year's.
+          const CivilDate start{y, first_month, 1};
+          const CivilDate end = start.AddMonths(3).AddDays(-1);
+          if (end >= d) --y;
+        }
+      }
+      const CivilDate start{y, first_month, 1};
+      return "range:" + start.ToString() + ":" + start.AddMonths(3).AddDays(-1).ToString();
+    });
+  // "between January and March", "during September and October": one span of whole months
+  // (a comparison of the two is worded "compare", "vs", "growth"...).
+  static const std::regex month_and_month(" (?:between|during|over|across|in) (" + MNC + ") and (" +
+                                          MNC + ")(?: (\\d{4}))? ");
+  if (months())
+    take(month_and_month, [&](const std::smatch& m) -> std::string {
+      const int a = MonthNumber(m.str(1)), b = MonthNumber(m.str(2));
+      if (a <= 0 || b <= 0 || b < a) return "";
+      for (const char* w : {" change", " growth", " grew", " compare", " vs ", "%", " percent",
+                            " increase", " decrease", " difference", " differ", " better", " worse",
+                            " more ", " less ", " fewer "}) {
+        if (s.find(w) != std::string::npos) return "";
+      }
+      int y = m[3].matched ? std::stoi(m.str(3)) : d.year;
+      if (!m[3].matched && CivilDate{y, a, 1} > d) --y;
+      return "range:" + CivilDate{y, a, 1}.ToString() + ":" +
+             CivilDate{y, b, DaysInMonth(y, b)}.ToString();
+    });
   static const std::regex since(" (?:since|from|after) (" + DATE + ") ");
   if (digits())
     take(since, [&](const std::smatch& m) -> std::string {
@@ -415,7 +562,7 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     take(year_quarter, [](const std::smatch& m) { return "quarter:" + m.str(1) + ":" + m.str(2); });
   static const std::regex quarter_n(
       " (?:in |during )?(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)(?: "
-      "of)?(?: (\\d{4}))? ");
+      "of)?(?: (\\d{4})| (last|this|previous) year)? ");
   take(quarter_n, [&](const std::smatch& m) -> std::string {
     int q = 0;
     if (m[1].matched) {
@@ -428,7 +575,11 @@ Periods FindPeriods(std::string& s, CivilDate d) {
                                           : 4;
     }
     int y = m[3].matched ? std::stoi(m[3]) : d.year;
-    if (!m[3].matched && CivilDate{y, (q - 1) * 3 + 1, 1} > d) --y;
+    if (m[4].matched) {
+      y = m.str(4) == "this" ? d.year : d.year - 1;
+    } else if (!m[3].matched && CivilDate{y, (q - 1) * 3 + 1, 1} > d) {
+      --y;
+    }
     return "quarter:" + std::to_string(y) + ":" + std::to_string(q);
   });
   static const std::regex half_year(
@@ -478,15 +629,35 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       if (back == 0 && m.str(1) != "on" && m.str(1) != "this") back = 7;
       return "date:" + d.AddDays(-back).ToString();
     });
-  static const std::regex black_friday(" black friday(?: (\\d{4}))? ");
+  // "the black friday code": a description of a coupon, not a period. "since black friday last
+  // year": from that day to today.
+  static const std::regex black_friday(
+      " (since )?(?:last )?black friday(?: (\\d{4})| (last|this) year)?(?= )(?! "
+      "(?:code|codes|coupon|"
+      "coupons|promo|promos|discount|discounts|voucher|vouchers|sale code) )");
   if (has("black friday"))
-    take(black_friday, [&](const std::smatch& m) {
-      return m[1].matched ? "black_friday:" + std::string(m[1]) : std::string("black_friday");
+    take(black_friday, [&](const std::smatch& m) -> std::string {
+      std::string spec;
+      if (m[2].matched) {
+        spec = "black_friday:" + m.str(2);
+      } else if (m[3].matched) {
+        spec = "black_friday:" + std::to_string(m.str(3) == "last" ? d.year - 1 : d.year);
+      } else {
+        spec = "black_friday";
+      }
+      if (!m[1].matched) return spec;
+      int y = m[2].matched   ? std::stoi(m.str(2))
+              : m[3].matched ? (m.str(3) == "last" ? d.year - 1 : d.year)
+                             : d.year;
+      if (!m[2].matched && !m[3].matched && BlackFriday(y) > d) --y;
+      return "since:" + BlackFriday(y).ToString();
     });
   static const std::regex words(
       " (?:(?:so far )?today|yesterday|(?:so far )?this week|week to date|wtd|last week|previous "
-      "week|past week|(?:so far )?this month|month to date|mtd|current month|last month|previous "
-      "month|past month|(?:so far )?this quarter|quarter to date|qtd|current quarter|last "
+      "week|prior week|past week|(?:so far )?this month|month to date|mtd|current month|last "
+      "month|previous "
+      "month|prior month|past month|prior quarter|prior year|(?:so far )?this quarter|quarter to "
+      "date|qtd|current quarter|last "
       "quarter|previous quarter|past quarter|(?:so far )?this year|year to date|ytd|current "
       "year|last year|previous year|past year|all time|of all time|ever|in total|overall|to "
       "date|lifetime) ");
@@ -496,21 +667,24 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     if (w == "yesterday") return "yesterday";
     if (w.find("this week") != std::string::npos || w == "week to date" || w == "wtd")
       return "this_week";
-    if (w == "last week" || w == "previous week") return "last_week";
+    if (w == "last week" || w == "previous week" || w == "prior week") return "last_week";
     if (w == "past week") return "last_days:7";
     if (w.find("this month") != std::string::npos || w == "month to date" || w == "mtd" ||
         w == "current month")
       return "this_month";
-    if (w == "last month" || w == "previous month" || w == "past month") return "last_month";
+    if (w == "last month" || w == "previous month" || w == "past month" || w == "prior month")
+      return "last_month";
     if (w.find("this quarter") != std::string::npos || w == "quarter to date" || w == "qtd" ||
         w == "current quarter")
       return "this_quarter";
-    if (w == "last quarter" || w == "previous quarter" || w == "past quarter")
+    if (w == "last quarter" || w == "previous quarter" || w == "past quarter" ||
+        w == "prior quarter")
       return "last_quarter";
     if (w.find("this year") != std::string::npos || w == "year to date" || w == "ytd" ||
         w == "current year")
       return "this_year";
-    if (w == "last year" || w == "previous year" || w == "past year") return "last_year";
+    if (w == "last year" || w == "previous year" || w == "past year" || w == "prior year")
+      return "last_year";
     return "all";
   });
   if (digits())
@@ -900,6 +1074,15 @@ std::vector<EntityHit> MatchEntities(const std::vector<std::string>& tokens,
       if (m.distance > 0 && m.length == 1 &&
           Vocabulary().count(tokens[static_cast<size_t>(m.start)]))
         continue;
+      // Nor may a fuzzy phrase bend a vocabulary word into a name ("the status" ~ "the states").
+      if (m.distance > 0 && m.length == static_cast<int>(phrase.size())) {
+        bool bends_vocabulary = false;
+        for (size_t k = 0; k < phrase.size(); ++k) {
+          const std::string& q = tokens[static_cast<size_t>(m.start) + k];
+          if (q != phrase[k] && Vocabulary().count(q)) bends_vocabulary = true;
+        }
+        if (bends_vocabulary) continue;
+      }
       // "1 oct", "oct 15": a month next to a number is a date, not a product whose SKU is OCT.
       if (m.length == 1) {
         const size_t i = static_cast<size_t>(m.start);
@@ -1029,6 +1212,31 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     }
     auto it = NumberWords().find(t);
     if (it != NumberWords().end()) t = it->second;
+    // "30d", "2w": days and weeks written short. "'24": a two-digit year.
+    if (t.size() >= 2 && t.size() <= 5 && std::all_of(t.begin(), t.end() - 1, ::isdigit)) {
+      if (t.back() == 'd') t = t.substr(0, t.size() - 1) + " days";
+      if (t.back() == 'w') t = t.substr(0, t.size() - 1) + " weeks";
+    }
+    if (t.size() == 3 && t[0] == '\'' && std::isdigit(static_cast<unsigned char>(t[1])) &&
+        std::isdigit(static_cast<unsigned char>(t[2]))) {
+      t = "20" + t.substr(1);
+    }
+    // "14/11/2025", "1/10": day/month[/year]; month first only when the day would be over 12
+    // ("11/14/2025"). Written as words the period rules read ("14 november 2025").
+    static const std::regex slash_date(R"((\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?)");
+    std::smatch sm;
+    if (t.find('/') != std::string::npos && std::regex_match(t, sm, slash_date)) {
+      int a = std::stoi(sm.str(1)), b = std::stoi(sm.str(2));
+      if (b > 12 && a <= 12) std::swap(a, b);  // month/day
+      static const char* kMonths[] = {"january",   "february", "march",    "april",
+                                      "may",       "june",     "july",     "august",
+                                      "september", "october",  "november", "december"};
+      if (a >= 1 && a <= 31 && b >= 1 && b <= 12) {
+        std::string y = sm[3].matched ? sm.str(3) : "";
+        if (y.size() == 2) y = "20" + y;
+        t = std::to_string(a) + " " + kMonths[b - 1] + (y.empty() ? "" : " " + y);
+      }
+    }
     // "12%" / "$50" keep their number.
     while (!t.empty() && (t.back() == '?' || t.back() == '.')) t.pop_back();
   }
@@ -1631,7 +1839,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   } else if (refunds && (percent_words || !t.Any({"fully refunded orders", "orders marked refunded",
                                                   "orders are refunded", "orders were refunded",
                                                   "refunded status", "status refunded"}))) {
-    if (percent_words || t.Any({"rate", "how often"}))
+    // "are refunds up compared to last month (%)": the percentage is the change, not a rate.
+    const bool percent_is_change =
+        compare_words && !t.Any({"rate", "share", "proportion", "ratio", "of orders", "of sales"});
+    if ((percent_words && !percent_is_change) || t.Any({"rate", "how often"}))
       metric = "refund_rate";
     else if (t.Any({"reason", "reasons", "why", "cause", "causes"})) {
       metric = "refund_count";
@@ -1854,8 +2065,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       if ((how_many && (orders_words || t.Any({"how many times", "how often"}))) ||
           (!money_words && (!how_much || t.Any({"total orders", "total number of orders"})) &&
            t.Any({"orders placed", "orders from", "orders by", "orders of", "number of orders",
-                  "order count", "count of orders", "orders made", "total orders",
-                  "purchases"})))
+                  "order count", "count of orders", "orders made", "total orders", "purchases"})))
         metric = "order_count";
       else if (t.Any({"average", "aov", "avg"}))
         metric = "avg_order_value";
@@ -2229,6 +2439,25 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       if (only == "month_last_year" || only == "mtd_last_month") current = "this_month";
       if (only == "ytd_last_year") current = "this_year";
       if (only.rfind("prev_days:", 0) == 0) current = "last_days:" + only.substr(10);
+      // "net sales up or down vs last month", "orders up on last year": the period named is the
+      // base; the current one is this month / year (to date) [metrics.md section 2].
+      const size_t at = periods.found[0].first;
+      const std::string lead = t.s.substr(0, at) + " ";
+      auto ends_with = [&](const char* w) {
+        const std::string x = std::string(" ") + w + " ";
+        return lead.size() >= x.size() && lead.compare(lead.size() - x.size(), x.size(), x) == 0;
+      };
+      const bool named_as_base = ends_with("vs") || ends_with("versus") || ends_with("on") ||
+                                 ends_with("than") || ends_with("compared to") ||
+                                 ends_with("compared with") || ends_with("against") ||
+                                 ends_with("over") || ends_with("from");
+      if (current.empty() && named_as_base) {
+        if (only == "last_month") current = "this_month";
+        if (only == "last_year") current = "this_year";
+        if (only == "last_week") current = "this_week";
+        if (only == "last_quarter") current = "this_quarter";
+        if (only == "yesterday") current = "today";
+      }
       if (!current.empty()) {
         in.base_period = only;
         in.period = current;
@@ -2287,7 +2516,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
         in.notes.push_back("compared with the previous period of the same length");
     }
     if (t.Has("than") && !explicit_two &&
-        !t.Any({"growth", "change", "vs", "versus", "compared"})) {
+        !t.Any({"growth", "change", "vs", "versus", "compared", "by how much", "%", "percent",
+                "percentage"})) {
       in.compare.clear();
       in.base_period.clear();
     }

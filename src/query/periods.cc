@@ -44,6 +44,8 @@ CivilDate AddMonthsToStart(const CivilDate& d, int k) {
   return CivilDate{idx / 12, idx % 12 + 1, 1};
 }
 
+}  // namespace
+
 // Black Friday: the day after the fourth Thursday of November.
 CivilDate BlackFriday(int year) {
   CivilDate first{year, 11, 1};
@@ -51,8 +53,6 @@ CivilDate BlackFriday(int year) {
   int first_thu = 1 + ((4 - wd + 7) % 7);
   return CivilDate{year, 11, first_thu + 21 + 1};
 }
-
-}  // namespace
 
 int64_t DateRange::Days() const {
   if (!start) return 0;

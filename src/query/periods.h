@@ -33,6 +33,9 @@ std::string DescribePeriod(std::string_view spec, const DateRange& range);
 
 // "15 Nov 2025".
 std::string FormatDate(const CivilDate& d);
+
+// Black Friday of `year`: the day after the fourth Thursday of November.
+CivilDate BlackFriday(int year);
 extern const char* const kMonthNames[13];
 extern const char* const kWeekdayNames[8];
 

@@ -186,7 +186,13 @@ std::string NormalizeText(std::string_view raw) {
       bool next_word =
           i + 1 < text.size() && (std::isalnum(static_cast<unsigned char>(text[i + 1])) ||
                                   static_cast<unsigned char>(text[i + 1]) >= 0x80);
-      if (prev_word && next_word) {
+      // "oct '24": an apostrophe opening a two-digit year is kept ("'24").
+      const bool year_apostrophe =
+          c == '\'' && !prev_word && i + 2 < text.size() &&
+          std::isdigit(static_cast<unsigned char>(text[i + 1])) &&
+          std::isdigit(static_cast<unsigned char>(text[i + 2])) &&
+          (i + 3 >= text.size() || !std::isalnum(static_cast<unsigned char>(text[i + 3])));
+      if ((prev_word && next_word) || year_apostrophe) {
         out += static_cast<char>(c);
       } else {
         push_space();
