@@ -70,24 +70,64 @@ const std::set<std::string>& Vocabulary() {
 
 const std::map<std::string, std::string>& NumberWords() {
   static const std::map<std::string, std::string> k = {
-      {"two", "2"},        {"three", "3"},         {"four", "4"},
-      {"five", "5"},       {"six", "6"},           {"seven", "7"},
-      {"eight", "8"},      {"nine", "9"},          {"ten", "10"},
-      {"eleven", "11"},    {"twelve", "12"},       {"fifteen", "15"},
-      {"twenty", "20"},    {"thirty", "30"},       {"fourteen", "14"},
-      {"sixty", "60"},     {"ninety", "90"},       {"hundred", "100"},
-      {"single", "1"},     {"twice", "2 times"},   {"thrice", "3 times"},
-      {"yr", "year"},      {"yrs", "years"},       {"mth", "month"},
-      {"mnth", "month"},   {"mths", "months"},     {"wk", "week"},
-      {"wek", "week"},     {"wekk", "week"},       {"mnths", "months"},
-      {"yer", "year"},     {"yeat", "year"},       {"wks", "weeks"},
-      {"qtr", "quarter"},  {"yday", "yesterday"},  {"tdy", "today"},
-      {"rev", "revenue"},  {"custs", "customers"}, {"cust", "customer"},
-      {"qty", "quantity"}, {"prods", "products"},  {"avg", "average"},
-      {"pct", "percent"},  {"thru", "through"},    {"vs.", "vs"},
-      {"stok", "stock"},   {"ordr", "order"},      {"ordrs", "orders"},
-      {"sals", "sales"},   {"cupon", "coupon"},    {"refnd", "refund"},
-      {"mnth", "month"},   {"todays", "today"},    {"yesterdays", "yesterday"}};
+      {"two", "2"},
+      {"three", "3"},
+      {"four", "4"},
+      {"five", "5"},
+      {"six", "6"},
+      {"seven", "7"},
+      {"eight", "8"},
+      {"nine", "9"},
+      {"ten", "10"},
+      {"eleven", "11"},
+      {"twelve", "12"},
+      {"fifteen", "15"},
+      {"twenty", "20"},
+      {"thirty", "30"},
+      {"fourteen", "14"},
+      {"sixty", "60"},
+      {"ninety", "90"},
+      {"hundred", "100"},
+      {"single", "1"},
+      {"twice", "2 times"},
+      {"thrice", "3 times"},
+      {"yr", "year"},
+      {"yrs", "years"},
+      {"mth", "month"},
+      {"mnth", "month"},
+      {"mths", "months"},
+      {"wk", "week"},
+      {"wek", "week"},
+      {"wekk", "week"},
+      {"mnths", "months"},
+      {"yer", "year"},
+      {"yeat", "year"},
+      {"wks", "weeks"},
+      {"qtr", "quarter"},
+      {"yday", "yesterday"},
+      {"tdy", "today"},
+      {"rev", "revenue"},
+      {"custs", "customers"},
+      {"cust", "customer"},
+      {"qty", "quantity"},
+      {"prods", "products"},
+      {"avg", "average"},
+      {"pct", "percent"},
+      {"thru", "through"},
+      {"vs.", "vs"},
+      {"stok", "stock"},
+      {"ordr", "order"},
+      {"ordrs", "orders"},
+      {"sals", "sales"},
+      {"cupon", "coupon"},
+      {"refnd", "refund"},
+      {"mnth", "month"},
+      {"todays", "today"},
+      {"yesterdays", "yesterday"},
+      // British "shift" (sell) and "hit zero" style idioms are read as their plain word.
+      {"shift", "sell"},
+      {"shifted", "sold"},
+      {"shifting", "selling"}};
   return k;
 }
 
@@ -991,6 +1031,10 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
         if (taken[i] || PartialStopWord(tokens[i]) ||
             tokens[i].find_first_not_of("0123456789.,%$#") == std::string::npos)
           continue;
+        // "card payments", "paid by card": a payment word, not the Gift Cards category.
+        if (std::string_view(kind) != "payment_method" &&
+            (tokens[i] == "card" || tokens[i] == "cards"))
+          continue;
         for (size_t j = 0; j < words.size(); ++j) {
           const int quality = word_used[j] ? 0 : PartialWordMatch(tokens[i], words[j]);
           if (quality == 0) continue;
@@ -1096,14 +1140,16 @@ std::vector<EntityHit> MatchEntities(const std::vector<std::string>& tokens,
       hits.push_back({&e, m.start, m.length, m.distance});
     }
   }
-  std::sort(hits.begin(), hits.end(), [](const EntityHit& a, const EntityHit& b) {
+  // Partial names compete with whole ones by span: "the coffee scale" (a partial product name
+  // over two words) wins over the category Coffee (one word).
+  AddPartialHits(tokens, names, hits);
+  std::stable_sort(hits.begin(), hits.end(), [](const EntityHit& a, const EntityHit& b) {
     if (a.length != b.length) return a.length > b.length;
     if (a.distance != b.distance) return a.distance < b.distance;
     return KindPriority(a.e->kind) < KindPriority(b.e->kind);
   });
   std::vector<EntityHit> chosen;
   std::vector<bool> used(tokens.size(), false);
-  AddPartialHits(tokens, names, hits);
   for (const EntityHit& h : hits) {
     bool free = true;
     for (int i = h.start; i < h.start + h.length; ++i) free = free && !used[static_cast<size_t>(i)];
@@ -1251,7 +1297,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   }
   static const std::regex ranked_compound(
       "(best|top|worst|least|fast|fastest|slow|slowest|most|highest|lowest|poorest|"
-      "biggest)-?(selling|seller|sellers|sold|performing|moving|earning|grossing)");
+      "biggest)-?(selling|seller|sellers|sold|performing|moving|earning|grossing|spending|"
+      "spender|spenders|paying|value)");
   for (size_t i = 0; i < work.size(); ++i) {
     if (in_entity[i]) continue;
     std::smatch m;
@@ -1345,6 +1392,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   // Orders "waiting to be shipped" are the ones WooCommerce calls processing (paid, not yet
   // completed): the merchant's word for the status, not a shipping-carrier question.
   if (statuses.empty() && t.Any({"waiting to be shipped",
+                                 "waiting to ship",
+                                 "waiting to go out",
+                                 "awaiting shipment",
+                                 "awaiting shipping",
+                                 "waiting for shipment",
                                  "to be shipped",
                                  "need to be shipped",
                                  "needs to be shipped",
@@ -1367,6 +1419,24 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                                  "awaiting processing"})) {
     statuses.push_back("processing");
   }
+  // "the coffee scale", "Colombia Huila bags": a category or country word right next to a named
+  // product describes it ("bags" of beans); it is not a second filter that would empty the answer.
+  if (product != nullptr) {
+    int p_start = -1, p_end = -1;
+    for (const EntityHit& h : hits) {
+      if (h.e == product) {
+        p_start = h.start;
+        p_end = h.start + h.length;
+      }
+    }
+    for (const EntityHit& h : hits) {
+      const bool adjacent = h.start + h.length == p_start || h.start == p_end ||
+                            (h.start >= p_start && h.start < p_end);
+      if (!adjacent || p_start < 0) continue;
+      if (h.e == category) category = nullptr;
+      if (h.e == country) country = nullptr;
+    }
+  }
   // A variation whose whole name matched is more specific than its parent product.
   if (variation && product && std::atoll(product->key.c_str()) == variation->parent_id) {
     product = nullptr;
@@ -1381,7 +1451,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "campaigns?|social|instagram|facebook|tiktok|pinterest|twitter|youtube|newsletters?|"
       "mailing|subscribers|marketing|reviews?|ratings?|stars|competitors?|competition|amazon|ebay|"
       "etsy|walmart|cogs|profits?|profitable|margins?|markup|rent|expenses?|salary|salaries|"
-      "payroll|wages|staff|employees?|rota|shifts?|scheduled|schedule|tickets?|helpdesk|zendesk|"
+      "payroll|wages|staff|employees?|rota|shifts|scheduled|schedule|tickets?|helpdesk|zendesk|"
       "tracking|track|shipments?|dhl|fedex|usps|carriers?|labels?|weather|temperature|rain|"
       "forecast|forecasts|predict|prediction|projected|projection|suppliers?|vendors?|wholesale|"
       "inflation|gdp|unemployment|bitcoin|crypto|nasdaq|seo|google analytics|analytics|"
@@ -1393,7 +1463,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "emissions|google ranking|search ranking|search engine|"
       "vat rates?|satisfaction|csat|domain authority|backlinks|"
       "acquisition cost|likes|followers|blog|blog posts?|net promoter|nps|delivery time|"
-      "transit time|how long|search console|staff hours|seo|ctr|open rate|unsubscribes?) ");
+      "transit time|how long|search console|staff hours|seo|ctr|open rate|unsubscribes?|viewed|"
+      "views|page|pages|warehouse|warehouses|age|ages|aged|gender|genders|birthday|birthdays|"
+      "shopify|bigcommerce|squarespace|wix|magento|prestashop|postal|strike|strikes|"
+      "time on site|time on the site) ");
   static const std::regex action(
       "^ (please |can you |could you |pls )?(send|create|make (a|an|new|me "
       "a)|cancel|delete|remove|update|email|e-mail|"
@@ -1415,8 +1488,19 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   std::string oos_topic;
   std::smatch om;
   const std::string plain = " " + Join(tokens, " ") + " ";
-  if (std::regex_search(t.s, om, oos) || std::regex_search(plain, om, oos))
+  std::string unhyphenated = plain;  // "facebook-acquired"
+  std::replace(unhyphenated.begin(), unhyphenated.end(), '-', ' ');
+  if (std::regex_search(t.s, om, oos) || std::regex_search(plain, om, oos) ||
+      std::regex_search(unhyphenated, om, oos))
     oos_topic = Trim(om.str(1));
+  // "how much time do customers spend on the site" (not what they spend).
+  if (oos_topic.empty() && t.Has("time") && t.Any({"spend on", "spent on"}) &&
+      t.Any({"site", "website", "store", "shop"}))
+    oos_topic = "time on site";
+  // Fees a gateway other than WooPayments charges are not in the synced data.
+  if (oos_topic.empty() && method != nullptr && t.Any({"fee", "fees", "charge", "charges"}) &&
+      !t.Any({"woopayments", "woo payments", "payout", "payouts", "deposit", "deposits"}))
+    oos_topic = "fees charged by " + method->name;
   if ((oos_topic == "cart" || oos_topic == "carts") &&
       t.Any({"fixed cart", "fixed-cart", "cart discount", "cart coupon", "cart coupons"}))
     oos_topic.clear();
@@ -1431,9 +1515,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       (std::regex_search(t.s, om, action) || std::regex_search(plain, om, action))) {
     oos_topic = "a request to change the store";
   }
-  if (oos_topic.empty() && std::regex_search(t.s, om, cost_words) &&
+  if (oos_topic.empty() && std::regex_search(t.s, om, cost_words) && coupon == nullptr &&
       !t.Any({"shipping", "discount", "discounts", "coupon", "coupons", "customers", "customer",
-              "refund", "refunds", "chargeback", "chargebacks", "dispute", "disputes"})) {
+              "code", "codes", "promo", "promos", "voucher", "vouchers", "refund", "refunds",
+              "chargeback", "chargebacks", "dispute", "disputes"})) {
     oos_topic = "costs and expenses";
   }
   if (oos_topic.empty() && std::regex_search(t.s, om, future) &&
@@ -1484,11 +1569,12 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   const bool how_much =
       t.Any({"how much", "total", "amount", "value", "sum", "worth", "dollars", "$"});
   const bool money_words =
-      t.Any({"take",    "took",      "taken",       "sales",     "revenue", "revenues",
-             "takings", "turn over", "turned over", "turnover",  "income",  "made",
-             "make",    "earn",      "earned",      "earnings",  "brought", "bring",
-             "gross",   "money",     "dollars",     "spent",     "spend",   "spending",
-             "value",   "worth",     "sold for",    "generated", "generate"});
+      t.Any({"take",       "took",        "taken",       "sales",     "revenue",   "revenues",
+             "takings",    "turn over",   "turned over", "turnover",  "income",    "made",
+             "make",       "earn",        "earned",      "earnings",  "brought",   "bring",
+             "gross",      "money",       "dollars",     "spent",     "spend",     "spending",
+             "value",      "worth",       "sold for",    "generated", "generate",  "add up to",
+             "adds up to", "added up to", "come to",     "came to",   "amount to", "amounted to"});
   const bool percent_words = t.Any(
       {"percent", "percentage", "%", "share", "proportion", "ratio", "rate", "fraction", "pct"});
   // "new vs returning" contrasts two groups, not two periods: a bare "vs"/"versus" compares only
@@ -1499,31 +1585,36 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                        !t.Any({"compared", "compare", "comparison", "against", "growth", "change",
                                "increase", "decrease", "difference", "than", "trend"});
   const bool vs_not_periods = vs_only && !t.Re(vs_period);
-  const bool compare_words = !vs_not_periods && t.Any({"vs",
-                                                       "versus",
-                                                       "compared",
-                                                       "compare",
-                                                       "comparison",
-                                                       "against",
-                                                       "growth",
-                                                       "grow",
-                                                       "grew",
-                                                       "change",
-                                                       "changed",
-                                                       "up or down",
-                                                       "increase",
-                                                       "decrease",
-                                                       "increased",
-                                                       "decreased",
-                                                       "difference",
-                                                       "trend",
-                                                       "than",
-                                                       "month over month",
-                                                       "week over week",
-                                                       "year over year",
-                                                       "yoy",
-                                                       "mom",
-                                                       "up or down"});
+  // "raised against us" is not a comparison.
+  const bool against_us = t.Any({"against us", "against me", "against our", "against my"});
+  const bool compare_words =
+      !vs_not_periods &&
+      !(against_us && !t.Any({"vs", "versus", "compared", "compare", "growth"})) &&
+      t.Any({"vs",
+             "versus",
+             "compared",
+             "compare",
+             "comparison",
+             "against",
+             "growth",
+             "grow",
+             "grew",
+             "change",
+             "changed",
+             "up or down",
+             "increase",
+             "decrease",
+             "increased",
+             "decreased",
+             "difference",
+             "trend",
+             "than",
+             "month over month",
+             "week over week",
+             "year over year",
+             "yoy",
+             "mom",
+             "up or down"});
   const bool orders_words = t.Any(
       {"orders", "order", "purchases", "purchase", "transactions", "transaction", "checkouts"});
 
@@ -1541,7 +1632,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
         "types?|types?) ");
     std::smatch m;
     std::string w;
-    if (std::regex_search(t.s, m, by)) w = m[1];
+    // "items purchased by customers": who did it, not a breakdown.
+    static const std::regex agent(
+        " (?:purchased|bought|ordered|placed|made|spent|paid|used|redeemed) by (?:our |my |the )?"
+        "(?:customers|clients|buyers|shoppers|people) ");
+    if (std::regex_search(t.s, m, by) && !std::regex_search(t.s, agent)) w = m[1];
     if (w.empty()) {
       if (t.Has("daily"))
         w = "day";
@@ -1661,7 +1756,20 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                               "to the bank",
                               "bank account",
                               "settlements",
-                              "settlement"});
+                              "settlement",
+                              "transfer to me",
+                              "transferred to me",
+                              "transfer to us",
+                              "transferred to us",
+                              "hit the bank",
+                              "hit my bank",
+                              "hit our bank",
+                              "landed in the bank",
+                              "paid me out",
+                              "paid us out",
+                              "pay us out",
+                              "pay me out",
+                              "paid out to"});
   const bool disputes = t.Any({"dispute", "disputes", "disputed", "chargeback", "chargebacks",
                                "charge back", "charge backs"});
   const bool net_words =
@@ -1675,7 +1783,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   const bool refunds =
       !net_words &&
       ((t.Any({"refund", "refunds", "refunded amount", "money back", "reimbursed", "returns",
-               "returned"}) &&
+               "returned", "return rate", "rate of returns"}) &&
         !came_back) ||
        t.Any({"returning stuff", "returning items", "returning products", "returning things",
               "returning orders", "send back", "sending back", "sent back", "send things back"}) ||
@@ -1693,10 +1801,12 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                          "almost sold out", "nearly sold out"});
   // "Dead stock" is products that did not sell ([M-UNSOLD]), not a stock level.
   const bool stock = !t.Any({"dead stock", "dead inventory"}) &&
-                     (t.Any({"stock", "inventory", "sold out", "in stock", "out of stock", "low on",
-                             "restocking", "restocked", "replenish", "replenishing", "reordering",
-                             "running low", "left in stock", "units left", "restock", "on hand",
-                             "warehouse", "stockout", "stockouts"}) ||
+                     (t.Any({"stock",         "inventory",    "sold out",   "in stock",
+                             "out of stock",  "low on",       "hit zero",   "do we have 2 or fewer",
+                             "or fewer of",   "or less of",   "restocking", "restocked",
+                             "replenish",     "replenishing", "reordering", "running low",
+                             "left in stock", "units left",   "restock",    "on hand",
+                             "warehouse",     "stockout",     "stockouts"}) ||
                       (t.Has("left") && t.Any({"units", "unit", "items", "item", "only"})) ||
                       t.Any({"unavailable", "currently unavailable"}) || running_out_soon ||
                       (!coupons && t.Any({"run out", "ran out"})));
@@ -1752,6 +1862,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                                 "were paid",
                                 "was paid",
                                 "paid orders",
+                                "orders paid",
                                 "way to pay",
                                 "ways to pay",
                                 "way of paying",
@@ -1873,9 +1984,12 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     static const std::regex thr2(" (?:\\d+) (?:or|and|to) (\\d+) ");
     static const std::regex thr_below(" (?:under|below|less than|fewer than) (\\d+) ");
     if (!running_out_soon &&
-        t.Any({"out of stock", "sold out", "none left", "no stock", "zero stock", "unavailable",
-               "zero inventory", "no inventory", "none in stock", "nothing in stock", "0 in stock",
-               "stockout", "stockouts", "out-of-stock", "run out", "ran out"}))
+        t.Any({"out of stock",   "sold out",     "none left",     "no stock",
+               "zero stock",     "unavailable",  "hit zero",      "hit 0",
+               "at zero",        "at 0",         "reached zero",  "down to zero",
+               "zero inventory", "no inventory", "none in stock", "nothing in stock",
+               "0 in stock",     "stockout",     "stockouts",     "out-of-stock",
+               "run out",        "ran out"}))
       metric = "out_of_stock";
     else if ((running_out_soon ||
               t.Any({"low", "running low", "low on", "few left", "almost out", "nearly out", "only",
@@ -1908,7 +2022,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     // Built once, not per question (performance-only edit, qbench, session 3).
     static const std::regex kPercentOff(" \\d+% off ");
     std::string ctype;
-    if (t.Any({"fixed cart", "fixed-cart", "cart discount"}))
+    if (t.Any({"fixed cart", "fixed-cart", "cart discount", "fixed basket", "basket discount"}))
       ctype = "fixed_cart";
     else if (t.Any({"fixed product", "fixed-product", "product discount"}))
       ctype = "fixed_product";
@@ -1939,6 +2053,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       if (money_words && t.Any({"sales", "revenue", "brought", "generated", "made"}) &&
           !t.Has("discount"))
         metric = "gross_sales";
+    } else if (!coupon && !ranking && !how_many &&
+               t.Any({"knocked off", "taken off", "money off", "off orders", "off the orders"})) {
+      metric = "discount_total";  // "money knocked off orders by coupons"
+      in.dimension.clear();
+      dim.clear();
     } else if (!coupon && !ranking && !how_many && dim.empty() &&
                (t.Any({"savings", "saved", "save", "saving", "cost", "cost us", "given away",
                        "give away", "gave away"}) ||
@@ -1997,7 +2116,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                      "payments did we receive", "payments were received",
                      "payments have we received", "payments we received", "got paid", "paid orders",
                      "were paid", "was paid", "payments did we get", "payments were made",
-                     "payments came"}) ||
+                     "payments came", "orders paid", "orders that were paid", "orders got paid"}) ||
               money_received) &&
              !method) {
       metric = how_much && !how_many ? "payments_received_amount" : "payments_received";
@@ -2164,12 +2283,15 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       ptype = "variable";
     else if (t.Any({"simple"}))
       ptype = "simple";
-    const bool catalog_q = how_many &&
-                           t.Any({"products", "product", "items", "listed", "catalogue", "catalog",
-                                  "listings", "skus"}) &&
-                           !t.Any({"sold", "sell", "sales", "bought", "units", "orders", "ordered",
-                                   "purchased", "revenue", "buy", "buys", "purchase", "purchases",
-                                   "went out", "out the door", "ship", "shipped"});
+    const bool catalog_q =
+        how_many &&
+        (t.Any({"products", "product", "items", "listed", "catalogue", "catalog", "listings",
+                "skus"}) ||
+         (category != nullptr && t.Any({"different", "do we carry", "we carry", "do we stock",
+                                        "do we offer", "do we have", "kinds of", "types of"}))) &&
+        !t.Any({"sold", "sell", "sales", "bought", "units", "orders", "ordered", "purchased",
+                "revenue", "buy", "buys", "purchase", "purchases", "went out", "out the door",
+                "ship", "shipped"});
     // "which category has the most products": a count of the catalogue per category, not sales.
     const bool category_size =
         t.Any({"category", "categories"}) &&
@@ -2197,11 +2319,13 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       in.limit = n ? *n : 1;
       in.ascending =
           t.Any({"cheapest", "lowest price", "least expensive", "lowest priced", "lowest-priced"});
-    } else if (t.Any({"sold nothing",  "didn't sell",       "didnt sell",    "did not sell",
-                      "no sales",      "not sold",          "unsold",        "zero sales",
-                      "haven't sold",  "havent sold",       "have not sold", "not selling",
-                      "never sold",    "no orders",         "sold 0",        "sold zero",
-                      "without sales", "without any sales", "nothing sold",  "dead stock"})) {
+    } else if (t.Any({"sold nothing",   "didn't sell",       "didnt sell",    "did not sell",
+                      "no sales",       "not sold",          "unsold",        "zero sales",
+                      "haven't sold",   "havent sold",       "have not sold", "not selling",
+                      "never sold",     "no orders",         "sold 0",        "sold zero",
+                      "without sales",  "without any sales", "nothing sold",  "dead stock",
+                      "had a 1 sale",   "had a sale",        "had any sales", "had no sales",
+                      "not had a sale", "zero orders"})) {
       metric = "unsold_products";
     }
   }
@@ -2211,6 +2335,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     if (t.Any({"average order value",
                "aov",
                "average order",
+               "mean order",
+               "mean basket",
+               "mean sale",
+               "typical order value",
                "average basket",
                "average sale",
                "average ticket",
@@ -2250,7 +2378,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                     "shipping charges", "pay for delivery", "paid for delivery"}) ||
              (t.Has("delivery") && (how_much || money_words) && !how_many))
       m2 = "shipping_collected";
-    else if (t.Any({"tax", "taxes", "vat", "gst", "sales tax"}))
+    else if (t.Any({"tax", "taxes", "vat", "gst", "sales tax"}) &&
+             !t.Any({"tax return", "tax returns", "for the taxman", "for my taxes"}))
       m2 = "tax_collected";
     else if (t.Any({"guest", "guests", "without an account", "without account", "not logged in"}))
       m2 = percent_words ? "guest_share" : "guest_orders";
@@ -2366,7 +2495,10 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   if (country && metric != "customers_in_country") in.country = country->key;
   if (country && metric == "customers_in_country") in.country = country->key;
   if (coupon && in.coupon.empty() && metric != "unused_coupons") in.coupon = coupon->key;
-  if (method && in.payment_method.empty() && metric != "enabled_gateways")
+  // Payouts and disputes are WooPayments' own: "how much did WooPayments pay us out" names no
+  // payment-method filter.
+  const bool woopayments_ledger = metric.rfind("payout", 0) == 0 || metric.rfind("dispute", 0) == 0;
+  if (method && in.payment_method.empty() && metric != "enabled_gateways" && !woopayments_ledger)
     in.payment_method = method->key;
   if (customer && in.customer_key.empty() && metric != "customer_spend") {
     in.customer_key = customer->key;

@@ -1,5 +1,6 @@
 #include "query/store_names.h"
 
+#include <cctype>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -257,8 +258,22 @@ Status LoadMethodNames(store::Database& db, int64_t store_id, bool with_methods,
       if (used_ids.count(g.id) == 0 && methods.count(g.title) == 0)
         methods[g.title].push_back(g.id);
     }
+    // "paid by card", "card payments": the store's one card gateway (WooPayments' "Credit card /
+    // debit card", Stripe's "Credit Card (Stripe)"), when exactly one title says card.
+    auto says_card = [](const std::string& title) {
+      std::string lower = title;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return lower.find("card") != std::string::npos && lower.find("gift") == std::string::npos;
+    };
+    int card_methods = 0;
+    for (auto& [title, ids] : methods) card_methods += says_card(title) ? 1 : 0;
     for (auto& [title, ids] : methods) {
       std::vector<std::string> texts = {title};
+      if (card_methods == 1 && says_card(title)) {
+        for (const char* alias : {"card", "cards", "by card", "card payments", "card payment",
+                                  "credit card", "credit cards", "debit card", "debit cards"})
+          texts.push_back(alias);
+      }
       for (const auto& id : ids) {
         if (id.empty()) continue;
         texts.push_back(id);

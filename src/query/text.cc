@@ -192,7 +192,12 @@ std::string NormalizeText(std::string_view raw) {
           std::isdigit(static_cast<unsigned char>(text[i + 1])) &&
           std::isdigit(static_cast<unsigned char>(text[i + 2])) &&
           (i + 3 >= text.size() || !std::isalnum(static_cast<unsigned char>(text[i + 3])));
-      if ((prev_word && next_word) || year_apostrophe) {
+      // A slash joins digits ("10/03") but separates words ("external/affiliate").
+      const bool slash_between_words =
+          c == '/' &&
+          !(prev_word && std::isdigit(static_cast<unsigned char>(out.back())) &&
+            i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1])));
+      if (((prev_word && next_word) || year_apostrophe) && !slash_between_words) {
         out += static_cast<char>(c);
       } else {
         push_space();
