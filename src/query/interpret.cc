@@ -21,6 +21,7 @@ const std::set<std::string>& Vocabulary() {
   static const std::set<std::string> k = {
       "stack",       "stacks",       "stacked",     "receive",     "receives",    "receiving",
       "chance",      "chances",      "status",      "shift",       "shifted",     "basket",
+      "comes",       "come",         "coming",      "came",        "carry",       "carried",
       "sales",       "sale",         "revenue",     "revenues",    "takings",     "turnover",
       "income",      "earned",       "earn",        "earnings",    "made",        "make",
       "brought",     "gross",        "net",         "orders",      "order",       "purchases",
@@ -1136,6 +1137,8 @@ std::vector<EntityHit> MatchEntities(const std::vector<std::string>& tokens,
         };
         if (MonthNumber(tokens[i]) > 0 && ((i > 0 && is_number(i - 1)) || is_number(i + 1)))
           continue;
+        // "payouts in oct": a month, not a product whose SKU or initials are OCT.
+        if (MonthNumber(tokens[i]) > 0 && phrase.size() == 1 && e.kind != "coupon") continue;
       }
       hits.push_back({&e, m.start, m.length, m.distance});
     }
