@@ -1,6 +1,7 @@
 #include "query/interpret.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <map>
@@ -146,9 +147,16 @@ struct Text {
 int MonthNumber(const std::string& w) {
   static const char* kShort[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                  "jul", "aug", "sep", "oct", "nov", "dec"};
+  // why: speed (called per token and entity; the lower-cased names are built once, not per call)
+  static const std::vector<std::string> kFull = [] {
+    std::vector<std::string> v;
+    for (int i = 1; i <= 12; ++i) v.push_back(ToLower(kMonthNames[i]));
+    return v;
+  }();
+  if (w.size() < 3 || w.size() > 9) return 0;
   for (int i = 1; i <= 12; ++i) {
-    std::string full = ToLower(kMonthNames[i]);
-    if (w == full || w == kShort[i - 1] || (w == "sept" && i == 9)) return i;
+    if (w == kFull[static_cast<size_t>(i - 1)] || w == kShort[i - 1] || (w == "sept" && i == 9))
+      return i;
   }
   return 0;
 }
@@ -676,6 +684,50 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
   return std::nullopt;
 }
 
+// why: speed. The leading literal words of each alternative of a pattern " (a|b c|d?e|...) ":
+// such a pattern matches only where " " + one of them occurs. An alternative with no literal
+// start yields no list (MayMatchAlternation is then always true).
+std::vector<std::string> AlternationPrefixes(const std::string& pattern) {
+  const size_t open = pattern.find('('), close = pattern.rfind(')');
+  if (pattern.rfind(" (", 0) != 0 || close == std::string::npos || close <= open) return {};
+  std::vector<std::string> alternatives(1);
+  int depth = 0;
+  for (size_t i = open + 1; i < close; ++i) {
+    const char c = pattern[i];
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == '|' && depth == 0) {
+      alternatives.emplace_back();
+    } else {
+      alternatives.back() += c;
+    }
+  }
+  std::vector<std::string> prefixes;
+  for (const std::string& a : alternatives) {
+    std::string p;
+    for (char c : a) {
+      if (std::string_view("?()[]\\*+.{}^$|").find(c) != std::string_view::npos) {
+        if (c == '?' && !p.empty()) p.pop_back();  // the character before `?` is optional
+        break;
+      }
+      p += c;
+    }
+    if (p.empty()) return {};
+    prefixes.push_back(p);
+  }
+  return prefixes;
+}
+
+bool MayMatchAlternation(const std::string& s, const std::vector<std::string>& prefixes) {
+  if (prefixes.empty()) return true;
+  for (size_t pos = s.find(' '); pos != std::string::npos; pos = s.find(' ', pos + 1)) {
+    for (const std::string& p : prefixes) {
+      if (s.compare(pos + 1, p.size(), p) == 0) return true;
+    }
+  }
+  return false;
+}
+
 // Words that never make a name by themselves in a partial match.
 bool PartialStopWord(const std::string& w) {
   static const std::set<std::string> k = {
@@ -733,19 +785,31 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
   // Only the question's own content words are compared with the names; a question with more of
   // them than any merchant types (pasted text, an attack) gets no partial matching.
   int content_words = 0;
+  // why: speed (PartialStopWord once per token, not once per token and name below)
+  std::vector<bool> skip(tokens.size(), false);
   for (size_t i = 0; i < tokens.size(); ++i) {
-    if (!taken[i] && !PartialStopWord(tokens[i])) ++content_words;
+    const bool stop = PartialStopWord(tokens[i]);
+    if (!taken[i] && !stop) ++content_words;
+    // Bare numbers ("3 or fewer units") say nothing about which product is meant.
+    skip[i] = stop || tokens[i].find_first_not_of("0123456789.,%$#") == std::string::npos;
   }
   if (content_words > 12) return;
   std::vector<Candidate> winners;  // the clear best of each kind
   for (const char* kind : {"product", "category", "payment_method"}) {
     // How many names of this kind contain each word (distinctiveness).
+    // why: speed (counted on demand for the few words that matched, not for every name word)
     std::map<std::string, int> word_names;
-    for (const NamedEntity& e : names.entities) {
-      if (e.kind != kind || e.phrases.empty()) continue;
-      std::set<std::string> words(e.phrases[0].begin(), e.phrases[0].end());
-      for (const auto& w : words) ++word_names[w];
-    }
+    auto names_with = [&](const std::string& w) {
+      auto it = word_names.find(w);
+      if (it != word_names.end()) return it->second;
+      int n = 0;
+      for (const NamedEntity& o : names.entities) {
+        if (o.kind != kind || o.phrases.empty()) continue;
+        if (std::find(o.phrases[0].begin(), o.phrases[0].end(), w) != o.phrases[0].end()) ++n;
+      }
+      word_names.emplace(w, n);
+      return n;
+    };
     std::vector<Candidate> best;
     for (const NamedEntity& e : names.entities) {
       if (e.kind != kind || e.phrases.empty() || e.phrases[0].size() < 2) continue;
@@ -755,10 +819,7 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
       std::vector<bool> word_used(words.size(), false);
       bool distinctive = false;
       for (size_t i = 0; i < tokens.size(); ++i) {
-        // Bare numbers ("3 or fewer units") say nothing about which product is meant.
-        if (taken[i] || PartialStopWord(tokens[i]) ||
-            tokens[i].find_first_not_of("0123456789.,%$#") == std::string::npos)
-          continue;
+        if (taken[i] || skip[i]) continue;  // a stop word or a bare number (see above)
         for (size_t j = 0; j < words.size(); ++j) {
           const int quality = word_used[j] ? 0 : PartialWordMatch(tokens[i], words[j]);
           if (quality == 0) continue;
@@ -770,7 +831,7 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
           ++c.score;
           const bool alpha = std::isalpha(static_cast<unsigned char>(words[j][0])) != 0;
           if (alpha) ++c.alpha;
-          if (alpha && words[j].size() >= 4 && word_names[words[j]] == 1) distinctive = true;
+          if (alpha && words[j].size() >= 4 && names_with(words[j]) == 1) distinctive = true;
           break;
         }
       }
@@ -825,8 +886,17 @@ std::vector<EntityHit> MatchEntities(const std::vector<std::string>& tokens,
                                      const StoreNames& names, const std::string& raw) {
   std::vector<EntityHit> hits;
   const bool has_upper_us = raw.find("US") != std::string::npos;
+  // why: speed (FindPhrase matches, exact or fuzzy, only words with the same first letter: a
+  // phrase whose first word starts with a letter no token starts with is skipped at once)
+  std::array<bool, 256> first_letters{};
+  for (const std::string& t : tokens) {
+    if (!t.empty()) first_letters[static_cast<unsigned char>(t[0])] = true;
+  }
   for (const NamedEntity& e : names.entities) {
     for (const auto& phrase : e.phrases) {
+      if (!phrase.empty() && !phrase[0].empty() &&
+          !first_letters[static_cast<unsigned char>(phrase[0][0])])
+        continue;
       if (phrase.size() == 1 && phrase[0] == "us" && !has_upper_us) continue;
       size_t letters = 0;
       for (const auto& t : phrase) letters += t.size();
@@ -1079,7 +1149,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   }
 
   // ---------------------------------------------------------------- out of scope
-  static const std::regex oos(
+  // why: speed (the alternation is slow in std::regex and searched twice per question; a text
+  // without any alternative's leading words cannot match, see MayMatchAlternation)
+  static const std::string oos_pattern(
       " (traffic|visits?|visitors?|sessions?|page ?views?|pageviews|bounce|conversion|conversions|"
       "abandoned|abandonment|carts?(?! "
       "discount)|ads|adverts?|advertising|adwords|roas|cpc|impressions|clicks|"
@@ -1099,6 +1171,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "vat rates?|satisfaction|csat|domain authority|backlinks|"
       "acquisition cost|likes|followers|blog|blog posts?|net promoter|nps|delivery time|"
       "transit time|how long|search console|staff hours|seo|ctr|open rate|unsubscribes?) ");
+  static const std::regex oos(oos_pattern);
+  static const std::vector<std::string> oos_prefixes = AlternationPrefixes(oos_pattern);
   static const std::regex action(
       "^ (please |can you |could you |pls )?(send|create|make (a|an|new|me "
       "a)|cancel|delete|remove|update|email|e-mail|"
@@ -1120,7 +1194,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   std::string oos_topic;
   std::smatch om;
   const std::string plain = " " + Join(tokens, " ") + " ";
-  if (std::regex_search(t.s, om, oos) || std::regex_search(plain, om, oos))
+  if ((MayMatchAlternation(t.s, oos_prefixes) && std::regex_search(t.s, om, oos)) ||
+      (MayMatchAlternation(plain, oos_prefixes) && std::regex_search(plain, om, oos)))
     oos_topic = Trim(om.str(1));
   if ((oos_topic == "cart" || oos_topic == "carts") &&
       t.Any({"fixed cart", "fixed-cart", "cart discount", "cart coupon", "cart coupons"}))
@@ -1130,7 +1205,17 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "\\bunion( all)? select\\b|\\bupdate \\w+ set\\b|;\\s*--|\\balter table\\b|\\btruncate\\b|"
       "\\bpragma\\b|\\battach database\\b)",
       std::regex::icase);
-  if (oos_topic.empty() && std::regex_search(raw, sql_like)) oos_topic = "database commands";
+  // why: speed (an icase std::regex is slow; it cannot match without one of its keywords)
+  auto may_be_sql = [&] {
+    const std::string low = ToLower(raw);
+    for (const char* k : {"select", "drop", "insert", "delete", "union", "update", "--", "alter",
+                          "truncate", "pragma", "attach"}) {
+      if (low.find(k) != std::string::npos) return true;
+    }
+    return false;
+  };
+  if (oos_topic.empty() && may_be_sql() && std::regex_search(raw, sql_like))
+    oos_topic = "database commands";
   if (oos_topic.empty() && raw.find("UPS") != std::string::npos) oos_topic = "carrier tracking";
   if (oos_topic.empty() &&
       (std::regex_search(t.s, om, action) || std::regex_search(plain, om, action))) {
