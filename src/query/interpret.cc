@@ -988,7 +988,11 @@ bool MentionsCustomers(std::string_view question) {
   static const std::regex capitalised_pair(R"(\S\s+([A-Z][a-z'\-]+)\s+([A-Z][A-Za-z'\-]+[0-9]*))");
   std::smatch m;
   std::string rest = raw;
-  while (std::regex_search(rest, m, capitalised_pair)) {
+  // why: speed (the pattern needs two capitals after the first character; most questions have
+  // one, and each std::regex search costs more than this count)
+  const bool two_capitals = std::count_if(raw.begin() + (raw.empty() ? 0 : 1), raw.end(),
+                                          [](char c) { return c >= 'A' && c <= 'Z'; }) >= 2;
+  while (two_capitals && std::regex_search(rest, m, capitalised_pair)) {
     std::string a = m[1], b = m[2];
     if (MonthNumber(ToLower(a)) == 0 && a != "Black" && a != "Cyber" && a != "United" &&
         a != "New" && a != "South" && a != "Hong" && a != "Saudi" && a != "Czech") {
@@ -999,12 +1003,52 @@ bool MentionsCustomers(std::string_view question) {
   static const std::regex person(
       R"(\b(has|did|have|for|by|of|from)\s+\w+\s+\w+\s+(spent|spend|made|make|ordered|order|orders|bought|buy|placed|place|purchased|lifetime|ltv)\b)",
       std::regex::icase);
-  if (std::regex_search(raw, person)) return true;
+  // why: speed (icase std::regex is slow; it needs one of its first words somewhere before one
+  // of its last words, checked on the lower-cased text first)
+  const std::string low = ToLower(raw);
+  size_t first_lead = std::string::npos, last_verb = 0;
+  bool any_verb = false;
+  for (const char* w : {"has", "did", "have", "for", "by", "of", "from"}) {
+    first_lead = std::min(first_lead, low.find(w));
+  }
+  for (const char* w : {"spen", "made", "make", "order", "bought", "buy", "place", "purchased",
+                        "lifetime", "ltv"}) {
+    const size_t at = low.rfind(w);
+    if (at != std::string::npos) {
+      any_verb = true;
+      last_verb = std::max(last_verb, at);
+    }
+  }
+  if (any_verb && first_lead != std::string::npos && first_lead < last_verb &&
+      std::regex_search(raw, person))
+    return true;
   // "orders placed by owen novak", "sales from jane doe": two words closing the question.
   static const std::regex by_person(
       R"(\b(by|from|for|of|to)\s+([A-Za-z'\-]+)\s+([A-Za-z'\-]+)\s*[?.!]*\s*$)", std::regex::icase);
   std::smatch m2;
-  if (std::regex_search(raw, m2, by_person)) {
+  // why: speed (a match ends the question with "<by|from|for|of|to> <word> <word>": the third
+  // whitespace-separated word from the end, trailing spaces and ?.! removed, ends with one)
+  auto may_end_with_person = [&] {
+    size_t end = low.size();
+    while (end > 0 &&
+           std::string_view(" \t\n\r\f\v?.!").find(low[end - 1]) != std::string_view::npos)
+      --end;
+    std::vector<std::string> last;  // up to three words, last first
+    while (end > 0 && last.size() < 3) {
+      size_t start = end;
+      while (start > 0 && !std::isspace(static_cast<unsigned char>(low[start - 1]))) --start;
+      last.push_back(low.substr(start, end - start));
+      end = start;
+      while (end > 0 && std::isspace(static_cast<unsigned char>(low[end - 1]))) --end;
+    }
+    if (last.size() < 3) return false;
+    for (const char* k : {"by", "from", "for", "of", "to"}) {
+      const std::string_view kw(k), w(last[2]);
+      if (w.size() >= kw.size() && w.substr(w.size() - kw.size()) == kw) return true;
+    }
+    return false;
+  };
+  if (may_end_with_person() && std::regex_search(raw, m2, by_person)) {
     const std::string a = ToLower(m2.str(2)), b = ToLower(m2.str(3));
     return !PartialStopWord(a) && !PartialStopWord(b) && a != "last" && a != "this" &&
            a != "next" && a != "the";
