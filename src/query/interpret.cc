@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <regex>
@@ -651,11 +652,27 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
       "catalog", "catalogue", "inventory", "stock",      "average",  "typical",  "usual",
       "ordinary"};
   std::smatch m;
-  for (const std::regex& re :
-       kind == UnknownNameKind::kProduct
-           ? std::vector<std::regex>(std::begin(product_patterns), std::end(product_patterns))
-           : std::vector<std::regex>(std::begin(customer_patterns), std::end(customer_patterns))) {
-    if (!std::regex_search(s, m, re)) continue;
+  // why: speed (the patterns in place, not copied into a vector per call)
+  const bool product_kind = kind == UnknownNameKind::kProduct;
+  const size_t n_patterns =
+      product_kind ? std::size(product_patterns) : std::size(customer_patterns);
+  for (size_t pi = 0; pi < n_patterns; ++pi) {
+    const std::regex& re = product_kind ? product_patterns[pi] : customer_patterns[pi];
+    // why: speed (each pattern needs one of its verbs / "<noun> of|for": skip it when absent)
+    auto has_any = [&](std::initializer_list<const char*> ws) {
+      for (const char* w : ws) {
+        if (s.find(w) != std::string::npos) return true;
+      }
+      return false;
+    };
+    const bool possible =
+        kind == UnknownNameKind::kCustomer
+            ? has_any({" has ", " did ", " have "}) &&
+                  has_any({"place", "order", "bought", "spen", "buy", "purchased"})
+        : pi == 0 ? has_any({"sell", "sold", "ship"})
+                  : has_any({"units of", "units for", "sales of", "sales for", "revenue of",
+                             "revenue for"});
+    if (!possible || !std::regex_search(s, m, re)) continue;
     std::vector<std::string> words = Tokenize(m.str(1));
     bool unknown = false, placeholder = false;
     for (const std::string& w : words) {
@@ -1265,12 +1282,24 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       (std::regex_search(t.s, om, action) || std::regex_search(plain, om, action))) {
     oos_topic = "a request to change the store";
   }
-  if (oos_topic.empty() && std::regex_search(t.s, om, cost_words) &&
+  // why: speed (each alternative of cost_words contains "cost" or "spen"; of future one of the
+  // words below: without them the regex cannot match)
+  auto contains_any = [](const std::string& text, std::initializer_list<const char*> words) {
+    for (const char* w : words) {
+      if (text.find(w) != std::string::npos) return true;
+    }
+    return false;
+  };
+  if (oos_topic.empty() && contains_any(t.s, {"cost", "spen"}) &&
+      std::regex_search(t.s, om, cost_words) &&
       !t.Any({"shipping", "discount", "discounts", "coupon", "coupons", "customers", "customer",
               "refund", "refunds", "chargeback", "chargebacks", "dispute", "disputes"})) {
     oos_topic = "costs and expenses";
   }
-  if (oos_topic.empty() && std::regex_search(t.s, om, future) &&
+  if (oos_topic.empty() &&
+      contains_any(t.s, {"next ", "tomorrow", "will", "going to", "expected to", "should",
+                         "christmas stock"}) &&
+      std::regex_search(t.s, om, future) &&
       !t.Any({"payout", "payouts", "deposit", "deposits", "deadline", "expire", "expires",
               "expiring"})) {
     oos_topic = "forecasts";
