@@ -61,6 +61,7 @@ Cell CellOf(const MetricInfo& m, double v, const StoreFacts& f) {
 std::string DimensionNoun(const std::string& d) {
   if (d == "payment_method") return "payment method";
   if (d == "weekday") return "day of the week";
+  if (d == "type") return "product type";
   return d;
 }
 
@@ -293,9 +294,22 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
   if (plan.single) {
     a.value = r.entity;
     const std::string how = plan.ascending ? "lowest" : "highest";
-    a.text = r.entity + " had the " + how + " " + label + filters +
-             (period.empty() ? "" : " " + period) + " (" + fig(r.rows[0].value) + ").";
-    if (r.rows.size() > 1) a.text += " Tied with it: " + r.rows[1].name + ".";
+    if (plan.metric == "product_count") {
+      a.text = r.entity + " has the " + (plan.ascending ? "fewest" : "most") + " products" +
+               filters + " (" + fig(r.rows[0].value) + ").";
+    } else {
+      a.text = r.entity + " had the " + how + " " + label + filters +
+               (period.empty() ? "" : " " + period) + " (" + fig(r.rows[0].value) + ").";
+    }
+    if (!r.tied.empty()) {
+      std::vector<std::string> shown(r.tied.begin(),
+                                     r.tied.begin() + std::min<size_t>(r.tied.size(), 5));
+      a.text +=
+          " Tied with it: " + Join(shown, ", ") +
+          (r.tied.size() > shown.size() ? " and " + std::to_string(r.tied.size() - 5) + " more"
+                                        : "") +
+          ".";
+    }
     return a;
   }
   if (ranked) {

@@ -477,7 +477,8 @@ StatusOr<Result> Execute(store::Database& db, const QueryPlan& plan, const Store
            out.rows[keep].value == out.rows[shown - 1].value && keep < shown + 20) {
       ++keep;
     }
-    out.rows.resize(plan.single ? shown : keep);
+    // "which X": the tied rows stay until their names are known, then go to `tied`.
+    out.rows.resize(keep);
   }
   if (dim == "customer") {
     std::vector<std::string> keys;
@@ -518,6 +519,12 @@ StatusOr<Result> Execute(store::Database& db, const QueryPlan& plan, const Store
   }
   if (ranking) {
     out.entity = out.rows[0].name;
+  }
+  if (plan.single && out.rows.size() > 1) {
+    for (size_t i = 1; i < out.rows.size(); ++i) {
+      if (out.rows[i].value == out.rows[0].value) out.tied.push_back(out.rows[i].name);
+    }
+    out.rows.resize(1);
   }
   (void)scale;
   return out;

@@ -26,6 +26,7 @@ std::string QuestionIntent::ToJson() const {
   put("variation", variation);
   put("category", category);
   put("coupon", coupon);
+  put("unknown_coupon", unknown_coupon);
   put("payment_method", payment_method);
   put("customer_key", customer_key);
   put("customer", customer);
@@ -63,6 +64,7 @@ StatusOr<QuestionIntent> QuestionIntent::FromJson(const std::string& text) {
     str("variation", in.variation);
     str("category", in.category);
     str("coupon", in.coupon);
+    str("unknown_coupon", in.unknown_coupon);
     str("payment_method", in.payment_method);
     str("customer_key", in.customer_key);
     str("customer", in.customer);

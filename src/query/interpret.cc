@@ -686,6 +686,10 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
         for (const std::string& cw : Tokenize(NormalizeText(c.name))) {
           if (cw == w) placeholder = true;
         }
+        // "did canadians spend", "did the french spend": people of a country.
+        for (const std::string& cw : Tokenize(NormalizeText(c.aliases))) {
+          if (cw == w) placeholder = true;
+        }
       }
       if (w.size() >= 3 && !PartialStopWord(w) && fillers.count(w) == 0 && CorrectWord(w) == w &&
           Vocabulary().count(w) == 0) {
@@ -743,6 +747,60 @@ bool MayMatchAlternation(const std::string& s, const std::vector<std::string>& p
     }
   }
   return false;
+}
+
+// A coupon code the question names that the store's codes did not match ("how many times was
+// SUMMER50 used", "orders with the coupon blackfriday99"), so that the answer says the store has
+// no such coupon instead of giving the total over every coupon. A word right after "coupon" /
+// "code" / "promo" / "voucher" that is not vocabulary, or a letters-and-digits word the question
+// says was used or redeemed.
+std::optional<std::string> UnknownCouponCode(const std::string& s, std::string_view question) {
+  // Built once (std::regex construction is slow).
+  static const std::regex after_noun(
+      " (?:coupon|promo|voucher|discount|code)s? (?:code |codes )?([a-z0-9][a-z0-9_\\-]{2,39})"
+      "(?= |$)");
+  static const std::regex used(
+      " (?:times|often) (?:was|has|have|did|were|is) (?:the )?(?:code |coupon )?"
+      "([a-z0-9][a-z0-9_\\-]{2,39}) (?:been )?(?:used|redeemed|applied|use|redeem)\\b");
+  static const std::set<std::string> context = {
+      "uses",    "usage",   "used",   "redemptions", "redeemed",    "applied",  "savings",
+      "orders",  "revenue", "sales",  "report",      "performance", "stats",    "breakdown",
+      "count",   "totals",  "value",  "amount",      "given",       "gave",     "cost",
+      "worth",   "use",     "off",    "percent",     "usage",       "list",     "expire",
+      "expired", "expiry",  "active", "valid",       "works",       "work",     "holders",
+      "type",    "types",   "field",  "box",         "entered",     "customers"};
+  if (s.find("coupon") == std::string::npos && s.find("code") == std::string::npos &&
+      s.find("promo") == std::string::npos && s.find("voucher") == std::string::npos &&
+      s.find("discount") == std::string::npos && s.find("times") == std::string::npos &&
+      s.find("often") == std::string::npos) {
+    return std::nullopt;
+  }
+  for (const std::regex* re : {&after_noun, &used}) {
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), *re); it != std::sregex_iterator();
+         ++it) {
+      const std::string w = (*it)[1].str();
+      const bool has_digit =
+          std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const bool has_alpha =
+          std::any_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+      if (!has_alpha) continue;  // "code 10" is a number, not a code
+      if (has_digit) return w;
+      // A word of letters only is a code only when written as one: in capitals ("FREESHIP") or
+      // in quotes; otherwise it is too often an ordinary word ("which code saved the most").
+      std::string upper = w;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      const bool written_as_code = question.find(upper) != std::string_view::npos ||
+                                   question.find("\"" + w) != std::string_view::npos ||
+                                   question.find("'" + w + "'") != std::string_view::npos;
+      if (!written_as_code) continue;
+      if (w.size() < 4 || PartialStopWord(w) || context.count(w) > 0 || CorrectWord(w) != w ||
+          Vocabulary().count(w) > 0 || MonthNumber(w) > 0) {
+        continue;
+      }
+      return w;
+    }
+  }
+  return std::nullopt;
 }
 
 // Words that never make a name by themselves in a partial match.
@@ -1002,7 +1060,8 @@ bool MentionsCustomers(std::string_view question) {
   // capitalised words after the first word, or "has/did <first> <last> spent/ordered...".
   std::string raw(question.substr(0, kMaxQuestionBytes));
   if (raw.find('@') != std::string::npos) return true;
-  static const std::regex capitalised_pair(R"(\S\s+([A-Z][a-z'\-]+)\s+([A-Z][A-Za-z'\-]+[0-9]*))");
+  static const std::regex capitalised_pair(
+      R"((?:^|\S\s+)([A-Z][a-z'\-]+)\s+([A-Z][A-Za-z'\-]+[0-9]*))");
   std::smatch m;
   std::string rest = raw;
   // why: speed (the pattern needs two capitals after the first character; most questions have
@@ -1039,6 +1098,23 @@ bool MentionsCustomers(std::string_view question) {
   if (any_verb && first_lead != std::string::npos && first_lead < last_verb &&
       std::regex_search(raw, person))
     return true;
+  // "juliette laurent's order count", "zoe martinez order count": a possessive pair, or a pair
+  // opening the question before a customer figure.
+  static const std::regex possessive(R"(\b([A-Za-z\-]+)\s+([A-Za-z\-]+)'s\b)");
+  static const std::regex leading_pair(
+      R"(^\s*([A-Za-z\-]+)\s+([A-Za-z\-]+)\s*[:\-,]?\s+(?:total\s+|number\s+of\s+)?(orders?|order\s+count|spend|spent|purchases|lifetime|ltv|refunds?|sales|revenue|how)\b)",
+      std::regex::icase);
+  for (const std::regex* re : {&possessive, &leading_pair}) {
+    std::smatch pm;
+    // why: speed (the possessive pattern needs a literal "'s")
+    if (re == &possessive && raw.find("'s") == std::string::npos) continue;
+    if (!std::regex_search(raw, pm, *re)) continue;
+    const std::string a = ToLower(pm.str(1)), b = ToLower(pm.str(2));
+    if (!PartialStopWord(a) && !PartialStopWord(b) && a != "last" && a != "this" && a != "next" &&
+        MonthNumber(a) == 0 && MonthNumber(b) == 0) {
+      return true;
+    }
+  }
   // "orders placed by owen novak", "sales from jane doe": two words closing the question.
   static const std::regex by_person(
       R"(\b(by|from|for|of|to)\s+([A-Za-z'\-]+)\s+([A-Za-z'\-]+)\s*[?.!]*\s*$)", std::regex::icase);
@@ -1091,6 +1167,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   }
 
   // ---------------------------------------------------------------- the store's own names
+  StripPossessives(tokens);
   std::vector<EntityHit> hits = MatchEntities(tokens, names, raw);
   std::vector<std::string> work = tokens;
   std::vector<bool> in_entity(tokens.size(), false);
@@ -1176,6 +1253,18 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       if (std::find(statuses.begin(), statuses.end(), h.e->key) == statuses.end()) {
         statuses.push_back(h.e->key);
       }
+    }
+  }
+  // A code the store does not have stands in as the coupon, so the question's figure is chosen
+  // as for a known code; Bind then says there is no such coupon.
+  NamedEntity unknown_coupon;
+  if (!coupon && previous == nullptr) {
+    if (auto code = UnknownCouponCode(t.s, question)) {
+      unknown_coupon.kind = "coupon";
+      unknown_coupon.key = *code;
+      unknown_coupon.name = *code;
+      coupon = &unknown_coupon;
+      in.unknown_coupon = *code;
     }
   }
   // Orders "waiting to be shipped" are the ones WooCommerce calls processing (paid, not yet
@@ -1394,12 +1483,14 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   auto dim_from_by = [&]() -> std::string {
     static const std::regex by(
         " (?:by|per|for each|each|across|split by|broken down by|break(?:down)? (?:it |that |this "
-        ")?(?:down )?by|grouped by) (day|days|date|week|weeks|month|months|weekday|weekdays|day of "
+        ")?(?:down )?by|grouped by) (product "
+        "types?|day|days|date|week|weeks|month|months|weekday|weekdays|day of "
         "the "
         "week|year|years|product|products|item|items|category|categories|country|countries|"
         "customer|customers|client|clients|coupon|coupons|code|codes|payment method|payment "
         "methods|method|methods|gateway|status|statuses|reason|reasons|variation|variations|"
-        "variant|variants|size|sizes|colour|color|sku|skus|location|region) ");
+        "variant|variants|size|sizes|colour|color|sku|skus|location|region|product "
+        "types?|types?) ");
     std::smatch m;
     std::string w;
     if (std::regex_search(t.s, m, by)) w = m[1];
@@ -1421,6 +1512,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
         w == "skus")
       return "product";
     if (w == "category" || w == "categories") return "category";
+    if (w == "type" || w == "types" || w == "product type" || w == "product types") return "type";
     if (w == "country" || w == "countries" || w == "location" || w == "region") return "country";
     if (w == "customer" || w == "customers" || w == "client" || w == "clients") return "customer";
     if (w == "coupon" || w == "coupons" || w == "code" || w == "codes") return "coupon";
@@ -1920,9 +2012,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       in.customer_key = customer->key;
       in.customer = customer->name;
       if ((how_many && (orders_words || t.Any({"how many times", "how often"}))) ||
-          (!how_much && !money_words &&
+          (!money_words && (!how_much || t.Any({"total orders", "total number of orders"})) &&
            t.Any({"orders placed", "orders from", "orders by", "orders of", "number of orders",
-                  "order count", "count of orders", "orders made"})))
+                  "order count", "count of orders", "orders made", "total orders", "purchases"})))
         metric = "order_count";
       else if (t.Any({"average", "aov", "avg"}))
         metric = "avg_order_value";
@@ -2027,7 +2119,19 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
                            !t.Any({"sold", "sell", "sales", "bought", "units", "orders", "ordered",
                                    "purchased", "revenue", "buy", "buys", "purchase", "purchases",
                                    "went out", "out the door", "ship", "shipped"});
-    if (catalog_q || (!ptype.empty() && how_many && t.Any({"products", "product"}))) {
+    // "which category has the most products": a count of the catalogue per category, not sales.
+    const bool category_size =
+        t.Any({"category", "categories"}) &&
+        t.Any({"has the most products", "have the most products", "has the fewest products",
+               "have the fewest products", "most products in it", "fewest products in it"}) &&
+        !t.Any({"sold", "sell", "sells", "sales", "revenue", "units", "orders"});
+    if (category_size) {
+      metric = "product_count";
+      in.dimension = "category";
+      in.single = t.Any({"which", "what"});
+      in.limit = in.single ? 1 : 0;
+      in.ascending = t.Any({"fewest", "smallest"});
+    } else if (catalog_q || (!ptype.empty() && how_many && t.Any({"products", "product"}))) {
       metric = "product_count";
       in.type = ptype;
       if (t.Any({"on sale", "discounted"})) metric = "on_sale_products";

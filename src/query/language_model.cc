@@ -38,9 +38,9 @@ const std::set<std::string>& KnownStatuses() {
 
 const std::set<std::string>& KnownDimensions() {
   static const std::set<std::string> k = {
-      "",         "day",     "week",           "month",    "weekday",
-      "year",     "product", "variation",      "category", "country",
-      "customer", "coupon",  "payment_method", "status",   "reason"};
+      "",          "day",      "week",    "month",    "weekday", "year",           "product",
+      "variation", "category", "country", "customer", "coupon",  "payment_method", "status",
+      "reason",    "type"};
   return k;
 }
 

@@ -28,6 +28,10 @@ StatusOr<QueryPlan> Bind(const QuestionIntent& intent, CivilDate as_of) {
     return NotFoundError("this store has no product called \"" + intent.product +
                          "\" (check the name as it appears in the catalogue)");
   }
+  if (!intent.unknown_coupon.empty()) {
+    return NotFoundError("this store has no coupon with the code \"" + intent.unknown_coupon +
+                         "\" (check the code as it appears under Marketing > Coupons)");
+  }
   if (!intent.customer.empty() && intent.customer_key.empty()) {
     return NotFoundError("this store has no customer called \"" + intent.customer +
                          "\" (try the full name or the e-mail address)");

@@ -745,7 +745,20 @@ StatusOr<SqlQuery> ProductFamily(Builder& b, const QueryPlan& p, const DateRange
                                  const StoreFacts& f) {
   const std::string& m = p.metric;
   std::string sql;
-  if (m == "product_count") {
+  if (m == "product_count" && (p.dimension == "category" || p.dimension == "type")) {
+    // One row per category (a product in two categories counts in both) or per product type.
+    const bool by_category = p.dimension == "category";
+    const std::string k = by_category ? "pc.name" : "p.type";
+    sql = Select(k, "COUNT(DISTINCT p.id)", "NULL", "NULL") + " FROM products p";
+    if (by_category) {
+      sql += " JOIN product_categories pc ON pc.store_id = p.store_id AND pc.product_id = p.id";
+    }
+    sql += CatalogWhere(b, p, f);
+    if (!p.type.empty()) sql += " AND p.type = " + b.P(p.type);
+    if (!p.category.empty() && by_category)
+      sql += " AND lower(pc.name) = lower(" + b.P(p.category) + ")";
+    sql += " GROUP BY " + k;
+  } else if (m == "product_count") {
     sql = Select("NULL", "COUNT(*)", "NULL", "NULL") + " FROM products p" + CatalogWhere(b, p, f);
     if (!p.type.empty()) sql += " AND p.type = " + b.P(p.type);
     if (!p.category.empty()) {

@@ -27,7 +27,9 @@ void Add(StoreNames& out, std::string kind, std::string name, std::string key,
   for (const std::string& t : texts) {
     std::string n = NormalizeText(t);
     if (n.empty() || !seen.insert(n).second) continue;
-    e.phrases.push_back(Tokenize(n));
+    std::vector<std::string> phrase = Tokenize(n);
+    StripPossessives(phrase);
+    e.phrases.push_back(std::move(phrase));
   }
   if (!e.phrases.empty()) out.entities.push_back(std::move(e));
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <set>
 
 namespace clever::query {
 namespace {
@@ -132,6 +133,18 @@ std::string DecodeHtmlEntities(std::string_view s) {
     }
   }
   return out;
+}
+
+void StripPossessives(std::vector<std::string>& tokens) {
+  static const std::set<std::string> kContractions = {
+      "what",  "that",      "it",   "let",   "there",   "here", "who",
+      "where", "how",       "he",   "she",   "when",    "why",  "which",
+      "today", "yesterday", "week", "month", "quarter", "year", "day"};
+  for (std::string& t : tokens) {
+    if (t.size() < 5 || t.compare(t.size() - 2, 2, "'s") != 0) continue;
+    std::string stem = t.substr(0, t.size() - 2);
+    if (kContractions.count(stem) == 0) t = stem;
+  }
 }
 
 std::string NormalizeText(std::string_view raw) {

@@ -20,6 +20,9 @@ std::string DecodeHtmlEntities(std::string_view text);
 
 // Splits normalised text on spaces.
 std::vector<std::string> Tokenize(std::string_view normalized);
+// "laurent's" -> "laurent" (names are matched without their possessive, on both sides); "what's",
+// "it's", "let's" and other contractions are kept.
+void StripPossessives(std::vector<std::string>& tokens);
 
 // Damerau-Levenshtein (optimal string alignment) distance, capped at `cap` + 1 for speed.
 int EditDistance(std::string_view a, std::string_view b, int cap = 3);

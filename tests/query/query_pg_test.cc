@@ -43,6 +43,8 @@ const std::vector<std::string> kQuestions = {
     "Top 3 product categories by revenue this year.",
     "Best selling variations this year",
     "List my top 3 customers by total spend this year.",
+    "How many products in each category?",
+    "Which category has the most products?",
 };
 
 std::unique_ptr<store::Database> Load(std::unique_ptr<store::Database> db, bool derived,
