@@ -660,6 +660,17 @@ int main(int argc, char** argv) {
           auto sql = clever::query::BuildSql(*plan, range, *facts, db->dialect());
           if (sql.ok()) plan_sql.push_back(*sql);
         }
+        // A capped list's count-and-sum statement, when Clever needed it (the list was longer
+        // than the table shows).
+        if (clever::query::IsCappedSet(*plan)) {
+          auto totals = clever::query::BuildSetTotalsSql(*plan, plan->range, *facts, db->dialect());
+          if (totals.ok() &&
+              std::any_of(recorder.log.begin(), recorder.log.end(), [&](const auto& st) {
+                return st.sql == totals->text && st.params == totals->params;
+              })) {
+            plan_sql.push_back(*totals);
+          }
+        }
       }
     }
     // Check they are among what Clever ran (same text, same parameters).

@@ -1,5 +1,6 @@
 #include "query/answer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -198,8 +199,9 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
         plan.metric == "disputes_needing_response") {
       a.columns.push_back("amount");
     }
-    // A list is for reading: the table holds the first kMaxListedRows, the figures count all.
-    constexpr size_t kMaxListedRows = 1000;
+    // A list is for reading: the table holds the first kMaxListedRows (sql.h), the figures
+    // count all (r.set_size; rows may hold only the first kMaxListedRows + 1).
+    const size_t size = std::max(r.set_size, r.rows.size());
     for (const ResultRow& row : r.rows) {
       if (a.rows.size() == kMaxListedRows) break;
       std::vector<Cell> cells = {row.name};
@@ -211,25 +213,28 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
       }
       a.rows.push_back(std::move(cells));
     }
-    a.value = static_cast<int64_t>(r.rows.size());
+    a.value = static_cast<int64_t>(size);
     std::string list;
     for (size_t i = 0; i < r.rows.size() && i < 10; ++i) list += (i ? ", " : "") + r.rows[i].name;
-    if (r.rows.size() > 10) list += " and " + std::to_string(r.rows.size() - 10) + " more";
+    if (size > 10) list += " and " + std::to_string(size - 10) + " more";
     if (plan.metric == "unpaid_orders") {
       double total = 0;
-      for (const ResultRow& row : r.rows) total += row.value.value_or(0);
+      if (r.set_value_sum) {
+        total = *r.set_value_sum;
+      } else {
+        for (const ResultRow& row : r.rows) total += row.value.value_or(0);
+      }
       a.text =
-          "You have " + FormatCount(static_cast<double>(r.rows.size())) + " " + label +
-          (r.rows.empty() ? ""
-                          : " worth " + FormatMoney(total, f.currency, f.decimals) + ": " + list) +
+          "You have " + FormatCount(static_cast<double>(size)) + " " + label +
+          (size == 0 ? "" : " worth " + FormatMoney(total, f.currency, f.decimals) + ": " + list) +
           ".";
     } else {
-      a.text = r.rows.empty()
+      a.text = size == 0
                    ? "There are no " + label + filters + (period.empty() ? "" : " " + period) + "."
                    : Capitalize(label) + filters + (period.empty() ? "" : " " + period) + " (" +
-                         std::to_string(r.rows.size()) + "): " + list + ".";
+                         std::to_string(size) + "): " + list + ".";
     }
-    if (r.rows.size() > kMaxListedRows) {
+    if (size > kMaxListedRows) {
       a.text +=
           " The table lists the first " + FormatCount(static_cast<double>(kMaxListedRows)) + ".";
     }

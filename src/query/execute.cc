@@ -334,7 +334,25 @@ StatusOr<Result> Execute(store::Database& db, const QueryPlan& plan, const Store
     }
     std::sort(out.rows.begin(), out.rows.end(),
               [](const ResultRow& x, const ResultRow& y) { return x.name < y.name; });
-    out.value = static_cast<double>(out.rows.size());
+    out.set_size = out.rows.size();
+    if (IsCappedSet(plan) && out.rows.size() > kMaxListedRows) {
+      // The statement stopped after the rows shown: count and sum the whole set apart.
+      CLEVER_ASSIGN_OR_RETURN(SqlQuery tq,
+                              BuildSetTotalsSql(plan, plan.range, facts, db.dialect()));
+      auto t0 = std::chrono::steady_clock::now();
+      CLEVER_ASSIGN_OR_RETURN(auto totals, db.Query(tq.text, tq.params));
+      out.sql_ms +=
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      out.statements.push_back(tq.text);
+      if (totals.rows.empty()) return InternalError("set totals returned no row");
+      out.set_size = static_cast<size_t>(AsInt(totals.rows[0][1]));
+      const bool amounts =
+          m == "unpaid_orders" || m == "open_disputes" || m == "disputes_needing_response";
+      out.set_value_sum = IsNull(totals.rows[0][2]) ? 0.0
+                          : amounts ? AsDouble(totals.rows[0][2]) / Pow10(facts.decimals)
+                                    : AsDouble(totals.rows[0][2]);
+    }
+    out.value = static_cast<double>(out.set_size);
     return out;
   }
 

@@ -25,10 +25,14 @@ struct ResultRow {
 struct Result {
   bool defined = true;
   std::string undefined_reason;
-  std::optional<double> value;          // the headline figure (display units)
-  std::string entity;                   // the headline entity / date, when the answer is one
-  std::vector<std::string> tied;        // "which X ...": others with the entity's value (up to 20)
-  std::vector<ResultRow> rows;          // breakdown, ranking (in rank order) or set
+  std::optional<double> value;    // the headline figure (display units)
+  std::string entity;             // the headline entity / date, when the answer is one
+  std::vector<std::string> tied;  // "which X ...": others with the entity's value (up to 20)
+  std::vector<ResultRow> rows;    // breakdown, ranking (in rank order) or set
+  // Sets: the whole set's size and, when rows hold only its first kMaxListedRows + 1 (sql.h),
+  // the sum of all its values (display units); nullopt = rows hold the whole set.
+  size_t set_size = 0;
+  std::optional<double> set_value_sum;
   std::optional<double> current, base;  // comparisons: both periods' figures
   std::vector<std::string> statements;  // the SQL run (bound parameters not included)
   double sql_ms = 0;                    // time spent inside the database

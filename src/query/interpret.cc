@@ -1,8 +1,10 @@
 #include "query/interpret.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <regex>
@@ -188,9 +190,16 @@ struct Text {
 int MonthNumber(const std::string& w) {
   static const char* kShort[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                  "jul", "aug", "sep", "oct", "nov", "dec"};
+  // why: speed (called per token and entity; the lower-cased names are built once, not per call)
+  static const std::vector<std::string> kFull = [] {
+    std::vector<std::string> v;
+    for (int i = 1; i <= 12; ++i) v.push_back(ToLower(kMonthNames[i]));
+    return v;
+  }();
+  if (w.size() < 3 || w.size() > 9) return 0;
   for (int i = 1; i <= 12; ++i) {
-    std::string full = ToLower(kMonthNames[i]);
-    if (w == full || w == kShort[i - 1] || (w == "sept" && i == 9)) return i;
+    if (w == kFull[static_cast<size_t>(i - 1)] || w == kShort[i - 1] || (w == "sept" && i == 9))
+      return i;
   }
   return 0;
 }
@@ -858,11 +867,27 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
       "catalog", "catalogue", "inventory", "stock",      "average",  "typical",  "usual",
       "ordinary"};
   std::smatch m;
-  for (const std::regex& re :
-       kind == UnknownNameKind::kProduct
-           ? std::vector<std::regex>(std::begin(product_patterns), std::end(product_patterns))
-           : std::vector<std::regex>(std::begin(customer_patterns), std::end(customer_patterns))) {
-    if (!std::regex_search(s, m, re)) continue;
+  // why: speed (the patterns in place, not copied into a vector per call)
+  const bool product_kind = kind == UnknownNameKind::kProduct;
+  const size_t n_patterns =
+      product_kind ? std::size(product_patterns) : std::size(customer_patterns);
+  for (size_t pi = 0; pi < n_patterns; ++pi) {
+    const std::regex& re = product_kind ? product_patterns[pi] : customer_patterns[pi];
+    // why: speed (each pattern needs one of its verbs / "<noun> of|for": skip it when absent)
+    auto has_any = [&](std::initializer_list<const char*> ws) {
+      for (const char* w : ws) {
+        if (s.find(w) != std::string::npos) return true;
+      }
+      return false;
+    };
+    const bool possible =
+        kind == UnknownNameKind::kCustomer
+            ? has_any({" has ", " did ", " have "}) &&
+                  has_any({"place", "order", "bought", "spen", "buy", "purchased"})
+        : pi == 0 ? has_any({"sell", "sold", "ship"})
+                  : has_any({"units of", "units for", "sales of", "sales for", "revenue of",
+                             "revenue for"});
+    if (!possible || !std::regex_search(s, m, re)) continue;
     std::vector<std::string> words = Tokenize(m.str(1));
     bool unknown = false, placeholder = false;
     for (const std::string& w : words) {
@@ -893,6 +918,50 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
     }
   }
   return std::nullopt;
+}
+
+// why: speed. The leading literal words of each alternative of a pattern " (a|b c|d?e|...) ":
+// such a pattern matches only where " " + one of them occurs. An alternative with no literal
+// start yields no list (MayMatchAlternation is then always true).
+std::vector<std::string> AlternationPrefixes(const std::string& pattern) {
+  const size_t open = pattern.find('('), close = pattern.rfind(')');
+  if (pattern.rfind(" (", 0) != 0 || close == std::string::npos || close <= open) return {};
+  std::vector<std::string> alternatives(1);
+  int depth = 0;
+  for (size_t i = open + 1; i < close; ++i) {
+    const char c = pattern[i];
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == '|' && depth == 0) {
+      alternatives.emplace_back();
+    } else {
+      alternatives.back() += c;
+    }
+  }
+  std::vector<std::string> prefixes;
+  for (const std::string& a : alternatives) {
+    std::string p;
+    for (char c : a) {
+      if (std::string_view("?()[]\\*+.{}^$|").find(c) != std::string_view::npos) {
+        if (c == '?' && !p.empty()) p.pop_back();  // the character before `?` is optional
+        break;
+      }
+      p += c;
+    }
+    if (p.empty()) return {};
+    prefixes.push_back(p);
+  }
+  return prefixes;
+}
+
+bool MayMatchAlternation(const std::string& s, const std::vector<std::string>& prefixes) {
+  if (prefixes.empty()) return true;
+  for (size_t pos = s.find(' '); pos != std::string::npos; pos = s.find(' ', pos + 1)) {
+    for (const std::string& p : prefixes) {
+      if (s.compare(pos + 1, p.size(), p) == 0) return true;
+    }
+  }
+  return false;
 }
 
 // A coupon code the question names that the store's codes did not match ("how many times was
@@ -1006,19 +1075,31 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
   // Only the question's own content words are compared with the names; a question with more of
   // them than any merchant types (pasted text, an attack) gets no partial matching.
   int content_words = 0;
+  // why: speed (PartialStopWord once per token, not once per token and name below)
+  std::vector<bool> skip(tokens.size(), false);
   for (size_t i = 0; i < tokens.size(); ++i) {
-    if (!taken[i] && !PartialStopWord(tokens[i])) ++content_words;
+    const bool stop = PartialStopWord(tokens[i]);
+    if (!taken[i] && !stop) ++content_words;
+    // Bare numbers ("3 or fewer units") say nothing about which product is meant.
+    skip[i] = stop || tokens[i].find_first_not_of("0123456789.,%$#") == std::string::npos;
   }
   if (content_words > 12) return;
   std::vector<Candidate> winners;  // the clear best of each kind
   for (const char* kind : {"product", "category", "payment_method"}) {
     // How many names of this kind contain each word (distinctiveness).
+    // why: speed (counted on demand for the few words that matched, not for every name word)
     std::map<std::string, int> word_names;
-    for (const NamedEntity& e : names.entities) {
-      if (e.kind != kind || e.phrases.empty()) continue;
-      std::set<std::string> words(e.phrases[0].begin(), e.phrases[0].end());
-      for (const auto& w : words) ++word_names[w];
-    }
+    auto names_with = [&](const std::string& w) {
+      auto it = word_names.find(w);
+      if (it != word_names.end()) return it->second;
+      int n = 0;
+      for (const NamedEntity& o : names.entities) {
+        if (o.kind != kind || o.phrases.empty()) continue;
+        if (std::find(o.phrases[0].begin(), o.phrases[0].end(), w) != o.phrases[0].end()) ++n;
+      }
+      word_names.emplace(w, n);
+      return n;
+    };
     std::vector<Candidate> best;
     for (const NamedEntity& e : names.entities) {
       if (e.kind != kind || e.phrases.empty() || e.phrases[0].size() < 2) continue;
@@ -1028,10 +1109,7 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
       std::vector<bool> word_used(words.size(), false);
       bool distinctive = false;
       for (size_t i = 0; i < tokens.size(); ++i) {
-        // Bare numbers ("3 or fewer units") say nothing about which product is meant.
-        if (taken[i] || PartialStopWord(tokens[i]) ||
-            tokens[i].find_first_not_of("0123456789.,%$#") == std::string::npos)
-          continue;
+        if (taken[i] || skip[i]) continue;  // a stop word or a bare number (see above)
         // "card payments", "paid by card": a payment word, not the Gift Cards category.
         if (std::string_view(kind) != "payment_method" &&
             (tokens[i] == "card" || tokens[i] == "cards"))
@@ -1047,7 +1125,7 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
           ++c.score;
           const bool alpha = std::isalpha(static_cast<unsigned char>(words[j][0])) != 0;
           if (alpha) ++c.alpha;
-          if (alpha && words[j].size() >= 4 && word_names[words[j]] == 1) distinctive = true;
+          if (alpha && words[j].size() >= 4 && names_with(words[j]) == 1) distinctive = true;
           break;
         }
       }
@@ -1102,8 +1180,17 @@ std::vector<EntityHit> MatchEntities(const std::vector<std::string>& tokens,
                                      const StoreNames& names, const std::string& raw) {
   std::vector<EntityHit> hits;
   const bool has_upper_us = raw.find("US") != std::string::npos;
+  // why: speed (FindPhrase matches, exact or fuzzy, only words with the same first letter: a
+  // phrase whose first word starts with a letter no token starts with is skipped at once)
+  std::array<bool, 256> first_letters{};
+  for (const std::string& t : tokens) {
+    if (!t.empty()) first_letters[static_cast<unsigned char>(t[0])] = true;
+  }
   for (const NamedEntity& e : names.entities) {
     for (const auto& phrase : e.phrases) {
+      if (!phrase.empty() && !phrase[0].empty() &&
+          !first_letters[static_cast<unsigned char>(phrase[0][0])])
+        continue;
       if (phrase.size() == 1 && phrase[0] == "us" && !has_upper_us) continue;
       size_t letters = 0;
       for (const auto& t : phrase) letters += t.size();
@@ -1209,7 +1296,11 @@ bool MentionsCustomers(std::string_view question) {
       R"((?:^|\S\s+)([A-Z][a-z'\-]+)\s+([A-Z][A-Za-z'\-]+[0-9]*))");
   std::smatch m;
   std::string rest = raw;
-  while (std::regex_search(rest, m, capitalised_pair)) {
+  // why: speed (the pattern needs two capitals after the first character; most questions have
+  // one, and each std::regex search costs more than this count)
+  const bool two_capitals = std::count_if(raw.begin() + (raw.empty() ? 0 : 1), raw.end(),
+                                          [](char c) { return c >= 'A' && c <= 'Z'; }) >= 2;
+  while (two_capitals && std::regex_search(rest, m, capitalised_pair)) {
     std::string a = m[1], b = m[2];
     if (MonthNumber(ToLower(a)) == 0 && a != "Black" && a != "Cyber" && a != "United" &&
         a != "New" && a != "South" && a != "Hong" && a != "Saudi" && a != "Czech") {
@@ -1220,7 +1311,25 @@ bool MentionsCustomers(std::string_view question) {
   static const std::regex person(
       R"(\b(has|did|have|for|by|of|from)\s+\w+\s+\w+\s+(spent|spend|made|make|ordered|order|orders|bought|buy|placed|place|purchased|lifetime|ltv)\b)",
       std::regex::icase);
-  if (std::regex_search(raw, person)) return true;
+  // why: speed (icase std::regex is slow; it needs one of its first words somewhere before one
+  // of its last words, checked on the lower-cased text first)
+  const std::string low = ToLower(raw);
+  size_t first_lead = std::string::npos, last_verb = 0;
+  bool any_verb = false;
+  for (const char* w : {"has", "did", "have", "for", "by", "of", "from"}) {
+    first_lead = std::min(first_lead, low.find(w));
+  }
+  for (const char* w : {"spen", "made", "make", "order", "bought", "buy", "place", "purchased",
+                        "lifetime", "ltv"}) {
+    const size_t at = low.rfind(w);
+    if (at != std::string::npos) {
+      any_verb = true;
+      last_verb = std::max(last_verb, at);
+    }
+  }
+  if (any_verb && first_lead != std::string::npos && first_lead < last_verb &&
+      std::regex_search(raw, person))
+    return true;
   // "juliette laurent's order count", "zoe martinez order count": a possessive pair, or a pair
   // opening the question before a customer figure.
   static const std::regex possessive(R"(\b([A-Za-z\-]+)\s+([A-Za-z\-]+)'s\b)");
@@ -1229,6 +1338,8 @@ bool MentionsCustomers(std::string_view question) {
       std::regex::icase);
   for (const std::regex* re : {&possessive, &leading_pair}) {
     std::smatch pm;
+    // why: speed (the possessive pattern needs a literal "'s")
+    if (re == &possessive && raw.find("'s") == std::string::npos) continue;
     if (!std::regex_search(raw, pm, *re)) continue;
     const std::string a = ToLower(pm.str(1)), b = ToLower(pm.str(2));
     if (!PartialStopWord(a) && !PartialStopWord(b) && a != "last" && a != "this" && a != "next" &&
@@ -1240,7 +1351,29 @@ bool MentionsCustomers(std::string_view question) {
   static const std::regex by_person(
       R"(\b(by|from|for|of|to)\s+([A-Za-z'\-]+)\s+([A-Za-z'\-]+)\s*[?.!]*\s*$)", std::regex::icase);
   std::smatch m2;
-  if (std::regex_search(raw, m2, by_person)) {
+  // why: speed (a match ends the question with "<by|from|for|of|to> <word> <word>": the third
+  // whitespace-separated word from the end, trailing spaces and ?.! removed, ends with one)
+  auto may_end_with_person = [&] {
+    size_t end = low.size();
+    while (end > 0 &&
+           std::string_view(" \t\n\r\f\v?.!").find(low[end - 1]) != std::string_view::npos)
+      --end;
+    std::vector<std::string> last;  // up to three words, last first
+    while (end > 0 && last.size() < 3) {
+      size_t start = end;
+      while (start > 0 && !std::isspace(static_cast<unsigned char>(low[start - 1]))) --start;
+      last.push_back(low.substr(start, end - start));
+      end = start;
+      while (end > 0 && std::isspace(static_cast<unsigned char>(low[end - 1]))) --end;
+    }
+    if (last.size() < 3) return false;
+    for (const char* k : {"by", "from", "for", "of", "to"}) {
+      const std::string_view kw(k), w(last[2]);
+      if (w.size() >= kw.size() && w.substr(w.size() - kw.size()) == kw) return true;
+    }
+    return false;
+  };
+  if (may_end_with_person() && std::regex_search(raw, m2, by_person)) {
     const std::string a = ToLower(m2.str(2)), b = ToLower(m2.str(3));
     return !PartialStopWord(a) && !PartialStopWord(b) && a != "last" && a != "this" &&
            a != "next" && a != "the";
@@ -1447,7 +1580,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   }
 
   // ---------------------------------------------------------------- out of scope
-  static const std::regex oos(
+  // why: speed (the alternation is slow in std::regex and searched twice per question; a text
+  // without any alternative's leading words cannot match, see MayMatchAlternation)
+  static const std::string oos_pattern(
       " (traffic|visits?|visitors?|sessions?|page ?views?|pageviews|bounce|conversion|conversions|"
       "abandoned|abandonment|carts?(?! "
       "discount)|ads|adverts?|advertising|adwords|roas|cpc|impressions|clicks|"
@@ -1470,6 +1605,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "views|page|pages|warehouse|warehouses|age|ages|aged|gender|genders|birthday|birthdays|"
       "shopify|bigcommerce|squarespace|wix|magento|prestashop|postal|strike|strikes|"
       "time on site|time on the site) ");
+  static const std::regex oos(oos_pattern);
+  static const std::vector<std::string> oos_prefixes = AlternationPrefixes(oos_pattern);
   static const std::regex action(
       "^ (please |can you |could you |pls )?(send|create|make (a|an|new|me "
       "a)|cancel|delete|remove|update|email|e-mail|"
@@ -1493,8 +1630,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   const std::string plain = " " + Join(tokens, " ") + " ";
   std::string unhyphenated = plain;  // "facebook-acquired"
   std::replace(unhyphenated.begin(), unhyphenated.end(), '-', ' ');
-  if (std::regex_search(t.s, om, oos) || std::regex_search(plain, om, oos) ||
-      std::regex_search(unhyphenated, om, oos))
+  if ((MayMatchAlternation(t.s, oos_prefixes) && std::regex_search(t.s, om, oos)) ||
+      (MayMatchAlternation(plain, oos_prefixes) && std::regex_search(plain, om, oos)) ||
+      (MayMatchAlternation(unhyphenated, oos_prefixes) && std::regex_search(unhyphenated, om, oos)))
     oos_topic = Trim(om.str(1));
   // "how much time do customers spend on the site" (not what they spend).
   if (oos_topic.empty() && t.Has("time") && t.Any({"spend on", "spent on"}) &&
@@ -1512,19 +1650,41 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "\\bunion( all)? select\\b|\\bupdate \\w+ set\\b|;\\s*--|\\balter table\\b|\\btruncate\\b|"
       "\\bpragma\\b|\\battach database\\b)",
       std::regex::icase);
-  if (oos_topic.empty() && std::regex_search(raw, sql_like)) oos_topic = "database commands";
+  // why: speed (an icase std::regex is slow; it cannot match without one of its keywords)
+  auto may_be_sql = [&] {
+    const std::string low = ToLower(raw);
+    for (const char* k : {"select", "drop", "insert", "delete", "union", "update", "--", "alter",
+                          "truncate", "pragma", "attach"}) {
+      if (low.find(k) != std::string::npos) return true;
+    }
+    return false;
+  };
+  if (oos_topic.empty() && may_be_sql() && std::regex_search(raw, sql_like))
+    oos_topic = "database commands";
   if (oos_topic.empty() && raw.find("UPS") != std::string::npos) oos_topic = "carrier tracking";
   if (oos_topic.empty() &&
       (std::regex_search(t.s, om, action) || std::regex_search(plain, om, action))) {
     oos_topic = "a request to change the store";
   }
-  if (oos_topic.empty() && std::regex_search(t.s, om, cost_words) && coupon == nullptr &&
+  // why: speed (each alternative of cost_words contains "cost" or "spen"; of future one of the
+  // words below: without them the regex cannot match)
+  auto contains_any = [](const std::string& text, std::initializer_list<const char*> words) {
+    for (const char* w : words) {
+      if (text.find(w) != std::string::npos) return true;
+    }
+    return false;
+  };
+  if (oos_topic.empty() && contains_any(t.s, {"cost", "spen"}) &&
+      std::regex_search(t.s, om, cost_words) && coupon == nullptr &&
       !t.Any({"shipping", "discount", "discounts", "coupon", "coupons", "customers", "customer",
               "code", "codes", "promo", "promos", "voucher", "vouchers", "refund", "refunds",
               "chargeback", "chargebacks", "dispute", "disputes"})) {
     oos_topic = "costs and expenses";
   }
-  if (oos_topic.empty() && std::regex_search(t.s, om, future) &&
+  if (oos_topic.empty() &&
+      contains_any(t.s, {"next ", "tomorrow", "will", "going to", "expected to", "should",
+                         "christmas stock"}) &&
+      std::regex_search(t.s, om, future) &&
       !t.Any({"payout", "payouts", "deposit", "deposits", "deadline", "expire", "expires",
               "expiring"})) {
     oos_topic = "forecasts";

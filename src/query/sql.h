@@ -8,6 +8,7 @@
 // NULL), n (a fallback display name or NULL); execute.h turns them into figures.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -41,9 +42,19 @@ struct SqlQuery {
   std::vector<store::Value> params;
 };
 
+// A list answer's table holds at most this many rows; its figures (count, amount) count all.
+inline constexpr size_t kMaxListedRows = 1000;
+
 // The statement computing `plan.metric` over `range` (the plan's range or its base range).
 // kInvalidArgument for a combination the catalogue does not define.
+// For a capped set (IsCappedSet: which/list questions whose rows can be many, e.g. the orders
+// awaiting payment) the statement returns only the first kMaxListedRows + 1 rows in display
+// order; when it returns more than kMaxListedRows, BuildSetTotalsSql's statement gives the
+// whole set's row count (column a) and the sum of its a column (column b).
 StatusOr<SqlQuery> BuildSql(const QueryPlan& plan, const DateRange& range, const StoreFacts& facts,
                             store::Dialect dialect);
+bool IsCappedSet(const QueryPlan& plan);
+StatusOr<SqlQuery> BuildSetTotalsSql(const QueryPlan& plan, const DateRange& range,
+                                     const StoreFacts& facts, store::Dialect dialect);
 
 }  // namespace clever::query

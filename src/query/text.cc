@@ -264,6 +264,11 @@ PhraseMatch FindPhrase(const std::vector<std::string>& tokens,
     for (size_t k = 0; k < phrase.size(); ++k) {
       const std::string& t = tokens[s + k];
       const std::string& p = phrase[k];
+      // why: speed (exact and fuzzy matches both need the same first letter, checked below)
+      if (!t.empty() && !p.empty() && t[0] != p[0]) {
+        ok = false;
+        break;
+      }
       if (t == p) continue;
       if (!fuzzy) {
         ok = false;
