@@ -34,6 +34,12 @@ struct Scope {
   std::vector<Value> params;
 };
 
+// The store's orders filter of a statement over `orders o`. With no narrower scope (a full
+// build), `+o.store_id` keeps SQLite from walking the orders through a secondary index that
+// leads with store_id (orders_by_customer: one random table lookup per order, 2x the CPU of
+// the full build's scan in table order); a narrower scope keeps its index.
+std::string StoreOf(const Scope& s) { return s.sql.empty() ? "+o.store_id = ?" : "o.store_id = ?"; }
+
 // The orders of one store-local day (substr(date_created, 1, 10) = day). The range in front of
 // the exact test lets orders_by_date serve it: every text starting with `day` lies in
 // [day, day with its last character incremented) in byte order (docs/postgres.md: C collation).
@@ -80,7 +86,7 @@ Status InsertDailyOrders(Database& db, const Value& sid, const Scope& s, bool fu
               "o.status, o.billing_country, COUNT(*), SUM(CASE WHEN o.customer_id = 0 THEN 1 ELSE "
               "0 END), SUM(o.total_minor), SUM(o.shipping_total_minor), SUM(o.total_tax_minor), "
               "SUM(o.discount_total_minor), MAX(o.total_minor), " +
-                  refunded + " FROM orders o" + join + " WHERE o.store_id = ?" + s.sql +
+                  refunded + " FROM orders o" + join + " WHERE " + StoreOf(s) + s.sql +
                   " GROUP BY substr(o.date_created, 1, 10), o.status, o.billing_country",
               Join(params, s.params));
 }
@@ -97,52 +103,35 @@ std::string Next(const std::string& prefix) {
   return next;
 }
 
-// product_periods: the months (from daily_products) and then the years (from the months) whose
-// period is `*only`, or every one when `only` is null.
-Status InsertProductMonths(Database& db, const Value& sid, const std::string* only) {
+// product_periods of one grain: the months (grain 'm', from daily_products' days) or the years
+// (grain 'y', from the months) whose period is `*only`, or every one when `only` is null.
+enum class Grain { kMonth, kYear };
+Status InsertProductPeriods(Database& db, const Value& sid, Grain grain, const std::string* only) {
+  const bool month = grain == Grain::kMonth;
+  const std::string col = month ? "day" : "period";
+  const std::string period = "substr(" + col + ", 1, " + (month ? "7" : "4") + ")";
   std::string where;
   std::vector<Value> params = {sid};
   if (only != nullptr) {
-    const std::string& month = *only;
-    const std::string next = Next(month);
+    const std::string next = Next(*only);
     if (!next.empty()) {
-      where = " AND day >= ? AND day < ?";
-      params.push_back(Value{month});
+      where = " AND " + col + " >= ? AND " + col + " < ?";
+      params.push_back(Value{*only});
       params.push_back(Value{next});
     }
-    where += " AND substr(day, 1, 7) = ?";
-    params.push_back(Value{month});
+    where += " AND " + period + " = ?";
+    params.push_back(Value{*only});
   }
   return Exec(db,
-              "INSERT INTO product_periods (store_id, grain, period, product_id, variation_id, "
-              "quantity, total_minor, product_name, line_name) SELECT store_id, 'm', substr(day, "
-              "1, 7), product_id, variation_id, SUM(quantity), SUM(total_minor), "
-              "MAX(product_name), MAX(line_name) FROM daily_products WHERE store_id = ?" +
-                  where + " GROUP BY store_id, substr(day, 1, 7), product_id, variation_id",
-              params);
-}
-
-Status InsertProductYears(Database& db, const Value& sid, const std::string* only) {
-  std::string where;
-  std::vector<Value> params = {sid};
-  if (only != nullptr) {
-    const std::string& year = *only;
-    const std::string next = Next(year);
-    if (!next.empty()) {
-      where = " AND period >= ? AND period < ?";
-      params.push_back(Value{year});
-      params.push_back(Value{next});
-    }
-    where += " AND substr(period, 1, 4) = ?";
-    params.push_back(Value{year});
-  }
-  return Exec(db,
-              "INSERT INTO product_periods (store_id, grain, period, product_id, variation_id, "
-              "quantity, total_minor, product_name, line_name) SELECT store_id, 'y', "
-              "substr(period, 1, 4), product_id, variation_id, SUM(quantity), SUM(total_minor), "
-              "MAX(product_name), MAX(line_name) FROM product_periods WHERE store_id = ? AND "
-              "grain = 'm'" +
-                  where + " GROUP BY store_id, substr(period, 1, 4), product_id, variation_id",
+              std::string("INSERT INTO product_periods (store_id, grain, period, product_id, "
+                          "variation_id, quantity, total_minor, product_name, line_name) SELECT "
+                          "store_id, ") +
+                  (month ? "'m'" : "'y'") + ", " + period +
+                  ", product_id, variation_id, SUM(quantity), SUM(total_minor), "
+                  "MAX(product_name), MAX(line_name) FROM " +
+                  (month ? "daily_products WHERE store_id = ?"
+                         : "product_periods WHERE store_id = ? AND grain = 'm'") +
+                  where + " GROUP BY store_id, " + period + ", product_id, variation_id",
               params);
 }
 
@@ -152,8 +141,8 @@ Status InsertDailyProducts(Database& db, const Value& sid, const Scope& s) {
               "total_minor, product_name, line_name) SELECT ?, substr(o.date_created, 1, 10), "
               "li.product_id, li.variation_id, SUM(li.quantity), SUM(li.total_minor), MAX(CASE "
               "WHEN li.parent_name <> '' THEN li.parent_name ELSE li.name END), MAX(li.name) FROM "
-              "orders o CROSS JOIN order_line_items li WHERE o.store_id = ? AND " +
-                  std::string(kSales) + s.sql +
+              "orders o CROSS JOIN order_line_items li WHERE " +
+                  StoreOf(s) + " AND " + std::string(kSales) + s.sql +
                   " AND li.store_id = o.store_id AND li.order_id = o.id GROUP BY "
                   "substr(o.date_created, 1, 10), li.product_id, li.variation_id",
               Join({sid, sid}, s.params));
@@ -163,9 +152,8 @@ Status InsertDailyCoupons(Database& db, const Value& sid, const Scope& s) {
   return Exec(db,
               "INSERT INTO daily_coupons (store_id, day, code, orders, discount_minor) SELECT ?, "
               "substr(o.date_created, 1, 10), cl.code, COUNT(DISTINCT o.id), "
-              "SUM(cl.discount_minor) FROM orders o CROSS JOIN order_coupon_lines cl WHERE "
-              "o.store_id = ? AND " +
-                  std::string(kSales) + s.sql +
+              "SUM(cl.discount_minor) FROM orders o CROSS JOIN order_coupon_lines cl WHERE " +
+                  StoreOf(s) + " AND " + std::string(kSales) + s.sql +
                   " AND cl.store_id = o.store_id AND cl.order_id = o.id GROUP BY "
                   "substr(o.date_created, 1, 10), cl.code",
               Join({sid, sid}, s.params));
@@ -176,11 +164,9 @@ Status InsertDailyPayments(Database& db, const Value& sid, const Scope& s) {
   return Exec(db,
               "INSERT INTO daily_payments (store_id, day, status, method, gateway, orders, "
               "total_minor) SELECT ?, substr(o.date_created, 1, 10), o.status, " +
-                  method +
-                  ", o.payment_method, COUNT(*), SUM(o.total_minor) FROM orders o WHERE "
-                  "o.store_id = ?" +
-                  s.sql + " GROUP BY substr(o.date_created, 1, 10), o.status, " + method +
-                  ", o.payment_method",
+                  method + ", o.payment_method, COUNT(*), SUM(o.total_minor) FROM orders o WHERE " +
+                  StoreOf(s) + s.sql + " GROUP BY substr(o.date_created, 1, 10), o.status, " +
+                  method + ", o.payment_method",
               Join({sid, sid}, s.params));
 }
 
@@ -238,8 +224,8 @@ Status InsertCustomerSummary(Database& db, const Value& sid, const Scope& s, boo
                   " AS ck, MIN(o.date_created) AS first_at, MAX(o.date_created) AS last_at, "
                   "COUNT(*) AS n, SUM(o.total_minor - " +
                   refunds + ") AS net, MAX(o.date_created || " + sep + " || " + id20 + " || " +
-                  sep + " || o.billing_country) AS latest FROM orders o" + join +
-                  " WHERE o.store_id = ? AND " + kSales + s.sql + " GROUP BY 1) x",
+                  sep + " || o.billing_country) AS latest FROM orders o" + join + " WHERE " +
+                  StoreOf(s) + " AND " + kSales + s.sql + " GROUP BY 1) x",
               Join(params, s.params));
 }
 
@@ -266,7 +252,7 @@ Status InsertCustomerPeriods(Database& db, const Value& sid, const Scope& s, boo
       "SELECT ?, 'm', x.period, x.ck, x.n, x.net, cs.first_at FROM (SELECT "
       "substr(o.date_created, 1, 7) AS period, " +
           ck + " AS ck, COUNT(*) AS n, SUM(o.total_minor - " + refunds + ") AS net FROM orders o" +
-          join + " WHERE o.store_id = ? AND " + kSales + s.sql +
+          join + " WHERE " + StoreOf(s) + " AND " + kSales + s.sql +
           " GROUP BY 1, 2) x JOIN customer_summary cs ON cs.store_id = ? AND cs.ck = x.ck",
       params));
   return Exec(
@@ -293,8 +279,8 @@ Status FullBuild(Database& db, const Value& sid) {
   CLEVER_RETURN_IF_ERROR(InsertDailyProducts(db, sid, all));
   CLEVER_RETURN_IF_ERROR(InsertCustomerSummary(db, sid, all, /*full=*/true));
   CLEVER_RETURN_IF_ERROR(InsertCustomerPeriods(db, sid, all, /*full=*/true));
-  CLEVER_RETURN_IF_ERROR(InsertProductMonths(db, sid, nullptr));
-  CLEVER_RETURN_IF_ERROR(InsertProductYears(db, sid, nullptr));
+  CLEVER_RETURN_IF_ERROR(InsertProductPeriods(db, sid, Grain::kMonth, nullptr));
+  CLEVER_RETURN_IF_ERROR(InsertProductPeriods(db, sid, Grain::kYear, nullptr));
   CLEVER_RETURN_IF_ERROR(InsertDailyOrders(db, sid, all, /*full=*/true));
   CLEVER_RETURN_IF_ERROR(InsertDailyCoupons(db, sid, all));
   CLEVER_RETURN_IF_ERROR(InsertDailyRefunds(db, sid, nullptr));
@@ -328,7 +314,7 @@ Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::s
     CLEVER_RETURN_IF_ERROR(
         Exec(db, "DELETE FROM product_periods WHERE store_id = ? AND grain = 'm' AND period = ?",
              {sid, Value{month}}));
-    CLEVER_RETURN_IF_ERROR(InsertProductMonths(db, sid, &month));
+    CLEVER_RETURN_IF_ERROR(InsertProductPeriods(db, sid, Grain::kMonth, &month));
   }
   CLEVER_ASSIGN_OR_RETURN(ResultSet years,
                           db.Query("SELECT DISTINCT substr(day, 1, 4) FROM derived_dirty_days "
@@ -339,7 +325,7 @@ Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::s
     CLEVER_RETURN_IF_ERROR(
         Exec(db, "DELETE FROM product_periods WHERE store_id = ? AND grain = 'y' AND period = ?",
              {sid, Value{year}}));
-    CLEVER_RETURN_IF_ERROR(InsertProductYears(db, sid, &year));
+    CLEVER_RETURN_IF_ERROR(InsertProductPeriods(db, sid, Grain::kYear, &year));
   }
   if (!customers_changed) return OkStatus();
   for (const char* t : {"customer_summary", "customer_periods"}) {
