@@ -136,7 +136,9 @@ TEST_P(SchemaTest, BulkLoadIndexesDropAndComeBackAsMigrated) {
   EXPECT_EQ(BulkLoadIndexes().size(), 12u);
   if (db_->dialect() != Dialect::kSqlite) {
     ASSERT_TRUE(DropBulkLoadIndexes(*db_).ok());
-    auto rs = db_->Query("SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_by_date'");
+    auto rs = db_->Query(
+        "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_by_date' AND schemaname = "
+        "current_schema()");
     ASSERT_TRUE(rs.ok()) << rs.status();
     EXPECT_EQ(AsInt(rs->rows[0][0]), 1);
     return;
