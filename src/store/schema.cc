@@ -875,14 +875,22 @@ Status RestoreBulkLoadIndexes(Database& db, int* created) {
     if (!present) missing.push_back(name);
   }
   if (missing.empty()) return OkStatus();
-  CLEVER_RETURN_IF_ERROR(db.Transaction([&]() -> Status {
+  // CREATE INDEX sorts the whole table. With temp_store=MEMORY (the sync's setting) its spilled
+  // runs would stay in the process's memory (tens of MB per index at 1M orders); on a file they
+  // stay in the OS page cache. Restored afterwards (the connection holds no TEMP objects).
+  CLEVER_ASSIGN_OR_RETURN(ResultSet temp, db.Query("PRAGMA temp_store"));
+  const int64_t temp_store = temp.rows.empty() ? 0 : AsInt(temp.rows[0][0], 0);
+  if (temp_store == 2) CLEVER_RETURN_IF_ERROR(db.ExecuteScript("PRAGMA temp_store = 1"));
+  Status built = db.Transaction([&]() -> Status {
     for (const std::string& name : missing) {
       const std::string ddl = IndexDdl(name, db.dialect());
       if (ddl.empty()) return InternalError("no migration creates index " + name);
       CLEVER_RETURN_IF_ERROR(db.ExecuteScript(ddl));
     }
     return OkStatus();
-  }));
+  });
+  if (temp_store == 2) (void)db.ExecuteScript("PRAGMA temp_store = 2");
+  CLEVER_RETURN_IF_ERROR(built);
   if (created != nullptr) *created = static_cast<int>(missing.size());
   return OkStatus();
 }

@@ -161,8 +161,11 @@ TEST_P(SchemaTest, BulkLoadIndexesDropAndComeBackAsMigrated) {
   ASSERT_TRUE(db_->Execute("INSERT INTO orders (store_id, id, status, date_created, total_minor) "
                            "VALUES (1, 7, 'pending', '2025-02-03T10:00:00', 500)")
                   .ok());
+  // The sync's temp_store=MEMORY is left as it was (the build sorts on a temp file).
+  ASSERT_TRUE(db_->ExecuteScript("PRAGMA temp_store = 2").ok());
   ASSERT_TRUE(RestoreBulkLoadIndexes(*db_, &created).ok());
   EXPECT_EQ(created, static_cast<int>(BulkLoadIndexes().size()));
+  EXPECT_EQ(AsInt(db_->Query("PRAGMA temp_store")->rows[0][0]), 2);
   auto after = db_->Query(kIndexes);
   ASSERT_TRUE(after.ok());
   ASSERT_EQ(after->rows.size(), before->rows.size());
