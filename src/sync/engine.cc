@@ -274,6 +274,7 @@ class Run {
   };
   static constexpr int kPagesPerCommit = 50;
   static constexpr std::chrono::milliseconds kCommitEvery{1000};
+  static constexpr size_t kWindowPerWorker = 6;  // pages ahead of the writer per fetch worker
   template <typename T>
   Status KeysetPages(const ListSpec<T>& spec, Cursor& cur, Progress& prog, Batch& batch,
                      bool& write_failed);
@@ -423,7 +424,9 @@ Status Run::KeysetPages(const ListSpec<T>& spec, Cursor& cur, Progress& prog, Ba
   const int64_t per_page = std::clamp(options_.per_page, 2, 100);
   const bool unordered = cur.unordered;
   const int64_t step = unordered ? per_page : per_page - 1;  // one entry of overlap: chain check
-  const size_t max_window = static_cast<size_t>(fetcher_.concurrency()) * 2;
+  // Pages fetched ahead of the writer: enough that the fetch workers keep going while the writer
+  // commits or checkpoints (a WAL checkpoint takes it away for up to a second).
+  const size_t max_window = static_cast<size_t>(fetcher_.concurrency()) * kWindowPerWorker;
   std::deque<Slot> window;
   int64_t known_total = -1;
   int64_t next_submit = cur.offset;
