@@ -40,6 +40,28 @@ struct Scope {
 // the full build's scan in table order); a narrower scope keeps its index.
 std::string StoreOf(const Scope& s) { return s.sql.empty() ? "+o.store_id = ?" : "o.store_id = ?"; }
 
+// Each order's refunds (all of them): a full build sums every refund once in a joined
+// subquery (`rf.r`), a narrower scope looks its orders' refunds up. `sum` is the order's refunded
+// amount; `params` are those of `SELECT ? ... FROM orders o` + join + ` WHERE o.store_id = ?`.
+struct OrderRefunds {
+  std::string join;
+  std::string sum;
+  std::vector<Value> params;
+};
+OrderRefunds RefundsOfOrders(const Value& sid, bool full) {
+  if (full) {
+    return {
+        " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM refunds WHERE store_id = ? "
+        "GROUP BY order_id) rf ON rf.order_id = o.id",
+        "COALESCE(rf.r, 0)",
+        {sid, sid, sid}};
+  }
+  return {"",
+          "COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.store_id = o.store_id AND "
+          "r.order_id = o.id), 0)",
+          {sid, sid}};
+}
+
 // The orders of one store-local day (substr(date_created, 1, 10) = day). The range in front of
 // the exact test lets orders_by_date serve it: every text starting with `day` lies in
 // [day, day with its last character incremented) in byte order (docs/postgres.md: C collation).
@@ -67,18 +89,12 @@ constexpr const char* kDirtyCustomerOrders =
 Status InsertDailyOrders(Database& db, const Value& sid, const Scope& s, bool full) {
   // Refunds of each order (all of them): a full build sums every refund once, a day looks its
   // orders' refunds up.
+  const OrderRefunds rf = RefundsOfOrders(sid, full);
   const std::string refunded =
-      full ? "SUM(CASE WHEN rf.r IS NULL THEN 0 ELSE 1 END), SUM(COALESCE(rf.r, 0))"
-           : "SUM(CASE WHEN EXISTS (SELECT 1 FROM refunds r WHERE r.store_id = o.store_id AND "
-             "r.order_id = o.id) THEN 1 ELSE 0 END), SUM(COALESCE((SELECT SUM(r.amount_minor) "
-             "FROM refunds r WHERE r.store_id = o.store_id AND r.order_id = o.id), 0))";
-  const std::string join = full ? " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM "
-                                  "refunds WHERE store_id = ? GROUP BY order_id) rf ON "
-                                  "rf.order_id = o.id"
-                                : "";
-  std::vector<Value> params = {sid};
-  if (full) params.push_back(sid);
-  params.push_back(sid);
+      (full ? std::string("SUM(CASE WHEN rf.r IS NULL THEN 0 ELSE 1 END)")
+            : std::string("SUM(CASE WHEN EXISTS (SELECT 1 FROM refunds r WHERE r.store_id = "
+                          "o.store_id AND r.order_id = o.id) THEN 1 ELSE 0 END)")) +
+      ", SUM(" + rf.sum + ")";
   return Exec(db,
               "INSERT INTO daily_orders (store_id, day, status, country, orders, guest_orders, "
               "total_minor, shipping_minor, tax_minor, discount_minor, max_total_minor, "
@@ -86,9 +102,9 @@ Status InsertDailyOrders(Database& db, const Value& sid, const Scope& s, bool fu
               "o.status, o.billing_country, COUNT(*), SUM(CASE WHEN o.customer_id = 0 THEN 1 ELSE "
               "0 END), SUM(o.total_minor), SUM(o.shipping_total_minor), SUM(o.total_tax_minor), "
               "SUM(o.discount_total_minor), MAX(o.total_minor), " +
-                  refunded + " FROM orders o" + join + " WHERE " + StoreOf(s) + s.sql +
+                  refunded + " FROM orders o" + rf.join + " WHERE " + StoreOf(s) + s.sql +
                   " GROUP BY substr(o.date_created, 1, 10), o.status, o.billing_country",
-              Join(params, s.params));
+              Join(rf.params, s.params));
 }
 
 // The first text after every text starting with `prefix` in byte order, for `col >= prefix AND
@@ -204,18 +220,7 @@ Status InsertCustomerSummary(Database& db, const Value& sid, const Scope& s, boo
   const std::string sep = pg ? "chr(1)" : "char(1)";
   const std::string id20 = pg ? "lpad(CAST(o.id AS TEXT), 20, '0')"
                               : "substr('00000000000000000000' || CAST(o.id AS TEXT), -20)";
-  // A full build sums every refund once; a few customers look their orders' refunds up.
-  const std::string refunds =
-      full ? "COALESCE(rf.r, 0)"
-           : "COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.store_id = o.store_id "
-             "AND r.order_id = o.id), 0)";
-  const std::string join = full ? " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM "
-                                  "refunds WHERE store_id = ? GROUP BY order_id) rf ON "
-                                  "rf.order_id = o.id"
-                                : "";
-  std::vector<Value> params = {sid};
-  if (full) params.push_back(sid);
-  params.push_back(sid);
+  const OrderRefunds rf = RefundsOfOrders(sid, full);
   return Exec(db,
               "INSERT INTO customer_summary (store_id, ck, first_at, last_at, order_count, "
               "ltv_minor, last_country) SELECT ?, x.ck, x.first_at, x.last_at, x.n, x.net, "
@@ -223,36 +228,26 @@ Status InsertCustomerSummary(Database& db, const Value& sid, const Scope& s, boo
                   ck +
                   " AS ck, MIN(o.date_created) AS first_at, MAX(o.date_created) AS last_at, "
                   "COUNT(*) AS n, SUM(o.total_minor - " +
-                  refunds + ") AS net, MAX(o.date_created || " + sep + " || " + id20 + " || " +
-                  sep + " || o.billing_country) AS latest FROM orders o" + join + " WHERE " +
+                  rf.sum + ") AS net, MAX(o.date_created || " + sep + " || " + id20 + " || " + sep +
+                  " || o.billing_country) AS latest FROM orders o" + rf.join + " WHERE " +
                   StoreOf(s) + " AND " + kSales + s.sql + " GROUP BY 1) x",
-              Join(params, s.params));
+              Join(rf.params, s.params));
 }
 
 // customer_periods rows (months, then years) of the customers whose orders `s` selects; needs
 // their customer_summary rows. `only_dirty` limits the years to the changed customers.
 Status InsertCustomerPeriods(Database& db, const Value& sid, const Scope& s, bool full) {
   const std::string ck = kOrderCustomerKeySql;
-  const std::string refunds =
-      full ? "COALESCE(rf.r, 0)"
-           : "COALESCE((SELECT SUM(r.amount_minor) FROM refunds r WHERE r.store_id = o.store_id "
-             "AND r.order_id = o.id), 0)";
-  const std::string join = full ? " LEFT JOIN (SELECT order_id, SUM(amount_minor) AS r FROM "
-                                  "refunds WHERE store_id = ? GROUP BY order_id) rf ON "
-                                  "rf.order_id = o.id"
-                                : "";
-  std::vector<Value> params = {sid};
-  if (full) params.push_back(sid);
-  params.push_back(sid);
-  params = Join(params, s.params);
+  const OrderRefunds rf = RefundsOfOrders(sid, full);
+  std::vector<Value> params = Join(rf.params, s.params);
   params.push_back(sid);
   CLEVER_RETURN_IF_ERROR(Exec(
       db,
       "INSERT INTO customer_periods (store_id, grain, period, ck, orders, net_minor, first_at) "
       "SELECT ?, 'm', x.period, x.ck, x.n, x.net, cs.first_at FROM (SELECT "
       "substr(o.date_created, 1, 7) AS period, " +
-          ck + " AS ck, COUNT(*) AS n, SUM(o.total_minor - " + refunds + ") AS net FROM orders o" +
-          join + " WHERE " + StoreOf(s) + " AND " + kSales + s.sql +
+          ck + " AS ck, COUNT(*) AS n, SUM(o.total_minor - " + rf.sum + ") AS net FROM orders o" +
+          rf.join + " WHERE " + StoreOf(s) + " AND " + kSales + s.sql +
           " GROUP BY 1, 2) x JOIN customer_summary cs ON cs.store_id = ? AND cs.ck = x.ck",
       params));
   return Exec(
