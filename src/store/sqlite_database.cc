@@ -1,7 +1,9 @@
 // SQLite backend: one connection, prepared statements cached by SQL text, WAL journal.
 #include <sqlite3.h>
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "store/database.h"
@@ -54,6 +56,7 @@ class SqliteDatabase final : public Database {
     int rc = SQLITE_ROW;
     while (rc == SQLITE_ROW) rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);  // text is bound SQLITE_STATIC: no pointer into params stays
     if (rc != SQLITE_DONE) return FromSqlite(rc, db_, "executing statement");
     return static_cast<int64_t>(sqlite3_changes(db_));
   }
@@ -92,6 +95,7 @@ class SqliteDatabase final : public Database {
       rs.rows.push_back(std::move(row));
     }
     sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
     if (rc != SQLITE_DONE) return FromSqlite(rc, db_, "running query");
     return rs;
   }
@@ -114,14 +118,15 @@ class SqliteDatabase final : public Database {
   Status Rollback() override { return Execute("ROLLBACK", {}).status(); }
 
  private:
+  // Binds text SQLITE_STATIC (no copy per value: a sync binds millions): `params` outlives the
+  // statement's run, and Execute/Query clear the bindings when it is done.
   StatusOr<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<Value>& params) {
-    std::string key(sql);
     sqlite3_stmt* stmt = nullptr;
-    if (auto it = statements_.find(key); it != statements_.end()) {
+    if (auto it = statements_.find(sql); it != statements_.end()) {
       stmt = it->second;
       sqlite3_clear_bindings(stmt);
     } else {
-      const int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
+      const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                         SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
       if (rc != SQLITE_OK) return FromSqlite(rc, db_, "preparing statement");
       if (stmt == nullptr) return InvalidArgumentError("empty SQL statement");
@@ -129,7 +134,7 @@ class SqliteDatabase final : public Database {
         for (auto& [s, st] : statements_) sqlite3_finalize(st);
         statements_.clear();
       }
-      statements_.emplace(std::move(key), stmt);
+      statements_.emplace(std::string(sql), stmt);
     }
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
       return InvalidArgumentError("statement expects " +
@@ -145,7 +150,7 @@ class SqliteDatabase final : public Database {
       } else if (const auto* d = std::get_if<double>(&v)) {
         rc = sqlite3_bind_double(stmt, idx, *d);
       } else if (const auto* s = std::get_if<std::string>(&v)) {
-        rc = sqlite3_bind_text(stmt, idx, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(stmt, idx, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
       } else {
         rc = sqlite3_bind_null(stmt, idx);
       }
@@ -155,7 +160,12 @@ class SqliteDatabase final : public Database {
   }
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  // Looked up by string_view: multi-row statements are ~20 KB of text, not copied per call.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> statements_;
 };
 
 }  // namespace

@@ -126,6 +126,67 @@ TEST_P(SchemaTest, DerivedTablesSummariseTheOrders) {
   EXPECT_EQ(state->through, "");
 }
 
+// A first sync's bulk path (sync::SyncEngine): the secondary indexes it drops come back exactly
+// as the migrations made them; restoring is idempotent. PostgreSQL keeps its indexes (no-op).
+TEST_P(SchemaTest, BulkLoadIndexesDropAndComeBackAsMigrated) {
+  ASSERT_TRUE(Migrate(*db_).ok());
+  int created = -1;
+  ASSERT_TRUE(RestoreBulkLoadIndexes(*db_, &created).ok());
+  EXPECT_EQ(created, 0);
+  EXPECT_EQ(BulkLoadIndexes().size(), 12u);
+  if (db_->dialect() != Dialect::kSqlite) {
+    ASSERT_TRUE(DropBulkLoadIndexes(*db_).ok());
+    auto rs = db_->Query(
+        "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_by_date' AND schemaname = "
+        "current_schema()");
+    ASSERT_TRUE(rs.ok()) << rs.status();
+    EXPECT_EQ(AsInt(rs->rows[0][0]), 1);
+    return;
+  }
+  const char* kIndexes =
+      "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name";
+  auto before = db_->Query(kIndexes);
+  ASSERT_TRUE(before.ok()) << before.status();
+  for (const std::string& name : BulkLoadIndexes()) {
+    bool found = false;
+    for (const auto& row : before->rows) found = found || AsString(row[0]) == name;
+    EXPECT_TRUE(found) << name << " is not an index of the schema";
+  }
+  ASSERT_TRUE(DropBulkLoadIndexes(*db_).ok());
+  auto dropped = db_->Query(kIndexes);
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(dropped->rows.size() + BulkLoadIndexes().size(), before->rows.size());
+  ASSERT_TRUE(DropBulkLoadIndexes(*db_).ok());  // again: nothing left to drop, no error
+  // Rows written meanwhile are indexed when the indexes come back (a partial one included).
+  ASSERT_TRUE(db_->Execute("INSERT INTO orders (store_id, id, status, date_created, total_minor) "
+                           "VALUES (1, 7, 'pending', '2025-02-03T10:00:00', 500)")
+                  .ok());
+  // The sync's temp_store=MEMORY is left as it was (the build sorts on a temp file).
+  ASSERT_TRUE(db_->ExecuteScript("PRAGMA temp_store = 2").ok());
+  ASSERT_TRUE(RestoreBulkLoadIndexes(*db_, &created).ok());
+  EXPECT_EQ(created, static_cast<int>(BulkLoadIndexes().size()));
+  EXPECT_EQ(AsInt(db_->Query("PRAGMA temp_store")->rows[0][0]), 2);
+  auto after = db_->Query(kIndexes);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->rows.size(), before->rows.size());
+  for (size_t i = 0; i < after->rows.size(); ++i) {
+    for (size_t c = 0; c < 3; ++c) {
+      EXPECT_EQ(AsString(after->rows[i][c]), AsString(before->rows[i][c])) << i << "," << c;
+    }
+  }
+  auto plan = db_->Query(
+      "EXPLAIN QUERY PLAN SELECT number FROM orders WHERE store_id = 1 AND date_created >= "
+      "'2025-02-01' AND (date_paid IS NULL OR date_paid = '') AND status NOT IN "
+      "('cancelled','failed','refunded','trash','checkout-draft','draft')");
+  ASSERT_TRUE(plan.ok());
+  std::string text;
+  for (const auto& row : plan->rows) text += AsString(row.back()) + "\n";
+  EXPECT_NE(text.find("orders_unpaid"), std::string::npos) << text;
+  ASSERT_TRUE(RestoreBulkLoadIndexes(*db_, &created).ok());
+  EXPECT_EQ(created, 0);
+  EXPECT_TRUE(db_->Query("PRAGMA integrity_check")->rows[0][0] == Value{std::string("ok")});
+}
+
 TEST_P(SchemaTest, SecondConnectionMigratesNothing) {
   ASSERT_TRUE(Migrate(*db_).ok());
   auto other = Connect();

@@ -215,6 +215,42 @@ TEST(SyncEngine, IncrementalPicksUpExactlyTheChangesIncludingDeletions) {
   EXPECT_EQ(Dump(*db), Dump(*fresh));
 }
 
+// A first sync into empty tables drops the secondary indexes of orders, customers and their
+// children and builds them at its end; a sync that fails, or starts where a killed one left them
+// dropped, gets them back too (the kill -9 trials compare the schema as well: testing::Dump).
+TEST(SyncEngine, FirstSyncLeavesEveryIndexAsMigrated) {
+  auto schema = [](store::Database& db) {
+    auto rs = db.Query(
+        "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+        "ORDER BY name");
+    EXPECT_TRUE(rs.ok()) << rs.status();
+    std::string out;
+    for (const auto& row : rs->rows) out += store::AsString(row[0]) + store::AsString(row[1]);
+    return out;
+  };
+  auto db = OpenDb();
+  const std::string migrated = schema(*db);
+  FakeOptions fo;
+  fo.orders = 300;
+  FakeStore fake(fo);
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  EXPECT_EQ(schema(*db), migrated);
+  ExpectMatchesStore(*db, fake);
+  // Dropped by a process that died before building them: the next sync (incremental) restores.
+  ASSERT_TRUE(store::DropBulkLoadIndexes(*db).ok());
+  EXPECT_NE(schema(*db), migrated);
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  EXPECT_EQ(schema(*db), migrated);
+  // A first sync that fails (every request refused) still leaves them built.
+  auto failed = OpenDb();
+  FakeStore broken(fo);
+  broken.SetFaults(Faults{1.0, 0});
+  SyncOptions o = Fast();
+  o.max_attempts = 1;
+  EXPECT_FALSE(SyncOnce(*failed, broken, o).ok());
+  EXPECT_EQ(schema(*failed), migrated);
+}
+
 // Customers have no date filter: after the first full pass, a sync lists only
 // `id,date_modified_gmt`, fetches full records (`include=`) for new and changed ids only, and
 // deletes ids no longer listed; a change that does not move date_modified waits for the periodic

@@ -72,6 +72,21 @@ std::string Dump(store::Database& db) {
                                         "report_totals",
                                         "report_sales"};
   std::string out;
+  // The indexes and triggers (a first sync drops and rebuilds some indexes: they must be back
+  // after every run, including one resumed after kill -9).
+  if (db.dialect() == store::Dialect::kSqlite) {
+    auto rs = db.Query(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS "
+        "NOT NULL ORDER BY type, name");
+    EXPECT_TRUE(rs.ok()) << rs.status();
+    if (rs.ok()) {
+      out += "## schema " + std::to_string(rs->rows.size()) + "\n";
+      for (const auto& row : rs->rows) {
+        out += store::AsString(row[0]) + " " + store::AsString(row[1]) + ": " +
+               store::AsString(row[2]) + "\n";
+      }
+    }
+  }
   for (const char* t : kTables) {
     auto rs = db.Query(std::string("SELECT * FROM ") + t + " WHERE store_id = ? ORDER BY 1,2,3",
                        {Value{kStore}});

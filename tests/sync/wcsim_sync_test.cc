@@ -442,7 +442,9 @@ TEST(WcsimSync, StoreMutatingDuringTheSyncNoGapsNoDuplicates) {
 // ------------------------------------------------------------------ 7. key revoked mid-sync
 
 TEST(WcsimSync, KeyRevokedMidSyncFailsWithTheMerchantFacingReasonAndKeepsEarlierData) {
-  auto sim = StartWcsim({"--orders", "1200", "--seed", "16"});
+  // 3000 orders (30 pages) at concurrency 2 (12 pages fetched ahead of the writer): pages are
+  // still to fetch when the key goes.
+  auto sim = StartWcsim({"--orders", "3000", "--seed", "16"});
   ASSERT_TRUE(sim);
   WcsimHome home(*sim);
   ASSERT_TRUE(home.ok());
@@ -454,6 +456,7 @@ TEST(WcsimSync, KeyRevokedMidSyncFailsWithTheMerchantFacingReasonAndKeepsEarlier
   auto api = home.Api();
   ASSERT_TRUE(api.ok());
   SyncOptions o;
+  o.concurrency = 2;
   o.backoff_base = std::chrono::milliseconds(20);
   o.backoff_cap = std::chrono::milliseconds(200);
   SyncEngine engine(home.db(), *api, Clock::Real(), o);
