@@ -11,6 +11,9 @@
 
 namespace clever::query {
 
+// A note Interpret leaves when a first name fits several customers; Bind names them.
+inline constexpr const char* kAmbiguousCustomerNote = "several customers have that first name: ";
+
 struct QuestionIntent {
   // Out of scope: a non-empty topic ("website traffic") means refuse with out_of_scope.
   std::string out_of_scope;

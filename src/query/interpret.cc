@@ -21,53 +21,54 @@ namespace {
 // ------------------------------------------------------------------ vocabulary and typos
 const std::set<std::string>& Vocabulary() {
   static const std::set<std::string> k = {
-      "stack",       "stacks",       "stacked",     "receive",     "receives",    "receiving",
-      "chance",      "chances",      "status",      "shift",       "shifted",     "basket",
-      "comes",       "come",         "coming",      "came",        "carry",       "carried",
-      "sales",       "sale",         "revenue",     "revenues",    "takings",     "turnover",
-      "income",      "earned",       "earn",        "earnings",    "made",        "make",
-      "brought",     "gross",        "net",         "orders",      "order",       "purchases",
-      "purchase",    "transactions", "transaction", "average",     "value",       "basket",
-      "items",       "item",         "units",       "unit",        "pieces",      "quantity",
-      "sold",        "sell",         "selling",     "customers",   "customer",    "clients",
-      "charge",      "charged",      "charges",     "charging",    "fortnight",   "fortnights",
-      "stuck",       "client",       "buyers",      "buyer",       "shoppers",    "shopper",
-      "accounts",    "account",      "registered",  "signups",     "signup",      "products",
-      "product",     "catalogue",    "catalog",     "inventory",   "stock",       "coupons",
-      "coupon",      "promo",        "discount",    "discounts",   "vouchers",    "voucher",
-      "codes",       "code",         "refunds",     "refund",      "refunded",    "refunding",
-      "chargebacks", "chargeback",   "disputes",    "dispute",     "disputed",    "payouts",
-      "payout",      "deposits",     "deposit",     "transfers",   "transfer",    "payments",
-      "payment",     "method",       "methods",     "gateway",     "gateways",    "unpaid",
-      "awaiting",    "pending",      "processing",  "completed",   "cancelled",   "canceled",
-      "failed",      "shipping",     "delivery",    "postage",     "tax",         "taxes",
-      "largest",     "biggest",      "highest",     "lowest",      "smallest",    "most",
-      "least",       "fewest",       "best",        "worst",       "top",         "bottom",
-      "popular",     "country",      "countries",   "category",    "categories",  "weekday",
-      "month",       "months",       "week",        "weeks",       "year",        "years",
-      "quarter",     "today",        "yesterday",   "last",        "this",        "previous",
-      "since",       "between",      "january",     "february",    "march",       "april",
-      "june",        "july",         "august",      "september",   "october",     "november",
-      "december",    "monday",       "tuesday",     "wednesday",   "thursday",    "friday",
-      "saturday",    "sunday",       "growth",      "change",      "compared",    "versus",
-      "percentage",  "percent",      "share",       "rate",        "returning",   "repeat",
-      "lifetime",    "first",        "time",        "spent",       "spend",       "spending",
-      "variation",   "variant",      "variants",    "size",        "colour",      "color",
-      "expired",     "active",       "valid",       "unused",      "reason",      "reasons",
-      "open",        "deadline",     "response",    "lost",        "won",         "amount",
-      "total",       "number",       "many",        "much",        "which",       "what",
-      "show",        "list",         "orders",      "received",    "guest",       "guests",
-      "expensive",   "cheapest",     "priciest",    "price",       "prices",      "available",
-      "enabled",     "breakdown",    "daily",       "weekly",      "monthly",     "yearly",
-      "registered",  "lapsed",       "ordered",     "bought",      "placed",      "traffic",
-      "visitors",    "sessions",     "weather",     "forecast",    "profit",      "margin",
-      "marketing",   "schedule",     "scheduled",   "supplier",    "competitors", "tracking",
-      "shipment",    "inflation",    "conversion",  "advertising", "instagram",   "facebook",
-      "average",     "money",        "issued",      "paid",        "days",        "day",
-      "dates",       "date",         "uses",        "used",        "times",       "fixed",
-      "grouped",     "simple",       "variable",    "external",    "percent",     "cart",
-      "hold",        "draft",        "statuses",    "status",      "transit",     "window",
-      "ever",        "overall",      "total"};
+      "stack",       "stacks",      "stacked",     "receive",    "receives",    "receiving",
+      "chance",      "chances",     "status",      "shift",      "shifted",     "basket",
+      "comes",       "come",        "coming",      "came",       "carry",       "carried",
+      "purchased",   "purchase",    "purchases",   "purchasing", "sales",       "sale",
+      "revenue",     "revenues",    "takings",     "turnover",   "income",      "earned",
+      "earn",        "earnings",    "made",        "make",       "brought",     "gross",
+      "net",         "orders",      "order",       "purchases",  "purchase",    "transactions",
+      "transaction", "average",     "value",       "basket",     "items",       "item",
+      "units",       "unit",        "pieces",      "quantity",   "sold",        "sell",
+      "selling",     "customers",   "customer",    "clients",    "charge",      "charged",
+      "charges",     "charging",    "fortnight",   "fortnights", "stuck",       "client",
+      "buyers",      "buyer",       "shoppers",    "shopper",    "accounts",    "account",
+      "registered",  "signups",     "signup",      "products",   "product",     "catalogue",
+      "catalog",     "inventory",   "stock",       "coupons",    "coupon",      "promo",
+      "discount",    "discounts",   "vouchers",    "voucher",    "codes",       "code",
+      "refunds",     "refund",      "refunded",    "refunding",  "chargebacks", "chargeback",
+      "disputes",    "dispute",     "disputed",    "payouts",    "payout",      "deposits",
+      "deposit",     "transfers",   "transfer",    "payments",   "payment",     "method",
+      "methods",     "gateway",     "gateways",    "unpaid",     "awaiting",    "pending",
+      "processing",  "completed",   "cancelled",   "canceled",   "failed",      "shipping",
+      "delivery",    "postage",     "tax",         "taxes",      "largest",     "biggest",
+      "highest",     "lowest",      "smallest",    "most",       "least",       "fewest",
+      "best",        "worst",       "top",         "bottom",     "popular",     "country",
+      "countries",   "category",    "categories",  "weekday",    "month",       "months",
+      "week",        "weeks",       "year",        "years",      "quarter",     "today",
+      "yesterday",   "last",        "this",        "previous",   "since",       "between",
+      "january",     "february",    "march",       "april",      "june",        "july",
+      "august",      "september",   "october",     "november",   "december",    "monday",
+      "tuesday",     "wednesday",   "thursday",    "friday",     "saturday",    "sunday",
+      "growth",      "change",      "compared",    "versus",     "percentage",  "percent",
+      "share",       "rate",        "returning",   "repeat",     "lifetime",    "first",
+      "time",        "spent",       "spend",       "spending",   "variation",   "variant",
+      "variants",    "size",        "colour",      "color",      "expired",     "active",
+      "valid",       "unused",      "reason",      "reasons",    "open",        "deadline",
+      "response",    "lost",        "won",         "amount",     "total",       "number",
+      "many",        "much",        "which",       "what",       "show",        "list",
+      "orders",      "received",    "guest",       "guests",     "expensive",   "cheapest",
+      "priciest",    "price",       "prices",      "available",  "enabled",     "breakdown",
+      "daily",       "weekly",      "monthly",     "yearly",     "registered",  "lapsed",
+      "ordered",     "bought",      "placed",      "traffic",    "visitors",    "sessions",
+      "weather",     "forecast",    "profit",      "margin",     "marketing",   "schedule",
+      "scheduled",   "supplier",    "competitors", "tracking",   "shipment",    "inflation",
+      "conversion",  "advertising", "instagram",   "facebook",   "average",     "money",
+      "issued",      "paid",        "days",        "day",        "dates",       "date",
+      "uses",        "used",        "times",       "fixed",      "grouped",     "simple",
+      "variable",    "external",    "percent",     "cart",       "hold",        "draft",
+      "statuses",    "status",      "transit",     "window",     "ever",        "overall",
+      "total"};
   return k;
 }
 
@@ -1298,8 +1299,8 @@ bool MentionsCustomers(std::string_view question) {
   std::string rest = raw;
   // why: speed (the pattern needs two capitals after the first character; most questions have
   // one, and each std::regex search costs more than this count)
-  const bool two_capitals = std::count_if(raw.begin() + (raw.empty() ? 0 : 1), raw.end(),
-                                          [](char c) { return c >= 'A' && c <= 'Z'; }) >= 2;
+  const bool two_capitals =
+      std::count_if(raw.begin(), raw.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) >= 2;
   while (two_capitals && std::regex_search(rest, m, capitalised_pair)) {
     std::string a = m[1], b = m[2];
     if (MonthNumber(ToLower(a)) == 0 && a != "Black" && a != "Cyber" && a != "United" &&
@@ -1309,7 +1310,7 @@ bool MentionsCustomers(std::string_view question) {
     rest = m.suffix();
   }
   static const std::regex person(
-      R"(\b(has|did|have|for|by|of|from)\s+\w+\s+\w+\s+(spent|spend|made|make|ordered|order|orders|bought|buy|placed|place|purchased|lifetime|ltv)\b)",
+      R"(\b(has|did|have|for|by|of|from)\s+\w+(?:\s+\w+)?\s+(spent|spend|made|make|ordered|order|orders|bought|buy|placed|place|purchased|lifetime|ltv)\b)",
       std::regex::icase);
   // why: speed (icase std::regex is slow; it needs one of its first words somewhere before one
   // of its last words, checked on the lower-cased text first)
@@ -1387,6 +1388,27 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   std::string raw(question.substr(0, kMaxQuestionBytes));
   std::vector<std::string> tokens = Tokenize(NormalizeText(raw));
   if (tokens.size() > 120) tokens.resize(120);
+  // "twenty twenty-four", "twenty twenty five": a year in words.
+  static const std::map<std::string, int> kOnes = {{"one", 1},   {"two", 2},   {"three", 3},
+                                                   {"four", 4},  {"five", 5},  {"six", 6},
+                                                   {"seven", 7}, {"eight", 8}, {"nine", 9}};
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (tokens[i] != "twenty" || tokens[i + 1].rfind("twenty", 0) != 0) continue;
+    int year = 2020;
+    size_t used = 2;
+    const std::string& second = tokens[i + 1];
+    if (second.size() > 7 && second[6] == '-' && kOnes.count(second.substr(7))) {
+      year += kOnes.at(second.substr(7));
+    } else if (second == "twenty" && i + 2 < tokens.size() && kOnes.count(tokens[i + 2])) {
+      year += kOnes.at(tokens[i + 2]);
+      used = 3;
+    } else if (second != "twenty") {
+      continue;
+    }
+    tokens[i] = std::to_string(year);
+    tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                 tokens.begin() + static_cast<std::ptrdiff_t>(i + used));
+  }
   for (auto& t : tokens) {
     // "last month's revenue", "this year's orders": the possessive of a period word.
     for (const char* w : {"today", "yesterday", "week", "month", "quarter", "year", "day"}) {
@@ -1604,7 +1626,9 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "transit time|how long|search console|staff hours|seo|ctr|open rate|unsubscribes?|viewed|"
       "views|page|pages|warehouse|warehouses|age|ages|aged|gender|genders|birthday|birthdays|"
       "shopify|bigcommerce|squarespace|wix|magento|prestashop|postal|strike|strikes|"
-      "time on site|time on the site) ");
+      "time on site|time on the site|churn|churned|churning|fraud|fraudulent|shelf life|"
+      "break even|break-even|breakeven|phone number|phone numbers|home address|sizing|"
+      "abusing|abuse|industry|benchmark|other stores|other shops|average store) ");
   static const std::regex oos(oos_pattern);
   static const std::vector<std::string> oos_prefixes = AlternationPrefixes(oos_pattern);
   static const std::regex action(
@@ -1624,7 +1648,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
       "will|will "
       "(sales|revenue|orders|we|i|it) be|how "
       "(much|many)"
-      "( \\w+)* should (i|we)|christmas stock) ");
+      "( \\w+)* should (i|we)|christmas stock|should i|should we|likely to|tax do i owe|"
+      "do i owe|do we owe) ");
   std::string oos_topic;
   std::smatch om;
   const std::string plain = " " + Join(tokens, " ") + " ";
@@ -1642,6 +1667,11 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   if (oos_topic.empty() && method != nullptr && t.Any({"fee", "fees", "charge", "charges"}) &&
       !t.Any({"woopayments", "woo payments", "payout", "payouts", "deposit", "deposits"}))
     oos_topic = "fees charged by " + method->name;
+  // "uses of the newsletter coupon": the store's code, not a newsletter question.
+  if (coupon != nullptr && !oos_topic.empty() && coupon->key == oos_topic &&
+      t.Any({"coupon", "coupons", "code", "codes", "promo", "voucher", "discount", "used", "uses",
+             "redeemed", "redemptions"}))
+    oos_topic.clear();
   if ((oos_topic == "cart" || oos_topic == "carts") &&
       t.Any({"fixed cart", "fixed-cart", "cart discount", "cart coupon", "cart coupons"}))
     oos_topic.clear();
@@ -1682,8 +1712,8 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     oos_topic = "costs and expenses";
   }
   if (oos_topic.empty() &&
-      contains_any(t.s, {"next ", "tomorrow", "will", "going to", "expected to", "should",
-                         "christmas stock"}) &&
+      contains_any(t.s, {"next ", "tomorrow", "will", "going to", "expected to", "should", "likely",
+                         "owe", "christmas stock"}) &&
       std::regex_search(t.s, om, future) &&
       !t.Any({"payout", "payouts", "deposit", "deposits", "deadline", "expire", "expires",
               "expiring"})) {
@@ -2682,7 +2712,35 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     if (auto unknown = UnknownName(t.s, UnknownNameKind::kProduct)) in.product = *unknown;
   }
   if (!customer && in.customer_key.empty() && previous == nullptr) {
-    if (auto unknown = UnknownName(t.s, UnknownNameKind::kCustomer)) in.customer = *unknown;
+    if (auto unknown = UnknownName(t.s, UnknownNameKind::kCustomer)) {
+      in.customer = *unknown;
+      // "how many orders has riley placed": a first name that only one customer has.
+      if (unknown->find(' ') == std::string::npos) {
+        const NamedEntity* only = nullptr;
+        bool several = false;
+        std::set<std::string> namesakes;
+        for (const NamedEntity& e : names.entities) {
+          if (e.kind != "customer" || e.phrases.empty() || e.phrases[0].size() < 2 ||
+              e.phrases[0][0] != *unknown)
+            continue;
+          if (only != nullptr && only->key != e.key) several = true;
+          only = &e;
+          if (namesakes.size() < 5) namesakes.insert(e.name);
+        }
+        if (several) {
+          std::string list;
+          for (const std::string& namesake : namesakes)
+            list += (list.empty() ? "" : ", ") + namesake;
+          in.notes.push_back(kAmbiguousCustomerNote + list);
+        }
+        if (only != nullptr && !several) {
+          in.customer_key = only->key;
+          in.customer = only->name;
+          in.notes.push_back("\"" + *unknown + "\" is taken as " + only->name +
+                             ", the only customer with that first name");
+        }
+      }
+    }
     // An e-mail address no account or guest order has.
     for (const std::string& w : tokens) {
       if (in.customer.empty() && w.find('@') != std::string::npos && w.size() >= 5) in.customer = w;

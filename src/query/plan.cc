@@ -32,6 +32,13 @@ StatusOr<QueryPlan> Bind(const QuestionIntent& intent, CivilDate as_of) {
     return NotFoundError("this store has no coupon with the code \"" + intent.unknown_coupon +
                          "\" (check the code as it appears under Marketing > Coupons)");
   }
+  for (const std::string& note : intent.notes) {
+    if (intent.customer_key.empty() && note.rfind(kAmbiguousCustomerNote, 0) == 0) {
+      return NotFoundError("several customers are called \"" + intent.customer + "\" (" +
+                           note.substr(std::string_view(kAmbiguousCustomerNote).size()) +
+                           "); give the full name or the e-mail address");
+    }
+  }
   if (!intent.customer.empty() && intent.customer_key.empty()) {
     return NotFoundError("this store has no customer called \"" + intent.customer +
                          "\" (try the full name or the e-mail address)");
