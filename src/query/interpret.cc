@@ -419,7 +419,8 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   static const std::regex holiday(
       " (?:since |on |over |during )?(?:last |this )?(cyber monday|christmas eve|christmas "
       "day|xmas "
-      "day|xmas eve|boxing day|new year's eve|new years eve|new year's day|new years day)"
+      "day|xmas eve|boxing day|new year's eve|new years eve|new year eve|new year's day|new years "
+      "day|new year day)"
       "(?: (\\d{4})| (last|this) year)? ");
   if (has("cyber") || has("christmas") || has("xmas") || has("boxing") || has("new year"))
     take(holiday, [&](const std::smatch& m) -> std::string {
@@ -444,6 +445,44 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       }
       const std::string spec = on(y).ToString();
       return m.str(0).find(" since ") == 0 ? "since:" + spec : "date:" + spec;
+    });
+  // "the last day of October", "the first day of the month".
+  static const std::regex edge_day(
+      " (?:on )?the (first|1st|last) day of (?:(this|last|the) month|(" + MNC +
+      ")(?: (\\d{4}))?) ");
+  if (has(" day of "))
+    take(edge_day, [&](const std::smatch& m) -> std::string {
+      int y = d.year, mo = d.month;
+      if (m[3].matched) {
+        mo = MonthNumber(m.str(3));
+        y = m[4].matched ? std::stoi(m.str(4)) : recent_year(mo);
+      } else if (m.str(2) == "last") {
+        const CivilDate prev = CivilDate{d.year, d.month, 1}.AddMonths(-1);
+        y = prev.year;
+        mo = prev.month;
+      }
+      if (mo <= 0) return "";
+      const int day = (m.str(1) == "last") ? DaysInMonth(y, mo) : 1;
+      return "date:" + CivilDate{y, mo, day}.ToString();
+    });
+  // "between the 1st and the 7th of this month", "the 1st to the 10th of last month".
+  static const std::regex days_of_rel_month(
+      " (?:between |from )?(?:the )?(\\d{1,2})(?:st|nd|rd|th)? (?:and|to|until|till|through|-) "
+      "(?:the )?(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(this|last) month ");
+  if (digits() && has(" month"))
+    take(days_of_rel_month, [&](const std::smatch& m) -> std::string {
+      CivilDate first{d.year, d.month, 1};
+      if (m.str(3) == "last") first = first.AddMonths(-1);
+      return day_range(first.year, first.month, num(m[1]), num(m[2]));
+    });
+  // "last saturday and sunday": the weekend before this week.
+  static const std::regex sat_and_sun(" (?:last |this past |past )?saturday and sunday ");
+  if (has("saturday and sunday"))
+    take(sat_and_sun, [&](const std::smatch& m) -> std::string {
+      const int wd = d.IsoWeekday();
+      CivilDate sat = d.AddDays(-(wd + 1));
+      if (m.str(0).find("last") == std::string::npos && wd >= 6) sat = d.AddDays(-(wd - 6));
+      return "range:" + sat.ToString() + ":" + sat.AddDays(1).ToString();
     });
   // Weekends: "last weekend" is the Saturday and Sunday of last week; "the weekend" / "over the
   // weekend" / "this weekend" the most recent one (today's, on a Saturday or Sunday).
@@ -668,16 +707,24 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     });
   // "last Monday": the most recent Monday before today; "on Monday": today if it is Monday.
   static const std::regex weekday_named(
-      " (last|this past|past|on|this) (monday|tuesday|wednesday|thursday|friday|saturday|sunday) ");
+      " (last|this past|past|on|this|) "
+      "?(monday|tuesday|wednesday|thursday|friday|saturday|sunday) ");
   if (has("day"))
     take(weekday_named, [&](const std::smatch& m) -> std::string {
       static const char* kDays[] = {"monday", "tuesday",  "wednesday", "thursday",
                                     "friday", "saturday", "sunday"};
+      // "Black Friday", "Good Friday", "Cyber Monday": a day of its own, not a weekday.
+      const std::string before = m.prefix().str();
+      for (const char* w : {" black", " good", " cyber"}) {
+        const size_t n = std::strlen(w);
+        if (m.str(1).empty() && before.size() >= n && before.compare(before.size() - n, n, w) == 0)
+          return "";
+      }
       int want = 0;
       for (int i = 0; i < 7; ++i)
         if (m.str(2) == kDays[i]) want = i + 1;
       int back = (d.IsoWeekday() - want + 7) % 7;
-      if (back == 0 && m.str(1) != "on" && m.str(1) != "this") back = 7;
+      if (back == 0 && m.str(1) != "on" && m.str(1) != "this" && !m.str(1).empty()) back = 7;
       return "date:" + d.AddDays(-back).ToString();
     });
   // "the black friday code": a description of a coupon, not a period. "since black friday last
