@@ -1429,8 +1429,71 @@ bool MentionsCustomers(std::string_view question) {
   return false;
 }
 
+namespace {
+
+QuestionIntent InterpretText(std::string_view question, const StoreNames& names, CivilDate as_of,
+                             const QuestionIntent* previous);
+
+// "I'm doing my monthly review. What were gross sales last month?": the sentence that asks
+// decides the figure; the others only lend it a period ("We ran a promo last week. How many
+// orders did we get that week?"). Returns the sentences; one when there is nothing to split.
+std::vector<std::string_view> Sentences(std::string_view text) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t i = 0; i + 1 < text.size() && out.size() < 8; ++i) {
+    const char c = text[i];
+    if ((c != '.' && c != '?' && c != '!') || text[i + 1] != ' ') continue;
+    // "vs. last month", "e.g. ", "approx. ": abbreviations, not sentence ends.
+    const std::string_view before = text.substr(start, i - start);
+    const size_t sp = before.rfind(' ');
+    const std::string word =
+        ToLower(std::string(sp == std::string_view::npos ? before : before.substr(sp + 1)));
+    if (c == '.' && (word == "vs" || word == "e.g" || word == "i.e" || word == "etc" ||
+                     word == "approx" || word == "no" || word.size() <= 1)) {
+      continue;
+    }
+    out.push_back(text.substr(start, i + 1 - start));
+    start = i + 1;
+  }
+  if (start < text.size()) out.push_back(text.substr(start));
+  return out;
+}
+
+}  // namespace
+
 QuestionIntent Interpret(std::string_view question, const StoreNames& names, CivilDate as_of,
                          const QuestionIntent* previous) {
+  question = question.substr(0, kMaxQuestionBytes);
+  const std::vector<std::string_view> sentences = Sentences(question);
+  if (sentences.size() < 2) return InterpretText(question, names, as_of, previous);
+  // The asking sentence: the last one with a question mark, else the last one.
+  std::string_view asking = sentences.back();
+  for (auto it = sentences.rbegin(); it != sentences.rend(); ++it) {
+    if (it->find('?') != std::string_view::npos) {
+      asking = *it;
+      break;
+    }
+  }
+  QuestionIntent whole = InterpretText(question, names, as_of, previous);
+  QuestionIntent focused = InterpretText(asking, names, as_of, previous);
+  if (focused.metric.empty() || !focused.out_of_scope.empty()) return whole;
+  if (!whole.out_of_scope.empty() || whole.metric.empty() || whole.metric != focused.metric) {
+    // The other sentences pulled the figure elsewhere ("We ran a promo last week. How many
+    // orders...?" is not a coupon question): the asking sentence's figure, with their period.
+    if (focused.period.empty() && whole.out_of_scope.empty()) focused.period = whole.period;
+    return focused;
+  }
+  // Same figure: the whole message keeps what the other sentences add ("... than last month?
+  // by how much %"), but a period the asking sentence names is the one asked about.
+  if (!focused.period.empty() && focused.period != whole.period && whole.compare.empty())
+    whole.period = focused.period;
+  return whole;
+}
+
+namespace {
+
+QuestionIntent InterpretText(std::string_view question, const StoreNames& names, CivilDate as_of,
+                             const QuestionIntent* previous) {
   QuestionIntent in;
   std::string raw(question.substr(0, kMaxQuestionBytes));
   std::vector<std::string> tokens = Tokenize(NormalizeText(raw));
@@ -3001,5 +3064,7 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
   }
   return in;
 }
+
+}  // namespace
 
 }  // namespace clever::query
