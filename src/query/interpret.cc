@@ -1390,8 +1390,9 @@ bool MentionsCustomers(std::string_view question) {
     if (re == &possessive && raw.find("'s") == std::string::npos) continue;
     if (!std::regex_search(raw, pm, *re)) continue;
     const std::string a = ToLower(pm.str(1)), b = ToLower(pm.str(2));
-    if (!PartialStopWord(a) && !PartialStopWord(b) && a != "last" && a != "this" && a != "next" &&
-        MonthNumber(a) == 0 && MonthNumber(b) == 0) {
+    // The surname may be an ordinary word ("Nikolai Price"): only the first must not be.
+    if (!PartialStopWord(a) && a != "last" && a != "this" && a != "next" && MonthNumber(a) == 0 &&
+        MonthNumber(b) == 0) {
       return true;
     }
   }
@@ -1526,6 +1527,7 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     }
     auto it = NumberWords().find(t);
     if (it != NumberWords().end()) t = it->second;
+    if (t == "#1" || t == "no.1") t = "top";  // "the #1 product"
     // "30d", "2w": days and weeks written short. "'24": a two-digit year.
     if (t.size() >= 2 && t.size() <= 5 && std::all_of(t.begin(), t.end() - 1, ::isdigit)) {
       if (t.back() == 'd') t = t.substr(0, t.size() - 1) + " days";
@@ -1769,6 +1771,12 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       (MayMatchAlternation(plain, oos_prefixes) && std::regex_search(plain, om, oos)) ||
       (MayMatchAlternation(unhyphenated, oos_prefixes) && std::regex_search(unhyphenated, om, oos)))
     oos_topic = Trim(om.str(1));
+  // "compared to other coffee shops", "the average store": other businesses.
+  static const std::regex other_businesses(
+      " (?:other|similar|competing|rival) (?:\\S+ )?(?:shops|stores|businesses|retailers|brands|"
+      "sellers|merchants) ");
+  if (oos_topic.empty() && t.Has("other") && std::regex_search(t.s, other_businesses))
+    oos_topic = "other businesses";
   // "how much time do customers spend on the site" (not what they spend).
   if (oos_topic.empty() && t.Has("time") && t.Any({"spend on", "spent on"}) &&
       t.Any({"site", "website", "store", "shop"}))
@@ -2093,9 +2101,10 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
        (t.Has("refunded") && !orders_words) || (t.Has("refunded") && percent_words) ||
        (t.Has("refunded") && t.Any({"how much", "total", "amount", "value", "money"})));
   const bool coupons =
-      coupon || t.Any({"coupon", "coupons", "promo", "promos", "promo code", "promo codes",
-                       "voucher", "vouchers", "discount code", "discount codes", "discount",
-                       "discounts", "discounted", "codes"});
+      coupon ||
+      t.Any({"coupon", "coupons", "promo", "promos", "promo code", "promo codes", "voucher",
+             "vouchers", "discount code", "discount codes", "discount", "discounts", "discounted",
+             "codes", "which code", "what code", "the code", "code was", "code used"});
   // "About to run out" is low stock (not yet sold out); "ran out" is out of stock. Coupons can
   // "run out" too (used up), so those words mean stock only when no coupon is mentioned.
   const bool running_out_soon =
@@ -2320,8 +2329,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       if (in.threshold == 0) in.notes.push_back("low stock means 5 units or fewer");
     }
   } else if (coupons &&
-             !t.Any({"discount total", "total discount", "total discounts", "discounts given",
-                     "discount given", "how much discount", "discounts did", "discount did"})) {
+             ((ranking && t.Any({"coupons", "codes", "coupon", "code"})) ||
+              !t.Any({"discount total", "total discount", "total discounts", "discounts given",
+                      "discount given", "how much discount", "discounts did", "discount did"}))) {
     // Built once, not per question (performance-only edit, qbench, session 3).
     static const std::regex kPercentOff(" \\d+% off ");
     std::string ctype;
@@ -2628,7 +2638,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                       "never sold",     "no orders",         "sold 0",        "sold zero",
                       "without sales",  "without any sales", "nothing sold",  "dead stock",
                       "had a 1 sale",   "had a sale",        "had any sales", "had no sales",
-                      "not had a sale", "zero orders"})) {
+                      "not had a sale", "zero orders",       "hasn't sold",   "hasnt sold",
+                      "has not sold",   "hasn't been sold"})) {
       metric = "unsold_products";
     }
   }
@@ -2700,7 +2711,10 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       m2 = "items_sold";
     else if (how_many && orders_words)
       m2 = "order_count";
-    else if (money_words || (t.Any({"sold", "sell"}) && how_much))
+    else if (money_words || (t.Any({"sold", "sell"}) && how_much) ||
+             (t.Has("how much") && orders_words &&
+              !t.Any({"volume", "number of", "count",
+                      "how many"})))  // "how much did orders to Canada total"
       m2 = "gross_sales";
     else if (orders_words ||
              t.Any({"sales count", "how many sales", "number of sales", "how many sold"}))
