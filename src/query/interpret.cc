@@ -2566,7 +2566,7 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     } else if (t.Any({"average spend", "average customer", "spend per customer",
                       "spent per customer", "average spent"})) {
       metric = "avg_ltv";
-    } else if (how_much && !how_many && customer == nullptr &&
+    } else if ((how_much || t.Any({"what did", "what have"})) && !how_many && customer == nullptr &&
                t.Any({"spend", "spent", "spending"})) {
       // "how much have customers in Canada spent": what they paid is the store's sales.
       metric = "gross_sales";
@@ -2997,6 +2997,17 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                 "percentage"})) {
       in.compare.clear();
       in.base_period.clear();
+    }
+  } else if (explicit_two && !in.metric.empty() && periods.found[1].second != in.period &&
+             t.Has("and") &&
+             t.Any({"combined", "together", "altogether", "in total", "put together", "total"})) {
+    // "revenue in 2023 and 2024 combined": one span from the first start to the last end.
+    auto a = ResolvePeriod(in.period, as_of);
+    auto b = ResolvePeriod(periods.found[1].second, as_of);
+    if (a.ok() && b.ok() && a->start && b->start) {
+      const CivilDate from = std::min(*a->start, *b->start);
+      const CivilDate to = std::max(a->end, b->end);
+      in.period = "range:" + from.ToString() + ":" + to.ToString();
     }
   } else if (explicit_two && !in.metric.empty() && periods.found[1].second != in.period &&
              (t.Has("and") || t.Has("or"))) {
