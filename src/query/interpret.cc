@@ -2796,6 +2796,15 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     }
   }
 
+  // "how many products do we sell in the Kitchen category": the range the store sells (present
+  // tense, no period), not units sold.
+  if (how_many && category != nullptr && periods.found.empty() && previous == nullptr &&
+      t.Any({"do we sell", "we sell", "do you sell", "are for sale", "are on sale in"}) &&
+      t.Any({"products", "items", "different", "kinds", "types"}) &&
+      !t.Any({"sold", "units", "orders", "pieces"})) {
+    metric = "product_count";
+    in.dimension.clear();
+  }
   // ---------------------------------------------------------------- filters for all metrics
   if (metric.empty() && previous == nullptr && (product || category))
     metric = money_words ? "product_revenue" : "items_sold";
