@@ -1116,6 +1116,27 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
       }
     }
   }
+  // "the vip code": the start of exactly one code, named as a code.
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    const std::string& w = tokens[i];
+    const std::string& next = tokens[i + 1];
+    if (taken[i] || w.size() < 3 || PartialStopWord(w) ||
+        (next != "code" && next != "coupon" && next != "promo" && next != "voucher"))
+      continue;
+    const NamedEntity* only = nullptr;
+    int count = 0;
+    for (const NamedEntity& e : names.entities) {
+      if (e.kind != "coupon" || e.phrases.empty() || e.phrases[0].size() != 1) continue;
+      if (e.phrases[0][0].size() > w.size() && e.phrases[0][0].compare(0, w.size(), w) == 0) {
+        only = &e;
+        ++count;
+      }
+    }
+    if (count == 1) {
+      hits.push_back({only, static_cast<int>(i), 1, 1});
+      taken[i] = true;
+    }
+  }
   struct Candidate {
     const NamedEntity* e = nullptr;
     int first = 0, last = 0, score = 0, alpha = 0, exact = 0;
