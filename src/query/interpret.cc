@@ -556,24 +556,28 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       const CivilDate start{y, first_month, 1};
       return "range:" + start.ToString() + ":" + start.AddMonths(3).AddDays(-1).ToString();
     });
-  // "between January and March", "during September and October": one span of whole months
-  // (a comparison of the two is worded "compare", "vs", "growth"...).
+  // Whole months from the first to the last named: "from January to March 2025" (below), and
+  // "between January and March" / "during September and October", whose "and" also joins two
+  // months that are compared ("did we sell more in September and October") -- then not a span.
+  auto whole_months = [&](const std::smatch& m, bool joined_by_and) -> std::string {
+    const int a = MonthNumber(m.str(1)), b = MonthNumber(m.str(2));
+    if (a <= 0 || b <= 0 || b < a) return "";
+    // "the change from August to September" compares two months; it is not one span.
+    for (const char* w : {" change", " growth", " grew", " compare", " vs ", "%", " percent",
+                          " increase", " decrease", " difference"}) {
+      if (s.find(w) != std::string::npos) return "";
+    }
+    for (const char* w : {" differ", " better", " worse", " more ", " less ", " fewer "}) {
+      if (joined_by_and && s.find(w) != std::string::npos) return "";
+    }
+    int y = m[3].matched ? std::stoi(m.str(3)) : d.year;
+    if (!m[3].matched && CivilDate{y, a, 1} > d) --y;
+    return "range:" + CivilDate{y, a, 1}.ToString() + ":" +
+           CivilDate{y, b, DaysInMonth(y, b)}.ToString();
+  };
   static const std::regex month_and_month(" (?:between|during|over|across|in) (" + MNC + ") and (" +
                                           MNC + ")(?: (\\d{4}))? ");
-  if (months())
-    take(month_and_month, [&](const std::smatch& m) -> std::string {
-      const int a = MonthNumber(m.str(1)), b = MonthNumber(m.str(2));
-      if (a <= 0 || b <= 0 || b < a) return "";
-      for (const char* w : {" change", " growth", " grew", " compare", " vs ", "%", " percent",
-                            " increase", " decrease", " difference", " differ", " better", " worse",
-                            " more ", " less ", " fewer "}) {
-        if (s.find(w) != std::string::npos) return "";
-      }
-      int y = m[3].matched ? std::stoi(m.str(3)) : d.year;
-      if (!m[3].matched && CivilDate{y, a, 1} > d) --y;
-      return "range:" + CivilDate{y, a, 1}.ToString() + ":" +
-             CivilDate{y, b, DaysInMonth(y, b)}.ToString();
-    });
+  if (months()) take(month_and_month, [&](const std::smatch& m) { return whole_months(m, true); });
   static const std::regex since(" (?:since|from|after) (" + DATE + ") ");
   if (digits())
     take(since, [&](const std::smatch& m) -> std::string {
@@ -691,20 +695,7 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   // "from January to March 2025": whole months.
   static const std::regex month_range(" (?:from )?(" + MNC + ") (?:to|through|until|till|-) (" +
                                       MNC + ")(?: (\\d{4}))? ");
-  if (months())
-    take(month_range, [&](const std::smatch& m) -> std::string {
-      const int a = MonthNumber(m.str(1)), b = MonthNumber(m.str(2));
-      if (a <= 0 || b <= 0 || b < a) return "";
-      // "the change from August to September" compares two months; it is not one span.
-      for (const char* w : {" change", " growth", " grew", " compare", " vs ", "%", " percent",
-                            " increase", " decrease", " difference"}) {
-        if (s.find(w) != std::string::npos) return "";
-      }
-      int y = m[3].matched ? std::stoi(m.str(3)) : d.year;
-      if (!m[3].matched && CivilDate{y, a, 1} > d) --y;
-      return "range:" + CivilDate{y, a, 1}.ToString() + ":" +
-             CivilDate{y, b, DaysInMonth(y, b)}.ToString();
-    });
+  if (months()) take(month_range, [&](const std::smatch& m) { return whole_months(m, false); });
   // "last Monday": the most recent Monday before today; "on Monday": today if it is Monday.
   static const std::regex weekday_named(
       " (last|this past|past|on|this|) "
