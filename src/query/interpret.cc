@@ -884,48 +884,74 @@ enum class UnknownNameKind { kProduct, kCustomer };
 // vocabulary: a name the store's names did not match. `s` is the interpreter's text (entities
 // already replaced by placeholders, periods blanked to '~').
 std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kind) {
-  static const std::regex product_patterns[] = {
-      std::regex(
-          " how many ((?:[a-z][a-z'\\-]* ){1,4}?)(?:did |have |has |were |was )?(?:we |you |i "
-          ")?(?:sell|sold|ship|shipped)\\b"),
-      std::regex(
-          " (?:units|sales|revenue) (?:of|for) (?:the |our |my )?((?:[a-z][a-z'\\-]* ?){1,4})"
-          "(?=$| ~| (?:this|last|in|during|since|so|all|ever|yesterday|today)\\b)")};
-  static const std::regex customer_patterns[] = {std::regex(
-      " (?:has|did|have) ((?:[a-z][a-z'\\-]* ){1,3}?)(?:placed|ordered|bought|spent|spend|"
-      "order|buy|place|purchased)\\b")};
+  // Each pattern with the literal words it cannot match without (why: speed, a std::regex search
+  // is skipped when none is present).
+  struct Pattern {
+    std::regex re;
+    std::vector<const char*> needs;
+  };
+  static const Pattern product_patterns[] = {
+      {std::regex(" how many ((?:[a-z][a-z'\\-]* ){1,4}?)(?:did |have |has |were |was )?(?:we "
+                  "|you |i )?(?:sell|sold|ship|shipped)\\b"),
+       {"sell", "sold", "ship"}},
+      {std::regex(" (?:units|sales|revenue) (?:of|for) (?:the |our |my )?((?:[a-z][a-z'\\-]* "
+                  "?){1,4})(?=$| ~| (?:this|last|in|during|since|so|all|ever|yesterday|today)\\b)"),
+       {"units of", "units for", "sales of", "sales for", "revenue of", "revenue for"}},
+      // "decaf revenue this month", "burr coffee grinder sales in 2024", "paper filters: sales".
+      {std::regex("^ ((?:[a-z][a-z'\\-]* ){1,3})(?:revenue|sales|units|qty|takings)(?= |$)"),
+       {"revenue", "sales", "units", "qty", "takings"}},
+      // "how much did the linen journal make", "how much has the waxed backpack brought in".
+      {std::regex(" how much (?:has|did|have) (?:the|our|my) ((?:[a-z][a-z'\\-]* ){1,3}?)"
+                  "(?:make|made|bring|brought|earn|earned|generate|generated|take|took|sell|sold)"
+                  "\\b"),
+       {"how much"}},
+      // "did we sell any mittens last week", "sunglasses sold yesterday".
+      {std::regex(" did we sell any ((?:[a-z][a-z'\\-]* ){1,3}?)(?=~|$|(?:last|this|in|on|"
+                  "yesterday|today|so far)\\b)"),
+       {"did we sell any"}},
+      {std::regex("^ ((?:[a-z][a-z'\\-]* ){1,2})sold (?=~|$|(?:last|this|in|on|yesterday|"
+                  "today)\\b)"),
+       {"sold"}}};
+  static const Pattern customer_patterns[] = {
+      {std::regex(" (?:has|did|have) ((?:[a-z][a-z'\\-]* ){1,3}?)(?:placed|ordered|bought|spent|"
+                  "spend|order|buy|place|purchased)\\b"),
+       {" has ", " did ", " have "}},
+      // "zoe martinez order count", "grace hayes's order count", "owen novak - number of".
+      {std::regex("^ ([a-z][a-z'\\-]* [a-z][a-z'\\-]* )(?:total )?(?:order count|orders|number of "
+                  "orders|number of purchases|purchases|spend|spent|lifetime value|ltv|how many|"
+                  "order history)\\b"),
+       {"order", "purchases", "spen", "lifetime", "ltv", "how many"}},
+      // "how many orders from ella hall", "order count for katarina long".
+      {std::regex(" (?:orders|purchases|order count|spend|spent|ltv|lifetime value) (?:from|for|by|"
+                  "of) ((?:[a-z][a-z'\\-]* ){2})(?=$|~)"),
+       {" from ", " for ", " by ", " of "}}};
   static const std::set<std::string> fillers = {
-      "them",    "it",        "its",       "they",       "there",    "here",     "each",
-      "every",   "total",     "overall",   "altogether", "really",   "actually", "exactly",
-      "please",  "pls",       "else",      "other",      "others",   "things",   "thing",
-      "stuff",   "people",    "someone",   "anyone",     "everyone", "ever",     "times",
-      "time",    "so",        "far",       "just",       "only",     "also",     "still",
-      "yet",     "then",      "now",       "again",      "he",       "she",      "him",
-      "her",     "his",       "their",     "everything", "anything", "nothing",  "shop",
-      "store",   "website",   "site",      "online",     "business", "company",  "brand",
-      "catalog", "catalogue", "inventory", "stock",      "average",  "typical",  "usual",
-      "ordinary"};
+      "them", "it", "its", "they", "there", "here", "each", "every", "total", "overall",
+      "altogether", "really", "actually", "exactly", "please", "pls", "else", "other", "others",
+      "things", "thing", "stuff", "people", "someone", "anyone", "everyone", "ever", "times",
+      "time", "so", "far", "just", "only", "also", "still", "yet", "then", "now", "again", "he",
+      "she", "him", "her", "his", "their", "everything", "anything", "nothing", "shop", "store",
+      "website", "site", "online", "business", "company", "brand", "catalog", "catalogue",
+      "inventory", "stock", "average", "typical", "usual", "ordinary",
+      // Words that qualify sales rather than name a product ("holiday sales", "web revenue").
+      "holiday", "holidays", "christmas", "xmas", "seasonal", "festive", "weekend", "weekday",
+      "morning", "evening", "recent", "gross", "net", "recurring", "web", "retail", "domestic",
+      "international", "foreign", "local", "combined", "annual", "yearly", "quarterly", "monthly",
+      "weekly", "daily", "expected", "current", "previous", "latest", "current", "hey", "hi",
+      "hello", "quick", "question", "ok", "okay", "right", "cool", "thanks", "thank", "our", "my",
+      "mean", "median", "lost", "missing", "cash", "card", "cards", "paypal", "today's", "tax",
+      "shipping", "refund", "refunds", "coupon", "coupons", "discount", "discounts", "gift", "what",
+      "whats", "what's", "show", "give", "tell", "me", "us", "pull", "list", "get", "need", "want",
+      "like", "know", "see", "check", "find", "how", "much", "many", "and"};
   std::smatch m;
-  // why: speed (the patterns in place, not copied into a vector per call)
   const bool product_kind = kind == UnknownNameKind::kProduct;
   const size_t n_patterns =
       product_kind ? std::size(product_patterns) : std::size(customer_patterns);
   for (size_t pi = 0; pi < n_patterns; ++pi) {
-    const std::regex& re = product_kind ? product_patterns[pi] : customer_patterns[pi];
-    // why: speed (each pattern needs one of its verbs / "<noun> of|for": skip it when absent)
-    auto has_any = [&](std::initializer_list<const char*> ws) {
-      for (const char* w : ws) {
-        if (s.find(w) != std::string::npos) return true;
-      }
-      return false;
-    };
-    const bool possible =
-        kind == UnknownNameKind::kCustomer
-            ? has_any({" has ", " did ", " have "}) &&
-                  has_any({"place", "order", "bought", "spen", "buy", "purchased"})
-        : pi == 0 ? has_any({"sell", "sold", "ship"})
-                  : has_any({"units of", "units for", "sales of", "sales for", "revenue of",
-                             "revenue for"});
+    const Pattern& pattern = product_kind ? product_patterns[pi] : customer_patterns[pi];
+    const std::regex& re = pattern.re;
+    bool possible = false;
+    for (const char* w : pattern.needs) possible = possible || s.find(w) != std::string::npos;
     if (!possible || !std::regex_search(s, m, re)) continue;
     std::vector<std::string> words = Tokenize(m.str(1));
     bool unknown = false, placeholder = false;
@@ -1023,6 +1049,32 @@ std::optional<std::string> UnknownCouponCode(const std::string& s, std::string_v
       "worth",   "use",     "off",    "percent",     "usage",       "list",     "expire",
       "expired", "expiry",  "active", "valid",       "works",       "work",     "holders",
       "type",    "types",   "field",  "box",         "entered",     "customers"};
+  // "how many orders used vip15", "save5 redemptions this month", "Did anyone use STAFF50": a
+  // word shaped like a code (letters and digits, or written in capitals) where the question
+  // speaks of using or redeeming.
+  static const std::set<std::string> kUseWords = {"used",     "use",    "uses",        "using",
+                                                  "redeemed", "redeem", "redemptions", "redemption",
+                                                  "applied",  "apply",  "usage"};
+  bool use_words = false;
+  for (const std::string& w : Tokenize(s)) use_words = use_words || kUseWords.count(w) > 0;
+  if (use_words) {
+    static const std::regex ordinal(R"(\d+(st|nd|rd|th|s))");
+    for (const std::string& w : Tokenize(s)) {
+      if (w.size() < 4 || w.size() > 40 || w.find_first_of("<~") != std::string::npos) continue;
+      const bool digit = w.find_first_of("0123456789") != std::string::npos;
+      const bool alpha = w.find_first_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos;
+      if (!alpha ||
+          w.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+        continue;
+      if (digit && !std::regex_match(w, ordinal) && std::isalpha(static_cast<unsigned char>(w[0])))
+        return w;
+      std::string upper = w;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (!digit && w.size() >= 5 && question.find(upper) != std::string_view::npos &&
+          Vocabulary().count(w) == 0 && !PartialStopWord(w))
+        return w;
+    }
+  }
   if (s.find("coupon") == std::string::npos && s.find("code") == std::string::npos &&
       s.find("promo") == std::string::npos && s.find("voucher") == std::string::npos &&
       s.find("discount") == std::string::npos && s.find("times") == std::string::npos &&
@@ -1200,8 +1252,13 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
       };
       // Payment methods need two words ("apple pay"): "bank" alone is also where payouts go.
       if (c.score == 1 && std::string_view(kind) == "payment_method") continue;
-      if (c.score == 1 &&
-          (!distinctive || c.exact != 1 || ends_with("ing") || ends_with("ed") || ends_with("ly")))
+      // Nor a word that qualifies sales ("holiday sales", "online revenue").
+      static const std::set<std::string> kQualifiers = {
+          "holiday", "holidays", "christmas", "xmas",     "seasonal", "festive", "weekend",
+          "online",  "web",      "retail",    "domestic", "local",    "gift",    "annual",
+          "summer",  "winter",   "spring",    "autumn",   "morning",  "evening", "international"};
+      if (c.score == 1 && (!distinctive || c.exact != 1 || ends_with("ing") || ends_with("ed") ||
+                           ends_with("ly") || kQualifiers.count(single) > 0))
         continue;
       if (best.empty() || c.score > best[0].score) {
         best = {c};
@@ -2853,7 +2910,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
   // A product or customer named but not in this store ("how many burr grinders did we sell" in a
   // store without them) must not quietly become the store's total: the name is kept without ids
   // and Bind answers that the store has no such product or customer.
-  if (!product && !variation && !category && in.product_ids.empty() && previous == nullptr) {
+  if (!product && !variation && !category && method == nullptr && in.product_ids.empty() &&
+      previous == nullptr) {
     if (auto unknown = UnknownName(t.s, UnknownNameKind::kProduct)) in.product = *unknown;
   }
   if (!customer && in.customer_key.empty() && previous == nullptr) {
