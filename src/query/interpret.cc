@@ -1146,17 +1146,35 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
   for (const EntityHit& h : hits) {
     for (int i = h.start; i < h.start + h.length; ++i) taken[static_cast<size_t>(i)] = true;
   }
+  // why: speed (with the cached list's index, only the names that can match are visited, in list
+  // order, so the hits are the same as over the whole list)
+  const NameIndex* index = names.index != nullptr && names.index->Describes(names.entities)
+                               ? names.index.get()
+                               : nullptr;
   // Coupon codes typed with a space: "welcome 10".
-  for (const NamedEntity& e : names.entities) {
-    if (e.kind != "coupon") continue;
-    for (const auto& phrase : e.phrases) {
-      if (phrase.size() != 1 || phrase[0].size() < 4) continue;
-      for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-        if (!taken[i] && !taken[i + 1] && tokens[i] + tokens[i + 1] == phrase[0]) {
-          hits.push_back({&e, static_cast<int>(i), 2, 0});
-          taken[i] = taken[i + 1] = true;
-        }
+  auto coupon_phrases = [&](const NamedEntity& e, size_t k) {
+    const auto& phrase = e.phrases[k];
+    if (e.kind != "coupon" || phrase.size() != 1 || phrase[0].size() < 4) return;
+    for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+      if (!taken[i] && !taken[i + 1] && tokens[i] + tokens[i + 1] == phrase[0]) {
+        hits.push_back({&e, static_cast<int>(i), 2, 0});
+        taken[i] = taken[i + 1] = true;
       }
+    }
+  };
+  if (index != nullptr) {
+    std::vector<NameIndex::PhraseRef> refs;
+    for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+      auto it = index->coupon_words.find(tokens[i] + tokens[i + 1]);
+      if (it != index->coupon_words.end())
+        refs.insert(refs.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(refs.begin(), refs.end());
+    refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+    for (const auto& [ei, k] : refs) coupon_phrases(names.entities[ei], k);
+  } else {
+    for (const NamedEntity& e : names.entities) {
+      for (size_t k = 0; k < e.phrases.size(); ++k) coupon_phrases(e, k);
     }
   }
   // "the vip code": the start of exactly one code, named as a code.
@@ -1201,7 +1219,17 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
     // How many names of this kind contain each word (distinctiveness).
     // why: speed (counted on demand for the few words that matched, not for every name word)
     std::map<std::string, int> word_names;
+    const NameIndex::Kind* kind_index = nullptr;
+    if (index != nullptr) {
+      auto it = index->kinds.find(std::string_view(kind));
+      if (it == index->kinds.end()) continue;  // no names of this kind
+      kind_index = &it->second;
+    }
     auto names_with = [&](const std::string& w) {
+      if (kind_index != nullptr) {
+        auto it = kind_index->word_names.find(w);
+        return it == kind_index->word_names.end() ? 0 : it->second;
+      }
       auto it = word_names.find(w);
       if (it != word_names.end()) return it->second;
       int n = 0;
@@ -1212,8 +1240,26 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
       word_names.emplace(w, n);
       return n;
     };
+    auto is_card = [](const std::string& t) { return t == "card" || t == "cards"; };
+    // The names to compare: with the index, those with a word starting like one of the question's
+    // comparable words (a partial word match needs the same first letter).
+    std::vector<uint32_t> visit;
+    if (kind_index != nullptr) {
+      for (size_t i = 0; i < tokens.size(); ++i) {
+        if (taken[i] || skip[i] || tokens[i].empty()) continue;
+        if (std::string_view(kind) != "payment_method" && is_card(tokens[i])) continue;
+        const auto& list = kind_index->by_letter[static_cast<unsigned char>(tokens[i][0])];
+        visit.insert(visit.end(), list.begin(), list.end());
+      }
+      std::sort(visit.begin(), visit.end());
+      visit.erase(std::unique(visit.begin(), visit.end()), visit.end());
+    } else {
+      visit.resize(names.entities.size());
+      for (size_t i = 0; i < visit.size(); ++i) visit[i] = static_cast<uint32_t>(i);
+    }
     std::vector<Candidate> best;
-    for (const NamedEntity& e : names.entities) {
+    for (const uint32_t ei : visit) {
+      const NamedEntity& e = names.entities[ei];
       if (e.kind != kind || e.phrases.empty() || e.phrases[0].size() < 2) continue;
       const auto& words = e.phrases[0];
       Candidate c{&e, -1, -1, 0, 0, 0};
@@ -1223,10 +1269,10 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
       for (size_t i = 0; i < tokens.size(); ++i) {
         if (taken[i] || skip[i]) continue;  // a stop word or a bare number (see above)
         // "card payments", "paid by card": a payment word, not the Gift Cards category.
-        if (std::string_view(kind) != "payment_method" &&
-            (tokens[i] == "card" || tokens[i] == "cards"))
-          continue;
+        if (std::string_view(kind) != "payment_method" && is_card(tokens[i])) continue;
         for (size_t j = 0; j < words.size(); ++j) {
+          // why: speed (every partial word match, exact, plural or typo, has the same first byte)
+          if (!tokens[i].empty() && !words[j].empty() && tokens[i][0] != words[j][0]) continue;
           const int quality = word_used[j] ? 0 : PartialWordMatch(tokens[i], words[j]);
           if (quality == 0) continue;
           word_used[j] = true;
@@ -1299,15 +1345,50 @@ std::vector<EntityHit> MatchEntities(const std::vector<std::string>& tokens,
   const bool has_upper_us = raw.find("US") != std::string::npos;
   // why: speed (FindPhrase matches, exact or fuzzy, only words with the same first letter: a
   // phrase whose first word starts with a letter no token starts with is skipped at once)
-  std::array<bool, 256> first_letters{};
-  for (const std::string& t : tokens) {
-    if (!t.empty()) first_letters[static_cast<unsigned char>(t[0])] = true;
+  // With the cached list's index (why: speed), only the phrases whose first word has a token's
+  // first letter and a length within 2 of it, in list order (the same hits as the whole list).
+  std::vector<NameIndex::PhraseRef> visit;
+  if (names.index != nullptr && names.index->Describes(names.entities)) {
+    const NameIndex& index = *names.index;
+    visit = index.empty_first_word;
+    std::vector<uint32_t> keys;
+    for (const std::string& t : tokens) {
+      if (t.empty()) continue;
+      const size_t lo = std::min<size_t>(63, t.size() > 3 ? t.size() - 2 : 1);
+      const size_t hi = std::min<size_t>(63, t.size() + 2);
+      for (size_t n = lo; n <= hi; ++n) {
+        keys.push_back(NameIndex::FirstWordKey(std::string_view(t.data(), 1)) - 1 +
+                       static_cast<uint32_t>(n));
+      }
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (const uint32_t key : keys) {
+      auto it = index.by_first_word.find(key);
+      if (it != index.by_first_word.end())
+        visit.insert(visit.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(visit.begin(), visit.end());
+  } else {
+    std::array<bool, 256> first_letters{};
+    for (const std::string& t : tokens) {
+      if (!t.empty()) first_letters[static_cast<unsigned char>(t[0])] = true;
+    }
+    for (size_t i = 0; i < names.entities.size(); ++i) {
+      const NamedEntity& e = names.entities[i];
+      for (size_t k = 0; k < e.phrases.size(); ++k) {
+        const auto& phrase = e.phrases[k];
+        if (!phrase.empty() && !phrase[0].empty() &&
+            !first_letters[static_cast<unsigned char>(phrase[0][0])])
+          continue;
+        visit.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(k));
+      }
+    }
   }
-  for (const NamedEntity& e : names.entities) {
-    for (const auto& phrase : e.phrases) {
-      if (!phrase.empty() && !phrase[0].empty() &&
-          !first_letters[static_cast<unsigned char>(phrase[0][0])])
-        continue;
+  {
+    for (const auto& [ei, pi] : visit) {
+      const NamedEntity& e = names.entities[ei];
+      const auto& phrase = e.phrases[pi];
       if (phrase.size() == 1 && phrase[0] == "us" && !has_upper_us) continue;
       size_t letters = 0;
       for (const auto& t : phrase) letters += t.size();

@@ -295,6 +295,40 @@ void Append(StoreNames& to, const StoreNames& from) {
 
 }  // namespace
 
+std::shared_ptr<const NameIndex> BuildNameIndex(const StoreNames& names) {
+  auto index = std::make_shared<NameIndex>();
+  index->data = names.entities.data();
+  index->size = names.entities.size();
+  for (size_t i = 0; i < names.entities.size(); ++i) {
+    const NamedEntity& e = names.entities[i];
+    const auto ei = static_cast<uint32_t>(i);
+    for (size_t k = 0; k < e.phrases.size(); ++k) {
+      const auto& phrase = e.phrases[k];
+      const NameIndex::PhraseRef ref{ei, static_cast<uint32_t>(k)};
+      if (phrase.empty()) continue;  // matches nothing
+      if (phrase[0].empty()) {
+        index->empty_first_word.push_back(ref);
+      } else {
+        index->by_first_word[NameIndex::FirstWordKey(phrase[0])].push_back(ref);
+      }
+      if (e.kind == "coupon" && phrase.size() == 1 && phrase[0].size() >= 4)
+        index->coupon_words[phrase[0]].push_back(ref);
+    }
+    if (e.phrases.empty()) continue;
+    NameIndex::Kind& kind = index->kinds[e.kind];
+    const auto& words = e.phrases[0];
+    std::set<std::string_view> distinct(words.begin(), words.end());
+    for (std::string_view w : distinct) ++kind.word_names[std::string(w)];
+    if (words.size() < 2) continue;
+    for (std::string_view w : distinct) {
+      if (w.empty()) continue;
+      auto& list = kind.by_letter[static_cast<unsigned char>(w[0])];
+      if (list.empty() || list.back() != ei) list.push_back(ei);
+    }
+  }
+  return index;
+}
+
 StatusOr<StoreNames> LoadStoreNames(store::Database& db, int64_t store_id, bool with_guests,
                                     bool with_methods, std::string_view question) {
   StoreNames out;
@@ -400,6 +434,7 @@ StatusOr<std::shared_ptr<const StoreNames>> StoreNamesCache::LoadShared(
   }
   Append(*out, e->methods);
   if (!depends_on_question) {
+    out->index = BuildNameIndex(*out);
     std::lock_guard<std::mutex> lock(mu_);
     merged_[key] = {version, out};
   }

@@ -4,6 +4,8 @@
 // request, because that needs a scan of the orders.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <compare>
 #include <cstdint>
@@ -12,6 +14,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -30,9 +34,48 @@ struct NamedEntity {
   std::vector<std::vector<std::string>> phrases;  // normalised token sequences that name it
 };
 
+struct StoreNames;
+
+// Where the interpreter needs to look for a question's words among a list of names (why: speed,
+// the interpreter visits only names that can match one of the question's words). Built once per
+// cached list (StoreNamesCache) and valid only for the list it was built from (Describes): a
+// copied or extended list is searched in full.
+struct NameIndex {
+  using PhraseRef = std::pair<uint32_t, uint32_t>;  // (entity, phrase), in list order
+  // Every phrase by its first word's first byte and length (lengths from 63 up share one key):
+  // an exact or fuzzy match (<= 2 typos, same first letter) of that word has the same first
+  // byte and a length within 2 of it.
+  static uint32_t FirstWordKey(std::string_view w) {
+    return (static_cast<uint32_t>(static_cast<unsigned char>(w[0])) << 6) |
+           static_cast<uint32_t>(std::min<size_t>(w.size(), 63));
+  }
+  std::unordered_map<uint32_t, std::vector<PhraseRef>> by_first_word;
+  std::vector<PhraseRef> empty_first_word;  // phrases whose first word is empty (none in practice)
+  // Partial names: per kind, the entities whose first phrase has two words or more, by the first
+  // byte of each of its words (sorted, unique), and how many entities of the kind (with phrases)
+  // have each word in their first phrase.
+  struct Kind {
+    std::array<std::vector<uint32_t>, 256> by_letter;
+    std::unordered_map<std::string, int> word_names;
+  };
+  std::map<std::string, Kind, std::less<>> kinds;
+  // Coupon codes of one word of >= 4 characters, by that word.
+  std::unordered_map<std::string, std::vector<PhraseRef>> coupon_words;
+  const void* data = nullptr;  // the entity list it describes
+  size_t size = 0;
+  [[nodiscard]] bool Describes(const std::vector<NamedEntity>& entities) const {
+    return data == entities.data() && size == entities.size();
+  }
+};
+
 struct StoreNames {
   std::vector<NamedEntity> entities;
+  // Set by StoreNamesCache on the lists it shares; see NameIndex::Describes.
+  std::shared_ptr<const NameIndex> index;
 };
+
+// The index of `names.entities` as they are now (callers keep it in names.index).
+std::shared_ptr<const NameIndex> BuildNameIndex(const StoreNames& names);
 
 // Loads the names of one store. `with_guests` adds customers (registered accounts, and guests by
 // the billing name / e-mail of their orders); `with_methods` adds payment method titles and ids

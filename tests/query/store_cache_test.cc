@@ -2,9 +2,13 @@
 // by the store's version: what they hand out, when they reload, hostile and huge version inputs.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include "query/assistant.h"
+#include "query/interpret.h"
 #include "query/sql.h"
 #include "query/store_names.h"
 #include "store/database.h"
@@ -139,4 +143,81 @@ TEST_F(StoreCacheTest, HostileAndHugeVersionInputs) {
 }
 
 }  // namespace
+
+// The name index (NameIndex, built by the cache) only skips names that cannot match: every case
+// file's question, and hostile ones, interpret the same with the indexed list as with an
+// unindexed copy of it.
+static std::vector<std::string> CaseQuestions() {
+  std::vector<std::string> out;
+  for (const auto& f :
+       std::filesystem::directory_iterator(std::string(CLEVER_SOURCE_DIR) + "/tests/query/cases")) {
+    std::ifstream in(f.path());
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("question: ", 0) == 0) out.push_back(line.substr(10));
+    }
+  }
+  return out;
+}
+
+TEST_F(StoreCacheTest, IndexedNamesInterpretLikeTheWholeList) {
+  std::vector<std::string> questions = CaseQuestions();
+  ASSERT_GT(questions.size(), 1000u);
+  questions.push_back("");
+  questions.push_back(std::string(5000, 'a'));
+  questions.push_back(std::string(70, 'h') + " sales " + std::string(62, 'h') + " \xff\xfe orders");
+  std::string many;
+  for (int i = 0; i < 400; ++i) many += "hoodie coffee welcome 10 apple pay ";
+  questions.push_back(many);
+  int indexed = 0;
+  for (bool guests : {false, true}) {
+    for (bool methods : {false, true}) {
+      for (const std::string& q : questions) {
+        auto names = cache_.LoadShared(*db_, store_, guests, methods, q, "v1");
+        ASSERT_TRUE(names.ok());
+        const StoreNames& with = **names;
+        if (with.index != nullptr && with.index->Describes(with.entities)) ++indexed;
+        StoreNames without;
+        without.entities = with.entities;
+        ASSERT_FALSE(without.index != nullptr && without.index->Describes(without.entities));
+        EXPECT_EQ(Interpret(q, with, kDay).ToJson(), Interpret(q, without, kDay).ToJson()) << q;
+      }
+    }
+  }
+  EXPECT_EQ(indexed, 4 * static_cast<int>(questions.size()));  // the fixture store is small
+}
+
+TEST(NameIndexTest, LongWordsTyposCouponsAndCopies) {
+  StoreNames names;
+  auto add = [&](std::string kind, std::string name, std::vector<std::vector<std::string>> p) {
+    NamedEntity e;
+    e.kind = std::move(kind);
+    e.name = name;
+    e.key = std::move(name);
+    e.phrases = std::move(p);
+    names.entities.push_back(std::move(e));
+  };
+  const std::string long_word(70, 'x');
+  add("product", "Long", {{long_word, "blend"}});
+  add("product", "Harbor Zip Hoodie", {{"harbor", "zip", "hoodie"}});
+  add("product", "Harbour Zip Hoodie", {{"harbour", "zip", "hoodie"}});
+  add("product", "Empty", {{"", "thing"}, {}});
+  add("category", "Coffee", {{"coffee"}});
+  add("coupon", "welcome10", {{"welcome10"}});
+  add("payment_method", "Apple Pay", {{"apple", "pay", "woopayments"}});
+  names.index = BuildNameIndex(names);
+  ASSERT_TRUE(names.index->Describes(names.entities));
+  StoreNames copy = names;  // a copy keeps the pointer but not the list it describes
+  EXPECT_FALSE(copy.index->Describes(copy.entities));
+  StoreNames without;
+  without.entities = names.entities;
+  for (const std::string& q : std::vector<std::string>{
+           long_word + " blend sales", std::string(69, 'x') + "y blend sales",
+           std::string(72, 'x') + " blend sales", "harbr zip hoodie units", "zip hoodie units",
+           "sales with welcome 10", "welcome 10 welcome 10", "apple pay revenue", "coffee sales",
+           "cofee sales last month", "thing sales", std::string("\xff\x80 sales")}) {
+    EXPECT_EQ(Interpret(q, names, kDay).ToJson(), Interpret(q, without, kDay).ToJson()) << q;
+  }
+}
+
 }  // namespace clever::query
