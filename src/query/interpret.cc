@@ -3058,6 +3058,18 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     in.notes.push_back("no figure was named, so this compares sales (gross sales)");
   }
 
+  // A name the store does not have, in a question whose figure was not recognised ("how many
+  // times has <unknown person> bought from us"): still say the name is unknown (Bind), rather
+  // than that the question is outside the data.
+  if (metric.empty() && previous == nullptr && in.customer_key.empty() && !in.customer.empty() &&
+      in.out_of_scope.empty()) {
+    metric = money_words || how_much ? "customer_spend" : "order_count";
+  }
+  if (metric.empty() && previous == nullptr && in.product_ids.empty() && !in.product.empty() &&
+      in.out_of_scope.empty()) {
+    metric = money_words || how_much ? "product_revenue" : "items_sold";
+  }
+
   // ---------------------------------------------------------------- periods and comparisons
   in.metric = metric;
   if (!periods.found.empty()) in.period = periods.found[0].second;
