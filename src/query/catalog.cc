@@ -1,5 +1,7 @@
 #include "query/catalog.h"
 
+#include "query/text.h"
+
 namespace clever::query {
 
 namespace {
@@ -221,17 +223,7 @@ const MetricInfo* FindMetric(std::string_view name) {
   return nullptr;
 }
 
-std::vector<std::string> SplitCsv(std::string_view csv) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= csv.size() && !csv.empty()) {
-    size_t j = csv.find(',', i);
-    if (j == std::string_view::npos) j = csv.size();
-    if (j > i) out.emplace_back(csv.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
+std::vector<std::string> SplitCsv(std::string_view csv) { return SplitNonEmpty(csv, ','); }
 
 bool SupportsDimension(const MetricInfo& m, std::string_view dimension) {
   if (dimension.empty()) return true;

@@ -1,6 +1,5 @@
 #include "query/store_names.h"
 
-#include <cctype>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,25 +34,12 @@ void Add(StoreNames& out, std::string kind, std::string name, std::string key,
   if (!e.phrases.empty()) out.entities.push_back(std::move(e));
 }
 
-// "a|b|c" -> {"a", "b", "c"} (the catalogue's alias lists).
-std::vector<std::string> SplitAliases(std::string_view aliases) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < aliases.size()) {
-    size_t j = aliases.find('|', i);
-    if (j == std::string_view::npos) j = aliases.size();
-    if (j > i) out.emplace_back(aliases.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 void AddStaticNames(StoreNames& out) {
   for (const CountryName& c : Countries()) {
     std::vector<std::string> texts = {c.name};
-    for (std::string& alias : SplitAliases(c.aliases)) texts.push_back(std::move(alias));
+    for (std::string& alias : SplitNonEmpty(c.aliases, '|')) texts.push_back(std::move(alias));
     Add(out, "country", c.name, c.code, texts);
   }
   static const std::pair<const char*, const char*> kStatuses[] = {
@@ -261,8 +247,7 @@ Status LoadMethodNames(store::Database& db, int64_t store_id, bool with_methods,
     // "paid by card", "card payments": the store's one card gateway (WooPayments' "Credit card /
     // debit card", Stripe's "Credit Card (Stripe)"), when exactly one title says card.
     auto says_card = [](const std::string& title) {
-      std::string lower = title;
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const std::string lower = ToLower(title);
       return lower.find("card") != std::string::npos && lower.find("gift") == std::string::npos;
     };
     int card_methods = 0;
@@ -279,7 +264,7 @@ Status LoadMethodNames(store::Database& db, int64_t store_id, bool with_methods,
         texts.push_back(id);
         for (const GatewayName& g : KnownGateways()) {
           if (id != g.id) continue;
-          for (const std::string& alias : SplitAliases(g.aliases)) texts.push_back(alias);
+          for (const std::string& alias : SplitNonEmpty(g.aliases, '|')) texts.push_back(alias);
         }
       }
       Add(out, "payment_method", title, title, texts);

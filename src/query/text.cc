@@ -212,16 +212,20 @@ std::string NormalizeText(std::string_view raw) {
   return out;
 }
 
-std::vector<std::string> Tokenize(std::string_view normalized) {
+std::vector<std::string> SplitNonEmpty(std::string_view text, char separator) {
   std::vector<std::string> out;
   size_t i = 0;
-  while (i < normalized.size()) {
-    size_t j = normalized.find(' ', i);
-    if (j == std::string_view::npos) j = normalized.size();
-    if (j > i) out.emplace_back(normalized.substr(i, j - i));
+  while (i < text.size()) {
+    size_t j = text.find(separator, i);
+    if (j == std::string_view::npos) j = text.size();
+    if (j > i) out.emplace_back(text.substr(i, j - i));
     i = j + 1;
   }
   return out;
+}
+
+std::vector<std::string> Tokenize(std::string_view normalized) {
+  return SplitNonEmpty(normalized, ' ');
 }
 
 int EditDistance(std::string_view a, std::string_view b, int cap) {

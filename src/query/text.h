@@ -20,6 +20,8 @@ std::string DecodeHtmlEntities(std::string_view text);
 
 // Splits normalised text on spaces.
 std::vector<std::string> Tokenize(std::string_view normalized);
+// The non-empty pieces of `text` between `separator`s ("a||b|" -> {"a", "b"}).
+std::vector<std::string> SplitNonEmpty(std::string_view text, char separator);
 // "laurent's" -> "laurent" (names are matched without their possessive, on both sides); "what's",
 // "it's", "let's" and other contractions are kept.
 void StripPossessives(std::vector<std::string>& tokens);
