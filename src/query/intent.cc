@@ -30,6 +30,7 @@ std::string QuestionIntent::ToJson() const {
   put("payment_method", payment_method);
   put("customer_key", customer_key);
   put("customer", customer);
+  if (!namesakes.empty()) j["namesakes"] = namesakes;
   put("customer_type", customer_type);
   put("type", type);
   if (threshold) j["threshold"] = threshold;
@@ -68,6 +69,7 @@ StatusOr<QuestionIntent> QuestionIntent::FromJson(const std::string& text) {
     str("payment_method", in.payment_method);
     str("customer_key", in.customer_key);
     str("customer", in.customer);
+    if (j.contains("namesakes")) in.namesakes = j["namesakes"].get<std::vector<std::string>>();
     str("customer_type", in.customer_type);
     str("type", in.type);
     if (j.contains("threshold")) in.threshold = j["threshold"].get<int>();

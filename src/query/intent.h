@@ -11,9 +11,6 @@
 
 namespace clever::query {
 
-// A note Interpret leaves when a first name fits several customers; Bind names them.
-inline constexpr const char* kAmbiguousCustomerNote = "several customers have that first name: ";
-
 struct QuestionIntent {
   // Out of scope: a non-empty topic ("website traffic") means refuse with out_of_scope.
   std::string out_of_scope;
@@ -35,15 +32,16 @@ struct QuestionIntent {
   std::vector<int64_t> variation_ids;
   std::string variation;
   std::string category;
-  std::string coupon;              // lower-case code
-  std::string unknown_coupon;      // a code the question names that the store does not have
-  std::string payment_method;      // method key (title, else gateway id)
-  std::string customer_key;        // c:<id> | e:<email>
-  std::string customer;            // display name
-  std::string customer_type;       // "" | new | returning
-  std::string type;                // product type / coupon discount_type
-  int threshold = 0;               // low stock threshold, min orders, lapsed days
-  std::vector<std::string> notes;  // defaults applied, stated in the answer
+  std::string coupon;                  // lower-case code
+  std::string unknown_coupon;          // a code the question names that the store does not have
+  std::string payment_method;          // method key (title, else gateway id)
+  std::string customer_key;            // c:<id> | e:<email>
+  std::string customer;                // display name
+  std::vector<std::string> namesakes;  // customers a first name alone fits, when several
+  std::string customer_type;           // "" | new | returning
+  std::string type;                    // product type / coupon discount_type
+  int threshold = 0;                   // low stock threshold, min orders, lapsed days
+  std::vector<std::string> notes;      // defaults applied, stated in the answer
 
   friend bool operator==(const QuestionIntent&, const QuestionIntent&) = default;
 

@@ -1055,11 +1055,12 @@ std::optional<std::string> UnknownCouponCode(const std::string& s, std::string_v
   static const std::set<std::string> kUseWords = {"used",     "use",    "uses",        "using",
                                                   "redeemed", "redeem", "redemptions", "redemption",
                                                   "applied",  "apply",  "usage"};
-  bool use_words = false;
-  for (const std::string& w : Tokenize(s)) use_words = use_words || kUseWords.count(w) > 0;
+  const std::vector<std::string> words = Tokenize(s);
+  const bool use_words = std::any_of(words.begin(), words.end(),
+                                     [](const std::string& w) { return kUseWords.count(w) > 0; });
   if (use_words) {
     static const std::regex ordinal(R"(\d+(st|nd|rd|th|s))");
-    for (const std::string& w : Tokenize(s)) {
+    for (const std::string& w : words) {
       if (w.size() < 4 || w.size() > 40 || w.find_first_of("<~") != std::string::npos) continue;
       const bool digit = w.find_first_of("0123456789") != std::string::npos;
       const bool alpha = w.find_first_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos;
@@ -3011,12 +3012,7 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
           only = &e;
           if (namesakes.size() < 5) namesakes.insert(e.name);
         }
-        if (several) {
-          std::string list;
-          for (const std::string& namesake : namesakes)
-            list += (list.empty() ? "" : ", ") + namesake;
-          in.notes.push_back(kAmbiguousCustomerNote + list);
-        }
+        if (several) in.namesakes.assign(namesakes.begin(), namesakes.end());
         if (only != nullptr && !several) {
           in.customer_key = only->key;
           in.customer = only->name;

@@ -1,5 +1,7 @@
 #include "query/plan.h"
 
+#include "query/text.h"
+
 namespace clever::query {
 namespace {
 
@@ -32,12 +34,10 @@ StatusOr<QueryPlan> Bind(const QuestionIntent& intent, CivilDate as_of) {
     return NotFoundError("this store has no coupon with the code \"" + intent.unknown_coupon +
                          "\" (check the code as it appears under Marketing > Coupons)");
   }
-  for (const std::string& note : intent.notes) {
-    if (intent.customer_key.empty() && note.rfind(kAmbiguousCustomerNote, 0) == 0) {
-      return NotFoundError("several customers are called \"" + intent.customer + "\" (" +
-                           note.substr(std::string_view(kAmbiguousCustomerNote).size()) +
-                           "); give the full name or the e-mail address");
-    }
+  if (intent.customer_key.empty() && !intent.namesakes.empty()) {
+    return NotFoundError("several customers are called \"" + intent.customer + "\" (" +
+                         Join(intent.namesakes, ", ") +
+                         "); give the full name or the e-mail address");
   }
   if (!intent.customer.empty() && intent.customer_key.empty()) {
     return NotFoundError("this store has no customer called \"" + intent.customer +
