@@ -772,8 +772,9 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     if (w.find("this year") != std::string::npos || w == "year to date" || w == "ytd" ||
         w == "current year")
       return "this_year";
-    if (w == "last year" || w == "previous year" || w == "past year" || w == "prior year")
-      return "last_year";
+    // "the past year" is the rolling year, as "the past week" is the last 7 days.
+    if (w == "past year") return "last_days:365";
+    if (w == "last year" || w == "previous year" || w == "prior year") return "last_year";
     return "all";
   });
   if (digits())
@@ -1611,11 +1612,108 @@ std::vector<std::string_view> Sentences(std::string_view text) {
   return out;
 }
 
+// Whether the words name a figure ("revenue", "orders") rather than only a period, a breakdown
+// or a filter ("april", "which date", "in Canada").
+bool NamesAFigure(std::string_view text) {
+  static const std::set<std::string> kFigureWords = {
+      "sales",     "revenue",   "takings",  "turnover", "income",   "orders",   "order",
+      "refunds",   "refund",    "refunded", "items",    "units",    "aov",      "average",
+      "discount",  "discounts", "payouts",  "payout",   "disputes", "dispute",  "chargebacks",
+      "stock",     "inventory", "shipping", "tax",      "fees",     "spend",    "spent",
+      "customers", "buyers",    "clients",  "shoppers", "coupons",  "uses",     "sold",
+      "net",       "gross",     "payments", "deposits", "accounts", "products", "count"};
+  for (const std::string& w : Tokenize(NormalizeText(std::string(text)))) {
+    if (kFigureWords.count(w)) return true;
+  }
+  return false;
+}
+
+// What a correction names replaces the same part of what it corrects; the rest stays.
+QuestionIntent Overlay(QuestionIntent base, const QuestionIntent& correction) {
+  if (!correction.dimension.empty()) {
+    base.dimension = correction.dimension;
+    base.limit = correction.limit != 0 ? correction.limit : base.limit;
+    base.single = correction.single || base.single;
+    base.ascending = correction.ascending;
+  }
+  if (!correction.period.empty()) {
+    base.period = correction.period;
+    base.base_period = correction.base_period;
+    base.compare = correction.compare;
+  }
+  if (!correction.country.empty()) base.country = correction.country;
+  if (!correction.product_ids.empty()) {
+    base.product_ids = correction.product_ids;
+    base.product = correction.product;
+  }
+  if (!correction.variation_ids.empty()) {
+    base.variation_ids = correction.variation_ids;
+    base.variation = correction.variation;
+  }
+  if (!correction.category.empty()) base.category = correction.category;
+  if (!correction.coupon.empty()) base.coupon = correction.coupon;
+  if (!correction.payment_method.empty()) base.payment_method = correction.payment_method;
+  if (!correction.customer_key.empty()) {
+    base.customer_key = correction.customer_key;
+    base.customer = correction.customer;
+  }
+  if (!correction.statuses.empty()) base.statuses = correction.statuses;
+  if (!correction.customer_type.empty()) base.customer_type = correction.customer_type;
+  base.notes.push_back("read with your correction");
+  return base;
+}
+
+// "... sorry, which date", "in the past month -- I mean October": the words before a correction
+// marker and the words after it, when both say something.
+std::optional<std::pair<std::string_view, std::string_view>> SelfCorrection(std::string_view text) {
+  if (text.size() > 2000) return std::nullopt;
+  const std::string lower = ToLower(std::string(text));
+  static const std::regex marker(
+      "(?:\\.\\.\\.|\u2026|[,;:.!?]| -+| \u2013| \u2014)\\s*(?:sorry|oops|i mean|i meant|no wait|"
+      "wait|scratch that|correction|make that|or rather)(?:[\\s,:;.!]|-)+");
+  if (lower.find("sorry") == std::string::npos && lower.find("mean") == std::string::npos &&
+      lower.find("wait") == std::string::npos && lower.find("scratch") == std::string::npos &&
+      lower.find("correction") == std::string::npos &&
+      lower.find("make that") == std::string::npos && lower.find("rather") == std::string::npos &&
+      lower.find("oops") == std::string::npos)
+    return std::nullopt;
+  std::smatch m;
+  if (!std::regex_search(lower, m, marker)) return std::nullopt;
+  const size_t cut = static_cast<size_t>(m.position(0));
+  const size_t rest = cut + static_cast<size_t>(m.length(0));
+  auto words = [](std::string_view s) {
+    size_t n = 0;
+    bool in_word = false;
+    for (char c : s) {
+      const bool alnum = std::isalnum(static_cast<unsigned char>(c)) != 0;
+      if (alnum && !in_word) ++n;
+      in_word = alnum;
+    }
+    return n;
+  };
+  const std::string_view before = text.substr(0, cut), after = text.substr(rest);
+  if (words(before) < 2 || words(after) < 1) return std::nullopt;
+  return std::make_pair(before, after);
+}
+
 }  // namespace
 
 QuestionIntent Interpret(std::string_view question, const StoreNames& names, CivilDate as_of,
                          const QuestionIntent* previous) {
   question = question.substr(0, kMaxQuestionBytes);
+  if (auto correction = SelfCorrection(question)) {
+    // "which weekday had the most orders... sorry, which date": the later words win. The
+    // correction reads as a follow-up to what it corrects, so it replaces only what it names.
+    QuestionIntent first = Interpret(correction->first, names, as_of, previous);
+    QuestionIntent second = Interpret(correction->second, names, as_of, &first);
+    if (!second.out_of_scope.empty()) return second;
+    if (first.metric.empty() || NamesAFigure(correction->second)) {
+      if (second.metric.empty()) return first;
+      if (second.period.empty() && second.base_period.empty()) second.period = first.period;
+      return second;
+    }
+    return Overlay(std::move(first), second);
+  }
   const std::vector<std::string_view> sentences = Sentences(question);
   if (sentences.size() < 2) return InterpretText(question, names, as_of, previous);
   // The asking sentence: the last one with a question mark, else the last one.

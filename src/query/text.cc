@@ -267,6 +267,28 @@ int AllowedTypos(size_t length) {
   return 2;
 }
 
+namespace {
+
+size_t LetterCount(std::string_view word) {
+  return static_cast<size_t>(std::count_if(word.begin(), word.end(), [](char c) {
+    return !std::isdigit(static_cast<unsigned char>(c));
+  }));
+}
+
+// The two words' digits, in order, are the same.
+bool DigitsAgree(std::string_view a, std::string_view b) {
+  auto digits = [](std::string_view w) {
+    std::string out;
+    for (char c : w) {
+      if (std::isdigit(static_cast<unsigned char>(c))) out.push_back(c);
+    }
+    return out;
+  };
+  return digits(a) == digits(b);
+}
+
+}  // namespace
+
 PhraseMatch FindPhrase(const std::vector<std::string>& tokens,
                        const std::vector<std::string>& phrase, bool fuzzy) {
   PhraseMatch best;
@@ -289,10 +311,15 @@ PhraseMatch FindPhrase(const std::vector<std::string>& tokens,
         break;
       }
       int allowed = AllowedTypos(p.size());
-      // Digits and codes must match exactly.
-      if (allowed == 0 || std::any_of(p.begin(), p.end(), [](char c) {
+      if (allowed > 0 && std::any_of(p.begin(), p.end(), [](char c) {
             return std::isdigit(static_cast<unsigned char>(c));
           })) {
+        // A code's digits must match exactly ("summer24" is not "summer25"); its letters may
+        // carry a typo when there are enough of them ("welcom10" is "welcome10").
+        allowed = DigitsAgree(t, p) ? AllowedTypos(LetterCount(p)) : 0;
+        if (LetterCount(p) < 5) allowed = 0;
+      }
+      if (allowed == 0) {
         ok = false;
         break;
       }
