@@ -80,7 +80,8 @@ std::string Filters(const QueryPlan& p) {
   std::string s;
   if (!p.product.empty()) s += " for " + p.product;
   if (!p.variation.empty()) s += " for " + p.variation;
-  if (!p.category.empty()) s += " in the category " + p.category;
+  // The stored name, as WooCommerce escapes it ("Tents &amp; Shelters"), shown decoded.
+  if (!p.category.empty()) s += " in the category " + DecodeHtmlEntities(p.category);
   if (!p.country.empty()) s += " from " + CountryDisplayName(p.country);
   if (!p.payment_method.empty()) s += " paid with " + p.payment_method;
   if (!p.coupon.empty()) s += " with the coupon " + p.coupon;

@@ -3065,8 +3065,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     in.variation_ids = {std::atoll(variation->key.c_str())};
     in.variation = variation->name;
   }
-  if (category && metric != "product_count") in.category = category->name;
-  if (category && metric == "product_count") in.category = category->name;
+  // The stored name (the key), which the SQL filter compares: WooCommerce escapes "&" in it.
+  if (category) in.category = category->key;
   if (country && metric != "customers_in_country") in.country = country->key;
   if (country && metric == "customers_in_country") in.country = country->key;
   if (coupon && in.coupon.empty() && metric != "unused_coupons") in.coupon = coupon->key;
@@ -3336,7 +3336,7 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
         f.variation_ids = {std::atoll(variation->key.c_str())};
         f.variation = variation->name;
       }
-      if (category) f.category = category->name;
+      if (category) f.category = category->key;
       if (coupon) f.coupon = coupon->key;
       if (method) f.payment_method = method->key;
       if (customer) {

@@ -86,5 +86,39 @@ TEST(AssistantAfterSync, CachedFactsAndNamesFollowEverySync) {
   EXPECT_GT(cache.misses(), misses);  // the names were reloaded once for the new version
 }
 
+// WooCommerce sends category names HTML-escaped ("Tents &amp; Shelters", wcsim too): the merchant
+// types "&", the answer shows "&", and the filter still finds the stored name's products.
+TEST(AssistantAfterSync, EscapedCategoryNamesFilterAsTyped) {
+  auto sim = StartWcsim({"--orders", "200", "--seed", "5"});
+  ASSERT_TRUE(sim);
+  WcsimHome home(*sim);
+  ASSERT_TRUE(home.ok());
+  Status s = home.Sync();
+  ASSERT_TRUE(s.ok()) << s;
+  auto stored =
+      home.db().Query("SELECT count(DISTINCT product_id) FROM product_categories WHERE name = ?",
+                      {std::string("Tents &amp; Shelters")});
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_EQ(stored->rows.size(), 1u);
+  const int64_t expected = store::AsInt(stored->rows[0][0]);
+  ASSERT_GT(expected, 0) << "wcsim's category name is no longer escaped";
+
+  StoreNamesCache cache;
+  Assistant a(home.db(), Offline(&cache));
+  Answer answer =
+      a.Ask({"How many products are in Tents & Shelters?", {}, CivilDate{2025, 12, 31}, ""});
+  ASSERT_EQ(answer.status, "answered") << answer.text;
+  ASSERT_TRUE(std::holds_alternative<int64_t>(answer.value)) << answer.text;
+  EXPECT_EQ(std::get<int64_t>(answer.value), expected) << answer.text;
+  EXPECT_NE(answer.text.find("Tents & Shelters"), std::string::npos) << answer.text;
+  EXPECT_EQ(answer.text.find("&amp;"), std::string::npos) << answer.text;
+
+  Answer sales = a.Ask({"Sales in tents & shelters in 2025", {}, CivilDate{2025, 12, 31}, ""});
+  ASSERT_EQ(sales.status, "answered") << sales.text;
+  EXPECT_EQ(sales.text.find("&amp;"), std::string::npos) << sales.text;
+  ASSERT_TRUE(std::holds_alternative<double>(sales.value)) << sales.text;
+  EXPECT_GT(std::get<double>(sales.value), 0.0) << sales.text;
+}
+
 }  // namespace
 }  // namespace clever::query
