@@ -85,11 +85,20 @@ const std::map<std::string, std::string>& NumberWords() {
       {"ten", "10"},
       {"eleven", "11"},
       {"twelve", "12"},
+      {"thirteen", "13"},
+      {"fourteen", "14"},
       {"fifteen", "15"},
+      {"sixteen", "16"},
+      {"seventeen", "17"},
+      {"eighteen", "18"},
+      {"nineteen", "19"},
       {"twenty", "20"},
       {"thirty", "30"},
-      {"fourteen", "14"},
+      {"forty", "40"},
+      {"fifty", "50"},
       {"sixty", "60"},
+      {"seventy", "70"},
+      {"eighty", "80"},
       {"ninety", "90"},
       {"hundred", "100"},
       {"single", "1"},
@@ -526,6 +535,27 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       const int a = k >= 0 ? 1 + 7 * k : last - 6;
       return day_range(y, mo, a, k >= 0 ? a + 6 : last);
     });
+  // "the first fortnight of November" = 1-14, "the second fortnight" = 15-28, "the last
+  // fortnight" = the last 14 days; "the first half of November" = 1-15, "the second half" = the rest.
+  static const std::regex nth_part(
+      " (?:in |during |for |over )?(?:the )?(first|1st|second|2nd|last|latter) (fortnight|half) "
+      "(?:of|in) (" +
+      MNC + ")(?: (\\d{4}))? ");
+  if ((has("fortnight") || has("half")) && months())
+    take(nth_part, [&](const std::smatch& m) -> std::string {
+      const int mo = MonthNumber(m.str(3));
+      if (mo <= 0) return "";
+      const int y = m[4].matched ? std::stoi(m.str(4)) : recent_year(mo);
+      const int last = DaysInMonth(y, mo);
+      const bool first = m.str(1) == "first" || m.str(1) == "1st";
+      const bool second = m.str(1) == "second" || m.str(1) == "2nd";
+      if (m.str(2) == "fortnight") {
+        if (first) return day_range(y, mo, 1, 14);
+        if (second) return day_range(y, mo, 15, 28);
+        return day_range(y, mo, last - 13, last);
+      }
+      return first ? day_range(y, mo, 1, 15) : day_range(y, mo, 16, last);
+    });
   // Seasons (northern hemisphere, meteorological): spring March-May, summer June-August,
   // autumn/fall September-November, winter December-February; the most recent one that has
   // started, or "last summer", "summer 2024". The answer spells out the dates used.
@@ -854,6 +884,9 @@ std::string ShiftBack(const std::string& spec, const std::string& unit) {
   }
   if (unit == "quarter" || unit.empty()) {
     if (spec == "this_quarter") return "last_quarter";
+    if (spec == "last_quarter") return "quarters_ago:2";
+    if (spec.rfind("quarters_ago:", 0) == 0)
+      return "quarters_ago:" + std::to_string(after("quarters_ago:") + 1);
   }
   if (spec.rfind("last_days:", 0) == 0) return "prev_days:" + spec.substr(10);
   if ((unit == "year" || unit.empty()) && spec == "last_year") return "years_ago:2";
@@ -1534,7 +1567,7 @@ bool MentionsCustomers(std::string_view question) {
   // opening the question before a customer figure.
   static const std::regex possessive(R"(\b([A-Za-z\-]+)\s+([A-Za-z\-]+)'s\b)");
   static const std::regex leading_pair(
-      R"(^\s*([A-Za-z\-]+)\s+([A-Za-z\-]+)\s*[:\-,]?\s+(?:total\s+|number\s+of\s+)?(orders?|order\s+count|spend|spent|purchases|lifetime|ltv|refunds?|sales|revenue|how)\b)");
+      R"(^\s*([A-Za-z\-]+)\s+([A-Za-z\-]+)\s*[:\-,]?\s+(?:total\s+|number\s+of\s+|no\.?\s+of\s+|count\s+of\s+)?(orders?|order\s+count|spend|spent|purchases|lifetime|ltv|refunds?|sales|revenue|how)\b)");
   for (const std::regex* re : {&possessive, &leading_pair}) {
     std::smatch pm;
     // why: speed (the possessive pattern needs a literal "'s")
@@ -1769,6 +1802,34 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1,
                  tokens.begin() + static_cast<std::ptrdiff_t>(i + used));
   }
+  // "refunded-status orders": the status word, then "status".
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    std::string& w = tokens[i];
+    if (w.size() <= 7 || w.compare(w.size() - 7, 7, "-status") != 0) continue;
+    w.resize(w.size() - 7);
+    tokens.insert(tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1, "status");
+  }
+  // "twenty-one days", "forty five days": a tens word with a ones word is one number.
+  static const std::map<std::string, int> kTens = {{"twenty", 20}, {"thirty", 30}, {"forty", 40},
+                                                   {"fifty", 50},  {"sixty", 60},  {"seventy", 70},
+                                                   {"eighty", 80}, {"ninety", 90}};
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& w = tokens[i];
+    const size_t dash = w.find('-');
+    if (dash != std::string::npos) {
+      auto tens = kTens.find(w.substr(0, dash));
+      auto ones = kOnes.find(w.substr(dash + 1));
+      if (tens != kTens.end() && ones != kOnes.end())
+        tokens[i] = std::to_string(tens->second + ones->second);
+      continue;
+    }
+    auto tens = kTens.find(w);
+    if (tens == kTens.end() || i + 1 >= tokens.size()) continue;
+    auto ones = kOnes.find(tokens[i + 1]);
+    if (ones == kOnes.end()) continue;
+    tokens[i] = std::to_string(tens->second + ones->second);
+    tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+  }
   for (auto& t : tokens) {
     // "last month's revenue", "this year's orders": the possessive of a period word.
     for (const char* w : {"today", "yesterday", "week", "month", "quarter", "year", "day"}) {
@@ -1777,6 +1838,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     auto it = NumberWords().find(t);
     if (it != NumberWords().end()) t = it->second;
     if (t == "#1" || t == "no.1") t = "top";  // "the #1 product"
+
+    if (t == "no" && &t + 1 != tokens.data() + tokens.size() && *(&t + 1) == "of")
+      t = "number";  // "no. of orders"
     // "30d", "2w": days and weeks written short. "'24": a two-digit year.
     if (t.size() >= 2 && t.size() <= 5 && std::all_of(t.begin(), t.end() - 1, ::isdigit)) {
       if (t.back() == 'd') t = t.substr(0, t.size() - 1) + " days";
@@ -1989,7 +2053,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       "shopify|bigcommerce|squarespace|wix|magento|prestashop|postal|strike|strikes|"
       "time on site|time on the site|churn|churned|churning|fraud|fraudulent|shelf life|"
       "break even|break-even|breakeven|phone number|phone numbers|home address|sizing|"
-      "abusing|abuse|industry|benchmark|other stores|other shops|average store) ");
+      "abusing|abuse|industry|benchmark|other stores|other shops|average store|click-through|"
+      "click through|clickthrough|clicked|couriers?|delays|delayed|banners?|"
+      "added (?:\\S+ )?(?:\\S+ )?to (?:their |the |a |his |her )?(?:basket|cart)s?) ");
   static const std::regex oos(oos_pattern);
   static const std::vector<std::string> oos_prefixes = AlternationPrefixes(oos_pattern);
   static const std::regex action(
@@ -2039,6 +2105,13 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       t.Any({"coupon", "coupons", "code", "codes", "promo", "voucher", "discount", "used", "uses",
              "redeemed", "redemptions"}))
     oos_topic.clear();
+  // "disputes under review" is a dispute status; "orders tracking against last month" compares.
+  if ((oos_topic == "review" || oos_topic == "reviews") && t.Any({"under review", "in review"}))
+    oos_topic.clear();
+  if ((oos_topic == "tracking" || oos_topic == "track") &&
+      t.Any({"tracking against", "tracking vs", "tracking versus", "tracking compared",
+             "tracking ahead", "tracking behind", "on track", "tracking up", "tracking down"}))
+    oos_topic.clear();
   if ((oos_topic == "cart" || oos_topic == "carts") &&
       t.Any({"fixed cart", "fixed-cart", "cart discount", "cart coupon", "cart coupons"}))
     oos_topic.clear();
@@ -2082,8 +2155,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       contains_any(t.s, {"next ", "tomorrow", "will", "going to", "expected to", "should", "likely",
                          "owe", "christmas stock"}) &&
       std::regex_search(t.s, om, future) &&
-      !t.Any({"payout", "payouts", "deposit", "deposits", "deadline", "expire", "expires",
-              "expiring"})) {
+      (!t.Any({"payout", "payouts", "deposit", "deposits", "deadline", "expire", "expires",
+               "expiring"}) ||
+       t.Any({"next week", "next month", "next quarter", "next year"}))) {
     oos_topic = "forecasts";
   }
   // Store words that make "stock"/"tracking" etc. legitimate are handled by the specific regexes
@@ -2128,13 +2202,27 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       no_by_count.Any({"how many", "number of", "count", "count of", "how often", "no of", "#"});
   const bool how_much =
       t.Any({"how much", "total", "amount", "value", "sum", "worth", "dollars", "$"});
-  const bool money_words =
-      t.Any({"take",       "took",        "taken",       "sales",     "revenue",   "revenues",
-             "takings",    "turn over",   "turned over", "turnover",  "income",    "made",
-             "make",       "earn",        "earned",      "earnings",  "brought",   "bring",
-             "gross",      "money",       "dollars",     "spent",     "spend",     "spending",
-             "value",      "worth",       "sold for",    "generated", "generate",  "add up to",
-             "adds up to", "added up to", "come to",     "came to",   "amount to", "amounted to"});
+  const bool money_words = t.Any({"take",        "took",
+                                  "taken",       "sales",
+                                  "revenue",     "revenues",
+                                  "takings",     "turn over",
+                                  "turned over", "turnover",
+                                  "income",      "made",
+                                  "make",        "earn",
+                                  "earned",      "earnings",
+                                  "brought",     "bring",
+                                  "gross",       "money",
+                                  "dollars",     "spent",
+                                  "spend",       "spending",
+                                  "value",       "worth",
+                                  "sold for",    "generated",
+                                  "generate",    "add up to",
+                                  "adds up to",  "added up to",
+                                  "come to",     "came to",
+                                  "amount to",   "amounted to",
+                                  "grossing",    "revenue-generating",
+                                  "earning",     "earners",
+                                  "money-making"});
   const bool percent_words = t.Any(
       {"percent", "percentage", "%", "share", "proportion", "ratio", "rate", "fraction", "pct"});
   // "new vs returning" contrasts two groups, not two periods: a bare "vs"/"versus" compares only
@@ -2329,7 +2417,13 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                               "paid us out",
                               "pay us out",
                               "pay me out",
-                              "paid out to"});
+                              "paid out to",
+                              "paid into",
+                              "into my account",
+                              "into our account",
+                              "into my bank",
+                              "into our bank",
+                              "deposited into"});
   const bool disputes = t.Any({"dispute", "disputes", "disputed", "chargeback", "chargebacks",
                                "charge back", "charge backs"});
   const bool net_words =
@@ -2448,11 +2542,11 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
   const bool people =
       !(order_metric && customer == nullptr) &&
       (customer != nullptr ||
-       t.Any({"customer", "customers", "client",    "clients",    "buyer",
-              "buyers",   "spenders",  "spender",   "shopper",    "shoppers",
-              "people",   "account",   "accounts",  "signups",    "signup",
-              "sign ups", "sign up",   "signed up", "registered", "registrations",
-              "members",  "who",       "ltv",       "clv",        "lifetime value"}));
+       t.Any({"customer",   "customers",     "client",  "clients",       "buyer",   "buyers",
+              "spenders",   "spender",       "shopper", "shoppers",      "people",  "account",
+              "accounts",   "signups",       "signup",  "sign ups",      "sign up", "signed up",
+              "registered", "registrations", "members", "who",           "who's",   "whos",
+              "who've",     "ltv",           "clv",     "lifetime value"}));
 
   std::string metric;
 
@@ -2492,8 +2586,14 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                     "requires a response", "respond", "response", "reply", "action", "attention",
                     "awaiting response"}))
       metric = "disputes_needing_response";
-    else if (t.Any({"open", "active", "ongoing", "unresolved", "pending", "currently",
-                    "in progress", "under review", "still"}))
+    else if (t.Any({"under review", "in review", "being reviewed"}) && !t.Any({"open", "active"})) {
+      // WooPayments' own status: the bank is reviewing the evidence [M-DISPUTES].
+      metric = (how_much && !how_many) || t.Any({"money", "amount", "value", "dollars"})
+                   ? "dispute_amount"
+                   : "dispute_count";
+      in.statuses = {"under_review", "warning_under_review"};
+    } else if (t.Any({"open", "active", "ongoing", "unresolved", "pending", "currently",
+                      "in progress", "still"}))
       metric = "open_disputes";
     else {
       metric = (how_much && !how_many) || t.Any({"money", "amount", "value", "cost", "dollars"})
@@ -2746,7 +2846,11 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       if ((how_many && (orders_words || t.Any({"how many times", "how often"}))) ||
           (!money_words && (!how_much || t.Any({"total orders", "total number of orders"})) &&
            t.Any({"orders placed", "orders from", "orders by", "orders of", "number of orders",
-                  "order count", "count of orders", "orders made", "total orders", "purchases"})))
+                  "order count", "count of orders", "orders made", "total orders", "purchases"})) ||
+          // "chris walsh orders", "Chris Walsh, orders?": the orders, counted.
+          (!money_words && !how_much && t.Has("orders") &&
+           !t.Any({"average", "aov", "avg", "items", "units", "largest", "biggest", "last",
+                   "latest", "first", "recent"})))
         metric = "order_count";
       else if (t.Any({"average", "aov", "avg"}))
         metric = "avg_order_value";
@@ -2818,6 +2922,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     } else if ((how_much || t.Any({"what did", "what have"})) && !how_many && customer == nullptr &&
                t.Any({"spend", "spent", "spending"})) {
       // "how much have customers in Canada spent": what they paid is the store's sales.
+      metric = "gross_sales";
+    } else if (!how_many && t.Any({"revenue", "sales", "takings", "turnover", "income"})) {
+      // "revenue from Canadian customers": the customers only say whose orders count.
       metric = "gross_sales";
     } else if (country && how_many && !orders_words) {
       metric = "customers_in_country";
@@ -2923,7 +3030,17 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                "average order amount",
                "average cart",
                "spend per order",
-               "per order on average"}))
+               "per order on average",
+               "revenue per order",
+               "sales per order",
+               "takings per order",
+               "turnover per order",
+               "income per order",
+               "value per order",
+               "spent per order",
+               "per-order revenue",
+               "divided by orders",
+               "divided by the number of orders"}))
       m2 = "avg_order_value";
     else if (t.Any({"items per order", "units per order", "basket size", "products per order"}))
       m2 = "avg_items_per_order";
@@ -2952,7 +3069,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                     "largest transaction", "biggest transaction"}))
       m2 = "largest_order";
     else if ((t.Any({"items", "units", "pieces", "quantity", "how many sold", "sold units",
-                     "products sold", "things"}) ||
+                     "products sold", "things sold", "many things", "things did", "things have",
+                     "things we"}) ||
               (how_many && t.Any({"products", "product"}) &&
                t.Any({"buy", "bought", "purchase", "purchased", "purchases", "ship", "shipped",
                       "went out", "out the door"}))) &&
@@ -2988,6 +3106,7 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     }
     const std::string noun = rank_noun();
     if (!m2.empty() || ranking || product || category || variation) {
+      const bool figure_named = !m2.empty();
       if (m2.empty())
         m2 = (product || category || variation) ? (money_words ? "product_revenue" : "items_sold")
                                                 : "gross_sales";
@@ -3007,6 +3126,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                                                                        : "day";
         }
         if (d2 == "product" || d2 == "category" || d2 == "variation") {
+          // "top 5 products" names no figure: ranked by units [M-TOP-PRODUCTS].
+          if (!figure_named && !money_words && d2 != "category") m2 = "items_sold";
           if (m2 == "gross_sales" || m2 == "net_sales") m2 = "product_revenue";
           if (m2 == "order_count" && !money_words)
             m2 = t.Any({"orders", "order"}) && !t.Any({"sold", "units", "items"}) ? "product_orders"

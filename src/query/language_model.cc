@@ -88,7 +88,8 @@ std::string SystemPrompt(CivilDate as_of) {
        "forecasts, ...) set out_of_scope to its topic. Today (store-local) is " +
        as_of.ToString() +
        ". Period specs: today, yesterday, this_week, last_week, weeks_ago:N, this_month, "
-       "last_month, months_ago:N, this_quarter, last_quarter, quarter:YYYY:Q, this_year, "
+       "last_month, months_ago:N, this_quarter, last_quarter, quarters_ago:N, quarter:YYYY:Q, "
+       "this_year, "
        "last_year, year:YYYY, month:M (most recent), month:YYYY:M, last_days:N, prev_days:N, "
        "ytd_last_year, month_last_year, mtd_last_month, range:YYYY-MM-DD:YYYY-MM-DD, "
        "since:YYYY-MM-DD, date:YYYY-MM-DD, all. Metrics (name: definition):\n";

@@ -103,9 +103,12 @@ StatusOr<DateRange> ResolvePeriod(std::string_view spec, CivilDate d) {
     }
   } else if (head == "this_quarter") {
     r.start = CivilDate{d.year, (d.month - 1) / 3 * 3 + 1, 1};
-  } else if (head == "last_quarter") {
+  } else if (head == "last_quarter" || head == "quarters_ago") {
+    // quarters_ago:K, K whole calendar quarters back ("the quarter before last quarter" = 2).
+    int k = head == "last_quarter" ? 1 : arg(1).value_or(-1);
+    if (k < 1 || k > 4000) return InvalidArgumentError("bad period");
     CivilDate q0{d.year, (d.month - 1) / 3 * 3 + 1, 1};
-    CivilDate s = AddMonthsToStart(q0, -3);
+    CivilDate s = AddMonthsToStart(q0, -3 * k);
     r.start = s;
     CivilDate e = AddMonthsToStart(s, 2);
     r.end = MonthEnd(e.year, e.month);
@@ -211,6 +214,11 @@ std::string DefaultBasePeriod(std::string_view spec) {
     return "months_ago:" + std::to_string(k.value_or(1) + 1);
   }
   if (head == "this_quarter") return "last_quarter";
+  if (head == "last_quarter") return "quarters_ago:2";
+  if (head == "quarters_ago" && p.size() > 1) {
+    auto k = Int(p[1]);
+    return "quarters_ago:" + std::to_string(k.value_or(1) + 1);
+  }
   if (head == "this_year") return "last_year";
   if (head == "last_year") return "years_ago:2";
   if (head == "last_days" && p.size() > 1) return "prev_days:" + std::string(p[1]);
@@ -267,6 +275,7 @@ std::string DescribePeriod(std::string_view spec, const DateRange& r) {
   if (head == "this_month") return "so far this month (" + span + ")";
   if (head == "this_quarter") return "so far this quarter (" + span + ")";
   if (head == "last_quarter") return "last quarter (" + span + ")";
+  if (head == "quarters_ago") return "in " + span;
   if (head == "this_year") return "so far this year (" + span + ")";
   if (head == "last_year" || head == "year" || head == "years_ago")
     return "in " + std::to_string(r.start ? r.start->year : r.end.year);
