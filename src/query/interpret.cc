@@ -536,7 +536,8 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       return day_range(y, mo, a, k >= 0 ? a + 6 : last);
     });
   // "the first fortnight of November" = 1-14, "the second fortnight" = 15-28, "the last
-  // fortnight" = the last 14 days; "the first half of November" = 1-15, "the second half" = the rest.
+  // fortnight" = the last 14 days; "the first half of November" = 1-15, "the second half" = the
+  // rest.
   static const std::regex nth_part(
       " (?:in |during |for |over )?(?:the )?(first|1st|second|2nd|last|latter) (fortnight|half) "
       "(?:of|in) (" +
@@ -1645,6 +1646,17 @@ std::vector<std::string_view> Sentences(std::string_view text) {
   return out;
 }
 
+size_t CountWords(std::string_view s) {
+  size_t n = 0;
+  bool in_word = false;
+  for (char c : s) {
+    const bool alnum = std::isalnum(static_cast<unsigned char>(c)) != 0;
+    if (alnum && !in_word) ++n;
+    in_word = alnum;
+  }
+  return n;
+}
+
 // Whether the words name a figure ("revenue", "orders") rather than only a period, a breakdown
 // or a filter ("april", "which date", "in Canada").
 bool NamesAFigure(std::string_view text) {
@@ -1703,29 +1715,20 @@ std::optional<std::pair<std::string_view, std::string_view>> SelfCorrection(std:
   const std::string lower = ToLower(std::string(text));
   static const std::regex marker(
       "(?:\\.\\.\\.|\u2026|[,;:.!?]| -+| \u2013| \u2014)\\s*(?:sorry|oops|i mean|i meant|no wait|"
-      "wait|scratch that|correction|make that|or rather)(?:[\\s,:;.!]|-)+");
-  if (lower.find("sorry") == std::string::npos && lower.find("mean") == std::string::npos &&
-      lower.find("wait") == std::string::npos && lower.find("scratch") == std::string::npos &&
-      lower.find("correction") == std::string::npos &&
-      lower.find("make that") == std::string::npos && lower.find("rather") == std::string::npos &&
-      lower.find("oops") == std::string::npos)
-    return std::nullopt;
+      "wait|scratch that|correction|make that|or rather|actually|no(?=,))(?:[\\s,:;.!]|-)+");
+  // why: speed (the regex cannot match without one of its marker words)
+  bool any_marker = false;
+  for (const char* w : {"sorry", "oops", "mean", "wait", "scratch", "correction", "make that",
+                        "rather", "actually", "no,"}) {
+    if (lower.find(w) != std::string::npos) any_marker = true;
+  }
+  if (!any_marker) return std::nullopt;
   std::smatch m;
   if (!std::regex_search(lower, m, marker)) return std::nullopt;
   const size_t cut = static_cast<size_t>(m.position(0));
   const size_t rest = cut + static_cast<size_t>(m.length(0));
-  auto words = [](std::string_view s) {
-    size_t n = 0;
-    bool in_word = false;
-    for (char c : s) {
-      const bool alnum = std::isalnum(static_cast<unsigned char>(c)) != 0;
-      if (alnum && !in_word) ++n;
-      in_word = alnum;
-    }
-    return n;
-  };
   const std::string_view before = text.substr(0, cut), after = text.substr(rest);
-  if (words(before) < 2 || words(after) < 1) return std::nullopt;
+  if (CountWords(before) < 2 || CountWords(after) < 1) return std::nullopt;
   return std::make_pair(before, after);
 }
 
@@ -1738,13 +1741,23 @@ QuestionIntent Interpret(std::string_view question, const StoreNames& names, Civ
     // "which weekday had the most orders... sorry, which date": the later words win. The
     // correction reads as a follow-up to what it corrects, so it replaces only what it names.
     QuestionIntent first = Interpret(correction->first, names, as_of, previous);
+    if (first.metric.empty() || NamesAFigure(correction->second)) {
+      // The correction names its own figure: read alone; a short one ("no, by order count")
+      // keeps what it does not replace, a whole question only the period.
+      QuestionIntent alone = Interpret(correction->second, names, as_of, previous);
+      if (!alone.out_of_scope.empty() || first.metric.empty() || alone.metric.empty())
+        return alone.metric.empty() && alone.out_of_scope.empty() ? first : alone;
+      if (CountWords(correction->second) > 6) {
+        if (alone.period.empty() && alone.base_period.empty()) alone.period = first.period;
+        return alone;
+      }
+      const std::string metric = alone.metric;
+      QuestionIntent merged = Overlay(std::move(first), alone);
+      merged.metric = metric;
+      return merged;
+    }
     QuestionIntent second = Interpret(correction->second, names, as_of, &first);
     if (!second.out_of_scope.empty()) return second;
-    if (first.metric.empty() || NamesAFigure(correction->second)) {
-      if (second.metric.empty()) return first;
-      if (second.period.empty() && second.base_period.empty()) second.period = first.period;
-      return second;
-    }
     return Overlay(std::move(first), second);
   }
   const std::vector<std::string_view> sentences = Sentences(question);
