@@ -2118,6 +2118,11 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       t.Any({"coupon", "coupons", "code", "codes", "promo", "voucher", "discount", "used", "uses",
              "redeemed", "redemptions"}))
     oos_topic.clear();
+  // "repeat visitors who had bought before": shoppers who ordered again, i.e. customers.
+  if ((oos_topic == "visitors" || oos_topic == "visitor" || oos_topic == "visits") &&
+      t.Any({"bought before", "ordered before", "purchased before", "who had bought",
+             "who had ordered", "bought again", "ordered again"}))
+    oos_topic.clear();
   // "disputes under review" is a dispute status; "orders tracking against last month" compares.
   if ((oos_topic == "review" || oos_topic == "reviews") && t.Any({"under review", "in review"}))
     oos_topic.clear();
