@@ -21,54 +21,56 @@ namespace {
 // ------------------------------------------------------------------ vocabulary and typos
 const std::set<std::string>& Vocabulary() {
   static const std::set<std::string> k = {
-      "stack",       "stacks",      "stacked",     "receive",    "receives",    "receiving",
-      "chance",      "chances",     "status",      "shift",      "shifted",     "basket",
-      "comes",       "come",        "coming",      "came",       "carry",       "carried",
-      "purchased",   "purchase",    "purchases",   "purchasing", "sales",       "sale",
-      "revenue",     "revenues",    "takings",     "turnover",   "income",      "earned",
-      "earn",        "earnings",    "made",        "make",       "brought",     "gross",
-      "net",         "orders",      "order",       "purchases",  "purchase",    "transactions",
-      "transaction", "average",     "value",       "basket",     "items",       "item",
-      "units",       "unit",        "pieces",      "quantity",   "sold",        "sell",
-      "selling",     "customers",   "customer",    "clients",    "charge",      "charged",
-      "charges",     "charging",    "fortnight",   "fortnights", "stuck",       "client",
-      "buyers",      "buyer",       "shoppers",    "shopper",    "accounts",    "account",
-      "registered",  "signups",     "signup",      "products",   "product",     "catalogue",
-      "catalog",     "inventory",   "stock",       "coupons",    "coupon",      "promo",
-      "discount",    "discounts",   "vouchers",    "voucher",    "codes",       "code",
-      "refunds",     "refund",      "refunded",    "refunding",  "chargebacks", "chargeback",
-      "disputes",    "dispute",     "disputed",    "payouts",    "payout",      "deposits",
-      "deposit",     "transfers",   "transfer",    "payments",   "payment",     "method",
-      "methods",     "gateway",     "gateways",    "unpaid",     "awaiting",    "pending",
-      "processing",  "completed",   "cancelled",   "canceled",   "failed",      "shipping",
-      "delivery",    "postage",     "tax",         "taxes",      "largest",     "biggest",
-      "highest",     "lowest",      "smallest",    "most",       "least",       "fewest",
-      "best",        "worst",       "top",         "bottom",     "popular",     "country",
-      "countries",   "category",    "categories",  "weekday",    "month",       "months",
-      "week",        "weeks",       "year",        "years",      "quarter",     "today",
-      "yesterday",   "last",        "this",        "previous",   "since",       "between",
-      "january",     "february",    "march",       "april",      "june",        "july",
-      "august",      "september",   "october",     "november",   "december",    "monday",
-      "tuesday",     "wednesday",   "thursday",    "friday",     "saturday",    "sunday",
-      "growth",      "change",      "compared",    "versus",     "percentage",  "percent",
-      "share",       "rate",        "returning",   "repeat",     "lifetime",    "first",
-      "time",        "spent",       "spend",       "spending",   "variation",   "variant",
-      "variants",    "size",        "colour",      "color",      "expired",     "active",
-      "valid",       "unused",      "reason",      "reasons",    "open",        "deadline",
-      "response",    "lost",        "won",         "amount",     "total",       "number",
-      "many",        "much",        "which",       "what",       "show",        "list",
-      "orders",      "received",    "guest",       "guests",     "expensive",   "cheapest",
-      "priciest",    "price",       "prices",      "available",  "enabled",     "breakdown",
-      "daily",       "weekly",      "monthly",     "yearly",     "registered",  "lapsed",
-      "ordered",     "bought",      "placed",      "traffic",    "visitors",    "sessions",
-      "weather",     "forecast",    "profit",      "margin",     "marketing",   "schedule",
-      "scheduled",   "supplier",    "competitors", "tracking",   "shipment",    "inflation",
-      "conversion",  "advertising", "instagram",   "facebook",   "average",     "money",
-      "issued",      "paid",        "days",        "day",        "dates",       "date",
-      "uses",        "used",        "times",       "fixed",      "grouped",     "simple",
-      "variable",    "external",    "percent",     "cart",       "hold",        "draft",
-      "statuses",    "status",      "transit",     "window",     "ever",        "overall",
-      "total"};
+      // How the answer should look: never a typo of a store word ("chart" is not "cart").
+      "chart",       "charts",     "graph",         "graphs",        "plot",        "diagram",
+      "visualise",   "visualize",  "visualisation", "visualization", "stack",       "stacks",
+      "stacked",     "receive",    "receives",      "receiving",     "chance",      "chances",
+      "status",      "shift",      "shifted",       "basket",        "comes",       "come",
+      "coming",      "came",       "carry",         "carried",       "purchased",   "purchase",
+      "purchases",   "purchasing", "sales",         "sale",          "revenue",     "revenues",
+      "takings",     "turnover",   "income",        "earned",        "earn",        "earnings",
+      "made",        "make",       "brought",       "gross",         "net",         "orders",
+      "order",       "purchases",  "purchase",      "transactions",  "transaction", "average",
+      "value",       "basket",     "items",         "item",          "units",       "unit",
+      "pieces",      "quantity",   "sold",          "sell",          "selling",     "customers",
+      "customer",    "clients",    "charge",        "charged",       "charges",     "charging",
+      "fortnight",   "fortnights", "stuck",         "client",        "buyers",      "buyer",
+      "shoppers",    "shopper",    "accounts",      "account",       "registered",  "signups",
+      "signup",      "products",   "product",       "catalogue",     "catalog",     "inventory",
+      "stock",       "coupons",    "coupon",        "promo",         "discount",    "discounts",
+      "vouchers",    "voucher",    "codes",         "code",          "refunds",     "refund",
+      "refunded",    "refunding",  "chargebacks",   "chargeback",    "disputes",    "dispute",
+      "disputed",    "payouts",    "payout",        "deposits",      "deposit",     "transfers",
+      "transfer",    "payments",   "payment",       "method",        "methods",     "gateway",
+      "gateways",    "unpaid",     "awaiting",      "pending",       "processing",  "completed",
+      "cancelled",   "canceled",   "failed",        "shipping",      "delivery",    "postage",
+      "tax",         "taxes",      "largest",       "biggest",       "highest",     "lowest",
+      "smallest",    "most",       "least",         "fewest",        "best",        "worst",
+      "top",         "bottom",     "popular",       "country",       "countries",   "category",
+      "categories",  "weekday",    "month",         "months",        "week",        "weeks",
+      "year",        "years",      "quarter",       "today",         "yesterday",   "last",
+      "this",        "previous",   "since",         "between",       "january",     "february",
+      "march",       "april",      "june",          "july",          "august",      "september",
+      "october",     "november",   "december",      "monday",        "tuesday",     "wednesday",
+      "thursday",    "friday",     "saturday",      "sunday",        "growth",      "change",
+      "compared",    "versus",     "percentage",    "percent",       "share",       "rate",
+      "returning",   "repeat",     "lifetime",      "first",         "time",        "spent",
+      "spend",       "spending",   "variation",     "variant",       "variants",    "size",
+      "colour",      "color",      "expired",       "active",        "valid",       "unused",
+      "reason",      "reasons",    "open",          "deadline",      "response",    "lost",
+      "won",         "amount",     "total",         "number",        "many",        "much",
+      "which",       "what",       "show",          "list",          "orders",      "received",
+      "guest",       "guests",     "expensive",     "cheapest",      "priciest",    "price",
+      "prices",      "available",  "enabled",       "breakdown",     "daily",       "weekly",
+      "monthly",     "yearly",     "registered",    "lapsed",        "ordered",     "bought",
+      "placed",      "traffic",    "visitors",      "sessions",      "weather",     "forecast",
+      "profit",      "margin",     "marketing",     "schedule",      "scheduled",   "supplier",
+      "competitors", "tracking",   "shipment",      "inflation",     "conversion",  "advertising",
+      "instagram",   "facebook",   "average",       "money",         "issued",      "paid",
+      "days",        "day",        "dates",         "date",          "uses",        "used",
+      "times",       "fixed",      "grouped",       "simple",        "variable",    "external",
+      "percent",     "cart",       "hold",          "draft",         "statuses",    "status",
+      "transit",     "window",     "ever",          "overall",       "total"};
   return k;
 }
 
@@ -219,19 +221,20 @@ int MonthNumber(const std::string& w) {
 // Any other word ("email open rate") keeps the question unmatched, and so refused.
 bool OnlyPeriodsAndComparison(const Text& t) {
   static const std::set<std::string> kAllowed = {
-      "how",         "did",        "do",      "does",    "was",      "were",     "is",
-      "are",         "has",        "have",    "my",      "i",        "we",       "our",
-      "the",         "a",          "store",   "shop",    "business", "doing",    "perform",
-      "performance", "go",         "went",    "going",   "compare",  "compared", "comparison",
-      "to",          "with",       "against", "vs",      "versus",   "and",      "in",
-      "on",          "of",         "from",    "this",    "last",     "previous", "prior",
-      "same",        "period",     "so",      "far",     "month",    "months",   "week",
-      "weeks",       "year",       "years",   "quarter", "quarters", "day",      "days",
-      "today",       "yesterday",  "before",  "after",   "between",  "since",    "ytd",
-      "mtd",         "q1",         "q2",      "q3",      "q4",       "up",       "down",
-      "or",          "change",     "changed", "growth",  "grow",     "grew",     "what",
-      "about",       "difference", "trend",   "versus",  "vs.",      "whole",    "entire",
-      "full",        "to date",    "date"};
+      "how",         "did",        "do",        "does",    "was",      "were",     "is",
+      "are",         "has",        "have",      "my",      "i",        "we",       "our",
+      "the",         "a",          "store",     "shop",    "business", "doing",    "perform",
+      "performance", "go",         "went",      "going",   "compare",  "compared", "comparison",
+      "to",          "with",       "against",   "vs",      "versus",   "and",      "in",
+      "on",          "of",         "from",      "this",    "last",     "previous", "prior",
+      "same",        "period",     "so",        "far",     "month",    "months",   "week",
+      "weeks",       "year",       "years",     "quarter", "quarters", "day",      "days",
+      "today",       "yesterday",  "before",    "after",   "between",  "since",    "ytd",
+      "mtd",         "q1",         "q2",        "q3",      "q4",       "up",       "down",
+      "or",          "change",     "changed",   "growth",  "grow",     "grew",     "what",
+      "about",       "difference", "trend",     "versus",  "vs.",      "whole",    "entire",
+      "full",        "to date",    "date",      "yoy",     "mom",      "over",     "for",
+      "%",           "percent",    "percentage"};
   std::string word;
   for (char c : t.s + " ") {
     if (c != ' ') {
@@ -893,7 +896,7 @@ std::string ShiftBack(const std::string& spec, const std::string& unit) {
   if ((unit == "year" || unit.empty()) && spec == "last_year") return "years_ago:2";
   if (spec.rfind("years_ago:", 0) == 0)
     return "years_ago:" + std::to_string(after("years_ago:") + 1);
-  if (unit == "year" && spec == "last_month") return "month_last_year";
+  if (unit == "year" && spec == "last_month") return "months_ago:13";
   return DefaultBasePeriod(spec);
 }
 
@@ -977,7 +980,10 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
       "mean", "median", "lost", "missing", "cash", "card", "cards", "paypal", "today's", "tax",
       "shipping", "refund", "refunds", "coupon", "coupons", "discount", "discounts", "gift", "what",
       "whats", "what's", "show", "give", "tell", "me", "us", "pull", "list", "get", "need", "want",
-      "like", "know", "see", "check", "find", "how", "much", "many", "and"};
+      "like", "know", "see", "check", "find", "how", "much", "many", "and",
+      // Comparison shorthand and how the answer should look ("mom", "graph sales by week").
+      "mom", "yoy", "qoq", "wow", "chart", "charts", "graph", "graphs", "plot", "table", "diagram",
+      "visual", "bar", "pie", "line"};
   std::smatch m;
   const bool product_kind = kind == UnknownNameKind::kProduct;
   const size_t n_patterns =
@@ -3362,6 +3368,12 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
         std::swap(in.period, in.base_period);
       }
     }
+    // "rev yoy", "year over year growth": this year so far against the same days last year.
+    const bool yoy = t.Any({"year over year", "yoy", "year on year"});
+    if (yoy && in.period.empty()) {
+      in.period = "this_year";
+      in.base_period = "ytd_last_year";
+    }
     if (in.period.empty()) in.period = "this_month";
     static const std::regex before_unit(" (?:the |that )?(year|month|week|day|quarter) before ");
     std::smatch bm;
@@ -3386,11 +3398,25 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     }
     if (in.base_period.empty() && t.Any({"month over month", "mom"}) && in.period == "this_month")
       in.base_period = "last_month";
-    if (in.base_period.empty() && t.Any({"year over year", "yoy"})) {
+    if (yoy && (in.base_period.empty() || in.base_period == DefaultBasePeriod(in.period))) {
+      // The same span one year earlier: a whole month is that month last year.
+      in.base_period.clear();
+      auto r = ResolvePeriod(in.period, as_of);
+      if (in.period != "this_year" && in.period != "this_month" && r.ok() && r->start) {
+        const CivilDate a{
+            r->start->year - 1, r->start->month,
+            std::min(r->start->day, DaysInMonth(r->start->year - 1, r->start->month))};
+        const CivilDate b{r->end.year - 1, r->end.month,
+                          std::min(r->end.day, DaysInMonth(r->end.year - 1, r->end.month))};
+        const bool whole_month = r->start->day == 1 && r->start->month == r->end.month &&
+                                 r->start->year == r->end.year &&
+                                 r->end.day == DaysInMonth(r->end.year, r->end.month);
+        in.base_period = whole_month
+                             ? "month:" + std::to_string(a.year) + ":" + std::to_string(a.month)
+                             : "range:" + a.ToString() + ":" + b.ToString();
+      }
       if (in.period == "this_year") in.base_period = "ytd_last_year";
-      if (in.period == "this_month" || in.period == "last_month" ||
-          in.period.rfind("month:", 0) == 0)
-        in.base_period = ShiftBack(in.period, "year");
+      if (in.period == "this_month") in.base_period = "month_last_year";
     }
     if (in.base_period.empty()) {
       in.base_period = DefaultBasePeriod(in.period);
