@@ -775,6 +775,31 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       if (!m[2].matched && !m[3].matched && BlackFriday(y) > d) --y;
       return "since:" + BlackFriday(y).ToString();
     });
+  // "on the 3rd", "orders the 14th": that day of this month, or of last month when this month's
+  // has not come yet ("the 20th" on the 15th); "the 3rd of last month". Not a rank ("the 3rd
+  // best product", "the 2nd week").
+  static const std::regex day_of_month(
+      " (?:on |for |from )?the (\\d{1,2})(?:st|nd|rd|th)(?: of (this|last|the) month)? ");
+  if (digits())
+    take(day_of_month, [&](const std::smatch& m) -> std::string {
+      std::string next = m.suffix().str();
+      next = next.substr(0, next.find(' '));
+      static const std::set<std::string> kNotADay = {
+          "best",     "biggest",  "largest",  "most",     "highest",  "top",       "lowest",
+          "worst",    "least",    "product",  "products", "customer", "customers", "order",
+          "orders",   "week",     "weeks",    "day",      "days",     "month",     "quarter",
+          "coupon",   "country",  "category", "item",     "place",    "busiest",   "slowest",
+          "quietest", "smallest", "cheapest", "last",     "time",     "and",       "to",
+          "-",        "until",    "till",     "through",  "of"};
+      // A period recognised right after ("the 3rd ~~~" where "of October" was) owns the day.
+      if (kNotADay.count(next) != 0 || (!next.empty() && next[0] == '~')) return "";
+      const int day = std::stoi(m.str(1));
+      CivilDate month_start{d.year, d.month, 1};
+      if (m.str(2) == "last" || (!m[2].matched && day > d.day))
+        month_start = month_start.AddMonths(-1);
+      if (day < 1 || day > DaysInMonth(month_start.year, month_start.month)) return "";
+      return "date:" + CivilDate{month_start.year, month_start.month, day}.ToString();
+    });
   static const std::regex words(
       " (?:(?:so far )?today|yesterday|(?:so far )?this week|week to date|wtd|last week|previous "
       "week|prior week|past week|(?:so far )?this month|month to date|mtd|current month|last "
