@@ -120,6 +120,7 @@ const std::map<std::string, std::string>& NumberWords() {
       {"wks", "weeks"},
       {"qtr", "quarter"},
       {"yday", "yesterday"},
+      {"freight", "shipping"},
       {"tdy", "today"},
       {"rev", "revenue"},
       {"custs", "customers"},
@@ -2504,16 +2505,19 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                          "run out soon", "close to running out", "almost out", "nearly out",
                          "almost sold out", "nearly sold out"});
   // "Dead stock" is products that did not sell ([M-UNSOLD]), not a stock level.
-  const bool stock = !t.Any({"dead stock", "dead inventory"}) &&
-                     (t.Any({"stock",         "inventory",    "sold out",   "in stock",
-                             "out of stock",  "low on",       "hit zero",   "do we have 2 or fewer",
-                             "or fewer of",   "or less of",   "restocking", "restocked",
-                             "replenish",     "replenishing", "reordering", "running low",
-                             "left in stock", "units left",   "restock",    "on hand",
-                             "warehouse",     "stockout",     "stockouts"}) ||
-                      (t.Has("left") && t.Any({"units", "unit", "items", "item", "only"})) ||
-                      t.Any({"unavailable", "currently unavailable"}) || running_out_soon ||
-                      (!coupons && t.Any({"run out", "ran out"})));
+  // "how many grouped products do you stock": the catalogue, not stock levels.
+  const bool stock =
+      !t.Any({"dead stock", "dead inventory"}) &&
+      !(how_many && t.Any({"do you stock", "do we stock", "we stock", "you stock"})) &&
+      (t.Any({"stock",         "inventory",    "sold out",   "in stock",
+              "out of stock",  "low on",       "hit zero",   "do we have 2 or fewer",
+              "or fewer of",   "or less of",   "restocking", "restocked",
+              "replenish",     "replenishing", "reordering", "running low",
+              "left in stock", "units left",   "restock",    "on hand",
+              "warehouse",     "stockout",     "stockouts"}) ||
+       (t.Has("left") && t.Any({"units", "unit", "items", "item", "only"})) ||
+       t.Any({"unavailable", "currently unavailable"}) || running_out_soon ||
+       (!coupons && t.Any({"run out", "ran out"})));
   const bool unpaid = t.Any({"unpaid",
                              "awaiting payment",
                              "not been paid",
@@ -2732,6 +2736,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                       "discount given", "how much discount", "discounts did", "discount did"}))) {
     // Built once, not per question (performance-only edit, qbench, session 3).
     static const std::regex kPercentOff(" \\d+% off ");
+    static const std::regex kNotExpired(
+        " (?:haven't|havent|have not|hasn't|hasnt|has not|not|not yet|didn't|didnt|did not) "
+        "(?:\\w+ )?expired? ");
     std::string ctype;
     if (t.Any({"fixed cart", "fixed-cart", "cart discount", "fixed basket", "basket discount"}))
       ctype = "fixed_cart";
@@ -2741,9 +2748,10 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
               t.Re(kPercentOff)) &&
              !t.Any({"share", "of orders"}))
       ctype = "percent";
-    if (t.Any({"valid", "active", "still", "usable", "live", "available", "running", "current",
-               "currently", "can be used", "working", "right now", "at the moment", "can use",
-               "can customers use", "redeemable", "in effect"}) &&
+    if ((t.Any({"valid", "active", "still", "usable", "live", "available", "running", "current",
+                "currently", "can be used", "working", "right now", "at the moment", "can use",
+                "can customers use", "redeemable", "in effect", "unexpired"}) ||
+         t.Re(kNotExpired)) &&
         !coupon)
       metric = "active_coupons";
     else if (t.Any({"expired", "expire", "expiring", "no longer valid"}) && !coupon)
@@ -2765,7 +2773,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
           !t.Has("discount"))
         metric = "gross_sales";
     } else if (!coupon && !ranking && !how_many &&
-               t.Any({"knocked off", "taken off", "money off", "off orders", "off the orders"})) {
+               t.Any({"knocked off", "taken off", "money off", "off orders", "off the orders",
+                      "knock off", "knocking off", "$ off", "dollars off", "off with"})) {
       metric = "discount_total";  // "money knocked off orders by coupons"
       in.dimension.clear();
       dim.clear();
@@ -3006,7 +3015,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
         (t.Any({"products", "product", "items", "listed", "catalogue", "catalog", "listings",
                 "skus"}) ||
          (category != nullptr && t.Any({"different", "do we carry", "we carry", "do we stock",
-                                        "do we offer", "do we have", "kinds of", "types of"}))) &&
+                                        "do you stock", "do you carry", "you carry", "do we offer",
+                                        "do we have", "kinds of", "types of"}))) &&
         !t.Any({"sold", "sell", "sales", "bought", "units", "orders", "ordered", "purchased",
                 "revenue", "buy", "buys", "purchase", "purchases", "went out", "out the door",
                 "ship", "shipped"});
