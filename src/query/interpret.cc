@@ -2099,7 +2099,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       "time on site|time on the site|churn|churned|churning|fraud|fraudulent|shelf life|"
       "break even|break-even|breakeven|phone number|phone numbers|home address|sizing|"
       "abusing|abuse|industry|benchmark|other stores|other shops|average store|click-through|"
-      "click through|clickthrough|clicked|couriers?|delays|delayed|banners?|"
+      "click through|clickthrough|clicked|couriers?|delays|delayed|banners?|gst rates?|"
+      "sales tax rates?|camp ?sites?|campgrounds?|restaurants?|hotels?|near me|"
       "added (?:\\S+ )?(?:\\S+ )?to (?:their |the |a |his |her )?(?:basket|cart)s?) ");
   static const std::regex oos(oos_pattern);
   static const std::vector<std::string> oos_prefixes = AlternationPrefixes(oos_pattern);
@@ -2250,8 +2251,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
   }
   const bool how_many =
       no_by_count.Any({"how many", "number of", "count", "count of", "how often", "no of", "#"});
-  const bool how_much =
-      t.Any({"how much", "total", "amount", "value", "sum", "worth", "dollars", "$"});
+  // "by how much %" asks the size of a change, not for money.
+  const bool how_much = (t.Any({"how much"}) && !t.Any({"by how much"})) ||
+                        t.Any({"total", "amount", "value", "sum", "worth", "dollars", "$"});
   const bool money_words = t.Any({"take",        "took",
                                   "taken",       "sales",
                                   "revenue",     "revenues",
@@ -2286,33 +2288,37 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
   // "raised against us" is not a comparison.
   const bool against_us = t.Any({"against us", "against me", "against our", "against my"});
   const bool compare_words =
-      !vs_not_periods &&
-      !(against_us && !t.Any({"vs", "versus", "compared", "compare", "growth"})) &&
-      t.Any({"vs",
-             "versus",
-             "compared",
-             "compare",
-             "comparison",
-             "against",
-             "growth",
-             "grow",
-             "grew",
-             "change",
-             "changed",
-             "up or down",
-             "increase",
-             "decrease",
-             "increased",
-             "decreased",
-             "difference",
-             "trend",
-             "than",
-             "month over month",
-             "week over week",
-             "year over year",
-             "yoy",
-             "mom",
-             "up or down"});
+      (!vs_not_periods &&
+       !(against_us && !t.Any({"vs", "versus", "compared", "compare", "growth"})) &&
+       t.Any({"vs",
+              "versus",
+              "compared",
+              "compare",
+              "comparison",
+              "against",
+              "growth",
+              "grow",
+              "grew",
+              "change",
+              "changed",
+              "up or down",
+              "increase",
+              "decrease",
+              "increased",
+              "decreased",
+              "difference",
+              "trend",
+              "than",
+              "month over month",
+              "week over week",
+              "year over year",
+              "yoy",
+              "mom",
+              "up or down"})) ||
+      // "are sales down on last month", "up on the same month last year".
+      with_periods.Any({"down on last", "up on last", "down on the same", "up on the same",
+                        "down on the previous", "up on the previous", "down on this",
+                        "up on this"});
   const bool orders_words = t.Any(
       {"orders", "order", "purchases", "purchase", "transactions", "transaction", "checkouts"});
 
@@ -2551,7 +2557,17 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
              "money was received", "money came in", "money received", "money did we get in",
              "cash did we receive", "cash came in", "cash received", "cash we received"});
   const bool payments = method != nullptr || unpaid || money_received ||
-                        (t.Any({"payment method",
+                        (t.Any({"way do most customers pay",
+                                "way do customers pay",
+                                "ways do customers pay",
+                                "how do most customers pay",
+                                "how do customers pay",
+                                "how do people pay",
+                                "way to pay",
+                                "ways to pay",
+                                "way of paying",
+                                "ways of paying",
+                                "payment method",
                                 "payment methods",
                                 "paid with",
                                 "paid by",
@@ -3139,8 +3155,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       m2 = "order_count";
     else if (money_words || (t.Any({"sold", "sell"}) && how_much) ||
              (t.Has("how much") && orders_words &&
-              !t.Any({"volume", "number of", "count",
-                      "how many"})))  // "how much did orders to Canada total"
+              !t.Any({"volume", "number of", "count", "how many",
+                      "by how much"})))  // "how much did orders to Canada total"
       m2 = "gross_sales";
     else if (orders_words ||
              t.Any({"sales count", "how many sales", "number of sales", "how many sold"}))
