@@ -329,8 +329,11 @@ Answer ComposeAnswer(const QueryPlan& plan, const Result& r, const StoreFacts& f
   }
   double total = 0;
   for (const ResultRow& row : r.rows) total += row.value.value_or(0);
+  // One bucket ("weekly sales this week"): its figure is the answer.
+  if (r.rows.size() == 1 && r.rows[0].value) a.value = CellOf(m, *r.rows[0].value, f);
   a.text = Capitalize(label) + filters + (period.empty() ? "" : " " + period) + " by " +
-           DimensionNoun(plan.dimension) + ": " + std::to_string(r.rows.size()) + " rows" +
+           DimensionNoun(plan.dimension) + ": " + std::to_string(r.rows.size()) +
+           (r.rows.size() == 1 ? " row" : " rows") +
            (m.unit == Unit::kMoney || m.unit == Unit::kCount
                 ? ", " + FormatFigure(m, total, f) + " in total"
                 : "") +
