@@ -859,6 +859,17 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   static const std::regex year(" (?:in |during |for |of |since )?(20\\d\\d|19\\d\\d) ");
   if (digits())
     take(year, [&](const std::smatch& m) -> std::string {
+      // "the 2026 edition", "the 2024 model": part of a product's name, not a period.
+      const std::string next = m.suffix().str().substr(0, m.suffix().str().find(' '));
+      if (next == "edition" || next == "editions" || next == "model" || next == "models" ||
+          next == "version" || next == "collection" || next == "range" || next == "series")
+        return "";
+      // "the 2026 <product>": a year between "the" and a product named ("the 2026 edition
+      // trekking pack" where "edition trekking pack" matched the product).
+      const std::string before = m.prefix().str();
+      if ((next == "<product>" || next == "<variation>") && before.size() >= 4 &&
+          before.compare(before.size() - 4, 4, " the") == 0)
+        return "";
       if (m.str(0).find("since") != std::string::npos)
         return "since:" + std::string(m[1]) + "-01-01";
       return "year:" + std::string(m[1]);

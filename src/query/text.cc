@@ -306,6 +306,10 @@ PhraseMatch FindPhrase(const std::vector<std::string>& tokens,
         break;
       }
       if (t == p) continue;
+      // "down sleeping bags" names the "Down Sleeping Bag": a plural last word is the name.
+      if (k + 1 == phrase.size() && phrase.size() >= 2 && p.size() >= 3 &&
+          (t == p + "s" || t == p + "es"))
+        continue;
       if (!fuzzy) {
         ok = false;
         break;
