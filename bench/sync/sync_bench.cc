@@ -2,7 +2,12 @@
 //
 //   sync_bench [--orders 100000] [--concurrency 4] [--latency-ms 50] [--latency-orders 20000]
 //              [--wcsim build/sim/wcsim] [--dir /tmp/clever-sync-bench] [--keep-db]
-//              [--synthetic-orders 0]
+//              [--synthetic-orders 0] [--incremental-only]
+//
+// `--keep-db` also keeps the full sync's database as DIR/sync-full.db (with full.out/raw.out);
+// `--incremental-only` then re-runs only step 3 on a copy of it against a fresh wcsim of the same
+// --orders (its data and clock are deterministic), so the incremental can be measured in seconds.
+// Every request log gets a `.timing` file beside it (start/end ms, route, query).
 //
 // For each run (loopback speed, then with --latency-ms added by wcsim to every request) it
 // starts `wcsim --orders N --ready-file F` and measures, each in a separate process of this
@@ -141,26 +146,43 @@ clever::woo::ApiFactory RealFactory(const StoreAddress& a) {
 }
 
 // Records every request (route + params) an Api sends, for the raw replay.
+// Beside the log, `<log>.timing` gets one line per request: start and end in ms since the
+// sync began, the route and the query (to see what the sync waits on and what overlaps).
 class RecordingLog {
  public:
-  void Add(const std::string& route, const clever::woo::Params& params) {
+  void Add(const std::string& route, const clever::woo::Params& params, double start_ms,
+           double end_ms) {
     std::lock_guard<std::mutex> lock(mu_);
+    std::string query;
+    for (const auto& [k, v] : params) {
+      if (k != "_fields") query += (query.empty() ? "" : "&") + k + "=" + v.substr(0, 40);
+    }
     lines_ += route;
     for (const auto& [k, v] : params) lines_ += "\x1f" + k + "=" + v;
     lines_ += "\n";
+    char head[64];
+    std::snprintf(head, sizeof head, "%.1f %.1f ", start_ms, end_ms);
+    timing_ += head + route + " " + query + "\n";
     ++count_;
   }
   bool Save(const std::string& path) {
     std::ofstream out(path);
     out << lines_;
-    return static_cast<bool>(out);
+    std::ofstream timing(path + ".timing");
+    timing << timing_;
+    return static_cast<bool>(out) && static_cast<bool>(timing);
   }
   int64_t count() const { return count_; }
+  [[nodiscard]] double SinceStartMs() const {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_)
+        .count();
+  }
 
  private:
   std::mutex mu_;
-  std::string lines_;
+  std::string lines_, timing_;
   int64_t count_ = 0;
+  std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
 };
 
 class RecordingApi : public clever::woo::Api {
@@ -169,8 +191,10 @@ class RecordingApi : public clever::woo::Api {
       : inner_(std::move(inner)), log_(log) {}
   StatusOr<clever::woo::Response> Get(const std::string& route,
                                       const clever::woo::Params& params) override {
-    log_.Add(route, params);
-    return inner_->Get(route, params);
+    const double start = log_.SinceStartMs();
+    auto r = inner_->Get(route, params);
+    log_.Add(route, params, start, log_.SinceStartMs());
+    return r;
   }
 
  private:
@@ -388,7 +412,7 @@ struct Figures {
 };
 
 bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orders, int concurrency,
-                  int latency_ms, bool keep_db, Figures& f) {
+                  int latency_ms, bool keep_db, bool incremental_only, Figures& f) {
   f.orders = orders;
   Wcsim sim;
   if (!StartWcsim(wcsim, dir, orders, latency_ms, sim)) return false;
@@ -405,8 +429,34 @@ bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orde
     return head;
   };
   const std::string log = dir + "/requests.log";
-  f.full = RunChild(with({"--child", "sync", "--full", "1", "--log", log}), dir + "/full.out");
-  f.raw = RunChild(with({"--child", "raw", "--log", log}), dir + "/raw.out");
+  const std::string snapshot = dir + "/sync-full.db";
+  if (incremental_only) {
+    // The kept full sync of the same generated store (wcsim's data and clock are deterministic
+    // for a seed and order count): copied, then mutated and synced incrementally below.
+    if (!fs::exists(snapshot)) {
+      std::fprintf(stderr, "%s is missing: run once with --keep-db first\n", snapshot.c_str());
+      return false;
+    }
+    fs::copy_file(snapshot, db, fs::copy_options::overwrite_existing);
+    f.full = ReadResults(dir + "/full.out");
+    f.raw = ReadResults(dir + "/raw.out");
+    if (f.full.empty() || f.raw.empty()) {
+      std::fprintf(stderr, "%s/full.out or raw.out is missing: run once with --keep-db first\n",
+                   dir.c_str());
+      return false;
+    }
+  } else {
+    f.full = RunChild(with({"--child", "sync", "--full", "1", "--log", log}), dir + "/full.out");
+    if (keep_db && latency_ms == 0) {
+      // The child closed the database (its WAL checkpointed into the file): kept for
+      // --incremental-only.
+      fs::copy_file(db, snapshot, fs::copy_options::overwrite_existing);
+    }
+    f.raw = RunChild(with({"--child", "raw", "--log", log}), dir + "/raw.out");
+    // With the parent's figures (peak RSS, CPU), for --incremental-only.
+    WriteResults(dir + "/full.out", f.full);
+    WriteResults(dir + "/raw.out", f.raw);
+  }
   // 1% of the orders change: half new, half with a new status (date_modified moves).
   f.changed = std::max<int64_t>(2, orders / 100);
   nlohmann::json mutate = {{"advance_seconds", 3600},
@@ -519,10 +569,15 @@ std::string DefaultWcsim() {
 
 int main(int argc, char** argv) {
   std::map<std::string, std::string> flags;
-  bool keep_db = false;
+  bool keep_db = false, incremental_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string k = argv[i];
     if (k == "--keep-db") {
+      keep_db = true;
+      continue;
+    }
+    if (k == "--incremental-only") {
+      incremental_only = true;
       keep_db = true;
       continue;
     }
@@ -558,12 +613,14 @@ int main(int argc, char** argv) {
               dir.c_str());
   if (orders > 0) {
     Figures f;
-    if (!MeasureWcsim(wcsim, dir, orders, concurrency, 0, keep_db, f)) return 1;
+    if (!MeasureWcsim(wcsim, dir, orders, concurrency, 0, keep_db, incremental_only, f)) return 1;
     Print("wcsim on loopback (no added latency)", f);
   }
-  if (latency_ms > 0 && latency_orders > 0) {
+  if (latency_ms > 0 && latency_orders > 0 && !incremental_only) {
     Figures f;
-    if (!MeasureWcsim(wcsim, dir, latency_orders, concurrency, latency_ms, false, f)) return 1;
+    if (!MeasureWcsim(wcsim, dir, latency_orders, concurrency, latency_ms, false, false, f)) {
+      return 1;
+    }
     Print("wcsim with " + std::to_string(latency_ms) + " ms added to every request", f);
   }
   if (synthetic > 0) MeasureSynthetic(synthetic, concurrency, dir);
