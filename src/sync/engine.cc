@@ -1473,7 +1473,15 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   }
   // The assistant's derived tables, rebuilt from what is now stored (store/derived.h). A failure
   // leaves them marked stale (the assistant then reads the orders), never wrong.
-  if (options_.refresh_derived) (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()));
+  if (options_.refresh_derived) {
+    const auto started = std::chrono::steady_clock::now();
+    store::RefreshStats stats;
+    (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()), &stats);
+    stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count();
+    if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
+  }
   for (const auto& [pragma, value] : saved) {
     (void)db_.Execute("PRAGMA " + pragma + " = " + std::to_string(value));
   }
