@@ -2,7 +2,7 @@
 //
 //   sync_bench [--orders 100000] [--concurrency 4] [--latency-ms 50] [--latency-orders 20000]
 //              [--wcsim build/sim/wcsim] [--dir /tmp/clever-sync-bench] [--keep-db]
-//              [--synthetic-orders 0] [--incremental-only]
+//              [--synthetic-orders 0] [--incremental-only [--incremental-latency-ms 50]]
 //
 // `--keep-db` also keeps the full sync's database as DIR/sync-full.db (with full.out/raw.out);
 // `--incremental-only` then re-runs only step 3 on a copy of it against a fresh wcsim of the same
@@ -436,8 +436,9 @@ bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orde
   f.orders = orders;
   Wcsim sim;
   if (!StartWcsim(wcsim, dir, orders, latency_ms, sim)) return false;
-  const std::string db =
-      dir + (latency_ms > 0 ? "/sync-latency" + std::to_string(latency_ms) + ".db" : "/sync.db");
+  const std::string db = dir + (latency_ms > 0 && !incremental_only
+                                    ? "/sync-latency" + std::to_string(latency_ms) + ".db"
+                                    : "/sync.db");
   for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db + ext);
   std::vector<std::string> common = {
       "--port",        std::to_string(sim.address.port),
@@ -489,6 +490,7 @@ bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orde
   }
   f.incr = RunChild(with({"--child", "sync", "--full", "0", "--log", dir + "/requests-incr.log"}),
                     dir + "/incr.out");
+  WriteResults(dir + "/incr.out", f.incr);  // with the parent's figures (peak RSS, CPU)
   auto stats = Control(sim.address, "GET", "/__wcsim/stats");
   if (stats.ok()) {
     int64_t remote = -1;
@@ -533,8 +535,9 @@ void Print(const std::string& label, const Figures& f) {
       "(target <= 3%%)\n",
       static_cast<long long>(f.changed), f.incr.at("seconds"), f.incr.at("requests"),
       100.0 * f.incr.at("seconds") / f.full.at("seconds"));
-  std::printf("  incremental split      sync %.3f s + derived refresh %.3f s + close %.3f s\n",
-              f.incr.at("sync_s"), f.incr.at("refresh_s"), f.incr.at("close_s"));
+  std::printf(
+      "  incremental split      sync %.3f s + derived refresh %.3f s + close %.3f s (CPU %.2f s)\n",
+      f.incr.at("sync_s"), f.incr.at("refresh_s"), f.incr.at("close_s"), f.incr.at("cpu_s"));
   std::printf(
       "  incremental refresh    %.0f days %.3f s, their months/years %.3f s, %.0f customers "
       "%.3f s\n",
@@ -642,8 +645,16 @@ int main(int argc, char** argv) {
               dir.c_str());
   if (orders > 0) {
     Figures f;
-    if (!MeasureWcsim(wcsim, dir, orders, concurrency, 0, keep_db, incremental_only, f)) return 1;
-    Print("wcsim on loopback (no added latency)", f);
+    // --incremental-only may add latency (the kept full sync is of the same data).
+    const int incr_latency = incremental_only ? std::stoi(get("incremental-latency-ms", "0")) : 0;
+    if (!MeasureWcsim(wcsim, dir, orders, concurrency, incr_latency, keep_db, incremental_only,
+                      f)) {
+      return 1;
+    }
+    Print(incr_latency > 0 ? "wcsim with " + std::to_string(incr_latency) +
+                                 " ms added to every request (incremental only)"
+                           : std::string("wcsim on loopback (no added latency)"),
+          f);
   }
   if (latency_ms > 0 && latency_orders > 0 && !incremental_only) {
     Figures f;
