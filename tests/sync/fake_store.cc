@@ -484,6 +484,10 @@ StatusOr<woo::Response> FakeStore::Get(const std::string& route, const woo::Para
     if (faults.rate > 0 && std::uniform_real_distribution<double>(0, 1)(fault_rng_) < faults.rate) {
       fault = static_cast<int>(fault_rng_() % 8);
     }
+    if (faults_.truncate_times > 0 && route == faults_.truncate_route) {
+      --faults_.truncate_times;
+      fault = 5;
+    }
   }
   if (hook) hook(n);
   if (faults.latency_us > 0)

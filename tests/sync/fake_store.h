@@ -35,6 +35,9 @@ struct FakeOptions {
 struct Faults {
   double rate = 0;     // probability that a request fails in one of the ways below
   int latency_us = 0;  // real sleep per request
+  // The next `truncate_times` answers of `truncate_route` (exactly) come back cut in half.
+  std::string truncate_route;
+  int truncate_times = 0;
 };
 
 struct Mutation {
