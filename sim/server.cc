@@ -535,6 +535,7 @@ struct Simulator::Impl {
                 {"updated",
                  {{"orders", cs.updated_orders},
                   {"products", cs.updated_products},
+                  {"product_stock", cs.stock_products},
                   {"variations", cs.updated_variations}}},
                 {"deleted", {{"products", cs.deleted_products}, {"coupons", cs.deleted_coupons}}},
                 {"purged", {{"products", cs.purged_products}, {"coupons", cs.purged_coupons}}}});

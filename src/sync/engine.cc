@@ -347,6 +347,20 @@ class Run {
                       });
   }
   void PrefetchIncremental();
+  // Per-parent variation lists (stores without /variations): the start of the window of parents
+  // to list (their stored date_modified_gmt), or "" when every variable parent is due.
+  static constexpr const char* kVariationLists = "products:variation_lists";
+  // `products_incremental`: the products pass lists only changed products (after a pass that
+  // listed every product, every parent is due too).
+  std::string VariationListsSince(const Cursor& lists, bool products_incremental) {
+    if (!products_incremental || options_.full || !routes_.supports_modified_after ||
+        lists.mode != "done" || lists.next_since.empty() ||
+        clock_.NowUnixSeconds() - lists.reconciled >= options_.reconcile_every.count()) {
+      return "";
+    }
+    return SinceFor(lists);
+  }
+  bool last_pass_incremental_ = false;  // the last CrudCategory pass was windowed
   static woo::Params VariationListParams() {
     return {{"_fields", woo::kVariationFields},
             {"per_page", "100"},
@@ -711,6 +725,7 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
   }
   const bool resumed = cur.offset > 0 || cur.has_last;
   const bool incr = cur.mode == "incr";
+  last_pass_incremental_ = incr;
   Progress prog{spec.category, resumed ? state.records_done : 0, resumed ? state.records_total : 0,
                 resumed ? state.records_done : 0, clock_.Monotonic()};
   woo::Params filters = spec.filters;
@@ -996,6 +1011,7 @@ StatusOr<Outcome> Run::Products() {
   };
   CLEVER_ASSIGN_OR_RETURN(Outcome out, CrudCategory("products", spec, "wc/v3/products", {},
                                                     routes_.supports_modified_after));
+  const bool products_incremental = last_pass_incremental_;
 
   // Categories: a small list, replaced whole. Where the route is missing, the categories the
   // products name are kept instead.
@@ -1049,11 +1065,26 @@ StatusOr<Outcome> Run::Products() {
                                                        routes_.supports_modified_after));
     if (out.note.empty()) out.note = vout.note;
   } else {
+    // Which parents: every variable product on a full products pass and at least every
+    // `reconcile_every`; in between only those whose stored date_modified_gmt is inside the
+    // window since the last listing (WooCommerce saves a variation's parent after every
+    // variation save, so a changed variation moves its parent's date: docs/sync.md,
+    // "Variations"). The window's start (`next_since`) moves only after the lists are written,
+    // so a run killed in between lists those parents again.
+    CLEVER_RETURN_IF_ERROR(EnsureStateRow(kVariationLists));
+    CLEVER_ASSIGN_OR_RETURN(StateRow lists, ReadState(kVariationLists));
+    const int64_t now = clock_.NowUnixSeconds();
+    const std::string since = VariationListsSince(lists.cursor, products_incremental);
     CLEVER_ASSIGN_OR_RETURN(
         store::ResultSet rs,
-        db_.Query(
-            "SELECT id FROM products WHERE store_id = ? AND type LIKE 'variable%' ORDER BY id",
-            {Value{store_}}));
+        since.empty()
+            ? db_.Query("SELECT id FROM products WHERE store_id = ? AND type LIKE 'variable%' "
+                        "ORDER BY id",
+                        {Value{store_}})
+            : db_.Query("SELECT id FROM products WHERE store_id = ? AND type LIKE 'variable%' AND "
+                        "(date_modified_gmt IS NULL OR date_modified_gmt = '' OR "
+                        "date_modified_gmt >= ?) ORDER BY id",
+                        {Value{store_}, Value{since}}));
     std::vector<int64_t> parents;
     for (const auto& row : rs.rows) parents.push_back(store::AsInt(row[0]));
     // One request per variable parent (all at once, bounded by the fetcher), replaced per parent.
@@ -1104,6 +1135,15 @@ StatusOr<Outcome> Run::Products() {
               {Value{store_}})
           .status();
     }));
+    // The next run's window starts where the products pass just read from.
+    CLEVER_ASSIGN_OR_RETURN(StateRow products, ReadState("products"));
+    Cursor next = lists.cursor;
+    next.mode = "done";
+    next.next_since = products.cursor.next_since;
+    if (since.empty()) next.reconciled = now;
+    const int64_t held = LocalCount("variations");
+    CLEVER_RETURN_IF_ERROR(
+        db_.Transaction([&] { return SaveCursor(kVariationLists, next, held, held); }));
   }
   return out;
 }
@@ -1487,7 +1527,11 @@ void Run::PrefetchIncremental() {
   };
   if (Wanted("products")) {
     Prefetch("wc/v3/products/categories", CategoryPageParams(1));
-    if (!routes_.has_variations_route) {
+    auto lists = ReadState(kVariationLists);
+    auto products = ReadState("products");
+    const bool incremental = products.ok() && products->cursor.mode == "done";
+    if (!routes_.has_variations_route && lists.ok() &&
+        VariationListsSince(lists->cursor, incremental).empty()) {
       for (int64_t parent : rows("SELECT id FROM products WHERE store_id = ? AND type LIKE "
                                  "'variable%' ORDER BY id")) {
         Prefetch("wc/v3/products/" + std::to_string(parent) + "/variations", VariationListParams());

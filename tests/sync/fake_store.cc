@@ -823,6 +823,17 @@ void FakeStore::Mutate(const Mutation& m) {
       pr["stock_quantity"] = pr["stock_quantity"].get<int64_t>() - 1;
     touch(pr);
   }
+  for (int i = 0; i < m.variation_changes + m.silent_variation_changes && !variations_.empty();
+       ++i) {
+    json& v = variations_[rng_() % variations_.size()];
+    if (v["stock_quantity"].is_number())
+      v["stock_quantity"] = v["stock_quantity"].get<int64_t>() - 1;
+    if (i >= m.variation_changes) continue;
+    touch(v);
+    for (auto& pr : products_) {
+      if (pr["id"] == v["parent_id"]) touch(pr);  // WC_Product_Variable::sync saves the parent
+    }
+  }
   for (int i = 0; i < m.delete_products && products_.size() > 1; ++i) {
     size_t at = rng_() % products_.size();
     int64_t id = products_[at]["id"];

@@ -246,10 +246,12 @@ TEST(SyncEngine, IncrementalPrefetchesTheSmallCategoriesAndAsksEachGetOnce) {
     variation_lists += variations ? 1 : 0;
     reports += report ? 1 : 0;
     payouts += payout ? 1 : 0;
-    if (variations || report || payout || r == "wc/v3/payment_gateways") last_small = i;
+    if (report || payout || r == "wc/v3/payment_gateways") last_small = i;
   }
   for (const auto& [key, n] : asked) EXPECT_EQ(n, 1) << key;
-  EXPECT_EQ(variation_lists,
+  // Variation lists: only for parents whose date is in the window (not prefetched; see
+  // VariationListsOnlyForChangedParentsBetweenReconciles).
+  EXPECT_LE(variation_lists,
             Scalar(*db,
                    "SELECT count(*) FROM products WHERE store_id = ? AND type LIKE "
                    "'variable%'"));
@@ -390,6 +392,60 @@ TEST(SyncEngine, CustomersIncrementalFetchesOnlyNewAndChangedIds) {
   SyncOptions due = Fast();
   due.reconcile_every = std::chrono::seconds(0);
   ASSERT_TRUE(SyncOnce(*db, fake, due).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
+// Stores without /variations: an incremental run lists the variations of the variable parents
+// whose date_modified moved since the last listing only (WooCommerce saves a variation's parent
+// after every variation save); a change that bypasses the save waits for the periodic listing
+// of every parent.
+TEST(SyncEngine, VariationListsOnlyForChangedParentsBetweenReconciles) {
+  FakeOptions fo;
+  fo.orders = 200;
+  fo.products = 30;  // 10 variable parents
+  fo.variations_route = false;
+  FakeStore fake(fo);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  const int64_t parents =
+      Scalar(*db, "SELECT count(*) FROM products WHERE store_id = ? AND type LIKE 'variable%'");
+  ASSERT_GE(parents, 5);
+  auto variation_lists = [&] {
+    int n = 0;
+    for (const auto& r : fake.requests()) n += r.route.find("/variations") != std::string::npos;
+    return n;
+  };
+  // Nothing changed: only the parents inside the overlap window of the last listing.
+  fake.Mutate(Mutation{});
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  EXPECT_LT(variation_lists(), parents);
+  // Variations saved through WooCommerce (their parents' dates move): the rows are exact, and
+  // not every parent was listed.
+  for (int round = 0; round < 3; ++round) {
+    Mutation changed;
+    changed.variation_changes = 2;
+    fake.Mutate(changed);
+    fake.ClearRequests();
+    ASSERT_TRUE(SyncOnce(*db, fake).ok());
+    EXPECT_GE(variation_lists(), 1);
+    EXPECT_LT(variation_lists(), parents);
+    auto fresh = OpenDb();
+    ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+    EXPECT_EQ(Dump(*db), Dump(*fresh)) << round;
+  }
+  // A silent change (no parent save) may wait; the periodic listing of every parent catches it.
+  Mutation silent;
+  silent.silent_variation_changes = 3;
+  fake.Mutate(silent);
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  SyncOptions due = Fast();
+  due.reconcile_every = std::chrono::seconds(0);
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake, due).ok());
+  EXPECT_EQ(variation_lists(), parents);
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
   EXPECT_EQ(Dump(*db), Dump(*fresh));
 }
 
