@@ -1031,6 +1031,16 @@ ChangeSet Store::Mutate(const MutateRequest& req) {
                               : v.stock + static_cast<int32_t>(10 + Rand() % 20);
         v.modified = t;
         cs.updated_variations.push_back(v.id);
+        // WooCommerce saves a variation's parent after every variation save
+        // (WC_Product::maybe_defer_product_sync -> WC_Post_Data::deferred_product_sync at
+        // shutdown -> WC_Product_Variable::sync($product, true) -> save(), which moves the
+        // parent's post_modified even when nothing else changed): its date_modified moves too.
+        for (Product& p : products) {
+          if (p.id == v.parent_id) {
+            p.modified = t;
+            cs.updated_products.push_back(p.id);
+          }
+        }
         break;
       }
       Product& p = products[Rand() % products.size()];
@@ -1039,6 +1049,7 @@ ChangeSet Store::Mutate(const MutateRequest& req) {
                             : p.stock + static_cast<int32_t>(10 + Rand() % 20);
       p.modified = t;
       cs.updated_products.push_back(p.id);
+      cs.stock_products.push_back(p.id);
       break;
     }
   }
@@ -1093,6 +1104,7 @@ ChangeSet Store::Mutate(const MutateRequest& req) {
   dedup(cs.updated_orders);
   dedup(cs.updated_products);
   dedup(cs.updated_variations);
+  dedup(cs.stock_products);
   std::erase_if(cs.updated_products, [&](uint32_t id) {
     return std::find(cs.deleted_products.begin(), cs.deleted_products.end(), id) !=
                cs.deleted_products.end() ||

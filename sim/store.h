@@ -200,6 +200,7 @@ struct TaxRate {
 struct ChangeSet {
   std::vector<uint32_t> created_orders, created_customers, created_refunds;
   std::vector<uint32_t> updated_orders, updated_products, updated_variations;
+  std::vector<uint32_t> stock_products;  // updated products whose own stock changed
   std::vector<uint32_t> deleted_products, deleted_coupons;  // moved to the trash
   std::vector<uint32_t> purged_products, purged_coupons;    // deleted permanently
 };

@@ -2,7 +2,12 @@
 //
 //   sync_bench [--orders 100000] [--concurrency 4] [--latency-ms 50] [--latency-orders 20000]
 //              [--wcsim build/sim/wcsim] [--dir /tmp/clever-sync-bench] [--keep-db]
-//              [--synthetic-orders 0]
+//              [--synthetic-orders 0] [--incremental-only [--incremental-latency-ms 50]]
+//
+// `--keep-db` also keeps the full sync's database as DIR/sync-full.db (with full.out/raw.out);
+// `--incremental-only` then re-runs only step 3 on a copy of it against a fresh wcsim of the same
+// --orders (its data and clock are deterministic), so the incremental can be measured in seconds.
+// Every request log gets a `.timing` file beside it (start/end ms, route, query).
 //
 // For each run (loopback speed, then with --latency-ms added by wcsim to every request) it
 // starts `wcsim --orders N --ready-file F` and measures, each in a separate process of this
@@ -141,26 +146,43 @@ clever::woo::ApiFactory RealFactory(const StoreAddress& a) {
 }
 
 // Records every request (route + params) an Api sends, for the raw replay.
+// Beside the log, `<log>.timing` gets one line per request: start and end in ms since the
+// sync began, the route and the query (to see what the sync waits on and what overlaps).
 class RecordingLog {
  public:
-  void Add(const std::string& route, const clever::woo::Params& params) {
+  void Add(const std::string& route, const clever::woo::Params& params, double start_ms,
+           double end_ms) {
     std::lock_guard<std::mutex> lock(mu_);
+    std::string query;
+    for (const auto& [k, v] : params) {
+      if (k != "_fields") query += (query.empty() ? "" : "&") + k + "=" + v.substr(0, 40);
+    }
     lines_ += route;
     for (const auto& [k, v] : params) lines_ += "\x1f" + k + "=" + v;
     lines_ += "\n";
+    char head[64];
+    std::snprintf(head, sizeof head, "%.1f %.1f ", start_ms, end_ms);
+    timing_ += head + route + " " + query + "\n";
     ++count_;
   }
   bool Save(const std::string& path) {
     std::ofstream out(path);
     out << lines_;
-    return static_cast<bool>(out);
+    std::ofstream timing(path + ".timing");
+    timing << timing_;
+    return static_cast<bool>(out) && static_cast<bool>(timing);
   }
   int64_t count() const { return count_; }
+  [[nodiscard]] double SinceStartMs() const {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_)
+        .count();
+  }
 
  private:
   std::mutex mu_;
-  std::string lines_;
+  std::string lines_, timing_;
   int64_t count_ = 0;
+  std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
 };
 
 class RecordingApi : public clever::woo::Api {
@@ -169,8 +191,10 @@ class RecordingApi : public clever::woo::Api {
       : inner_(std::move(inner)), log_(log) {}
   StatusOr<clever::woo::Response> Get(const std::string& route,
                                       const clever::woo::Params& params) override {
-    log_.Add(route, params);
-    return inner_->Get(route, params);
+    const double start = log_.SinceStartMs();
+    auto r = inner_->Get(route, params);
+    log_.Add(route, params, start, log_.SinceStartMs());
+    return r;
   }
 
  private:
@@ -230,35 +254,39 @@ int ChildSync(const StoreAddress& a, const std::string& db_path, int concurrency
   clever::sync::SyncOptions options;
   options.concurrency = concurrency;
   options.full = full;
-  options.refresh_derived = false;  // run and timed below, on its own
+  // The derived refresh runs inside Run, as in `clever sync` (with the sync's SQLite settings);
+  // its wall time comes back in `stats.ms`.
+  clever::store::RefreshStats stats;
+  options.refresh_stats = &stats;
   clever::sync::SyncEngine engine(**db, factory, Clock::Real(), options);
   const double w0 = WrittenBytes();
   auto t0 = std::chrono::steady_clock::now();
-  Status s = engine.Run(1, {});
+  // Per category: when it started and ended (ms since the sync began), into `<log>.categories`.
+  std::string phases;
+  std::map<std::string, double> began;
+  Status s = engine.Run(1, [&](const clever::sync::CategoryStatus& c) {
+    const double ms = Seconds(std::chrono::steady_clock::now() - t0).count() * 1000;
+    if (began.count(c.category) == 0) began[c.category] = ms;
+    if (c.state != "syncing") {
+      char line[160];
+      std::snprintf(line, sizeof line, "%-10s %8.1f %8.1f %7.1f ms  %s %lld records\n",
+                    c.category.c_str(), began[c.category], ms, ms - began[c.category],
+                    c.state.c_str(), static_cast<long long>(c.records_done));
+      phases += line;
+    }
+  });
   auto t1 = std::chrono::steady_clock::now();
-  const double w1 = WrittenBytes();
+  if (!log_path.empty()) std::ofstream(log_path + ".categories") << phases;
   if (!s.ok()) {
     std::fprintf(stderr, "sync failed: %s\n", s.ToString().c_str());
     return 1;
   }
-  Status refreshed = clever::store::RefreshDerived(
-      **db, 1,
-      clever::LocalDateTime::FromEpochSecondsAsUtc(
-          std::chrono::duration_cast<std::chrono::seconds>(Clock::Real().Now().time_since_epoch())
-              .count())
-          .ToString());
-  auto t2 = std::chrono::steady_clock::now();
-  if (!refreshed.ok()) {
-    std::fprintf(stderr, "derived refresh failed: %s\n", refreshed.ToString().c_str());
+  auto derived = clever::store::ReadDerived(**db, 1);
+  if (!derived.ok() || !derived->fresh) {
+    std::fprintf(stderr, "the derived refresh did not leave fresh tables\n");
     return 1;
   }
   Results r;
-  r["seconds"] = Seconds(t2 - t0).count();  // what `clever sync` takes: sync + derived refresh
-  r["sync_s"] = Seconds(t1 - t0).count();
-  r["refresh_s"] = Seconds(t2 - t1).count();
-  r["sync_written_mib"] = (w1 - w0) / (1 << 20);
-  r["refresh_written_mib"] = (WrittenBytes() - w1) / (1 << 20);
-  r["requests"] = static_cast<double>(log.count());
   auto count = [&](const char* sql) {
     auto rs = (*db)->Query(sql);
     return rs.ok() && !rs->rows.empty() ? static_cast<double>(clever::store::AsInt(rs->rows[0][0]))
@@ -266,6 +294,22 @@ int ChildSync(const StoreAddress& a, const std::string& db_path, int concurrency
   };
   r["orders"] = count("SELECT count(*) FROM orders WHERE store_id = 1");
   r["records"] = count("SELECT sum(records_done) FROM sync_state WHERE store_id = 1");
+  // Closing checkpoints the WAL into the database file (part of what `clever sync` takes).
+  const auto t2 = std::chrono::steady_clock::now();
+  db->reset();
+  const auto t3 = std::chrono::steady_clock::now();
+  const double refresh = static_cast<double>(stats.ms) / 1000;
+  r["seconds"] = Seconds(t3 - t0).count() - Seconds(t2 - t1).count();  // sync + refresh + close
+  r["refresh_s"] = refresh;
+  r["sync_s"] = Seconds(t1 - t0).count() - refresh;
+  r["close_s"] = Seconds(t3 - t2).count();
+  r["sync_written_mib"] = (WrittenBytes() - w0) / (1 << 20);  // sync + refresh + close
+  r["requests"] = static_cast<double>(log.count());
+  r["refresh_days"] = static_cast<double>(stats.days);
+  r["refresh_customers"] = static_cast<double>(stats.customers);
+  r["refresh_days_s"] = static_cast<double>(stats.days_us) / 1e6;
+  r["refresh_periods_s"] = static_cast<double>(stats.periods_us) / 1e6;
+  r["refresh_customers_s"] = static_cast<double>(stats.customers_us) / 1e6;
   if (!log_path.empty() && !log.Save(log_path)) return 1;
   return WriteResults(out, r) ? 0 : 1;
 }
@@ -388,12 +432,13 @@ struct Figures {
 };
 
 bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orders, int concurrency,
-                  int latency_ms, bool keep_db, Figures& f) {
+                  int latency_ms, bool keep_db, bool incremental_only, Figures& f) {
   f.orders = orders;
   Wcsim sim;
   if (!StartWcsim(wcsim, dir, orders, latency_ms, sim)) return false;
-  const std::string db =
-      dir + (latency_ms > 0 ? "/sync-latency" + std::to_string(latency_ms) + ".db" : "/sync.db");
+  const std::string db = dir + (latency_ms > 0 && !incremental_only
+                                    ? "/sync-latency" + std::to_string(latency_ms) + ".db"
+                                    : "/sync.db");
   for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db + ext);
   std::vector<std::string> common = {
       "--port",        std::to_string(sim.address.port),
@@ -405,8 +450,34 @@ bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orde
     return head;
   };
   const std::string log = dir + "/requests.log";
-  f.full = RunChild(with({"--child", "sync", "--full", "1", "--log", log}), dir + "/full.out");
-  f.raw = RunChild(with({"--child", "raw", "--log", log}), dir + "/raw.out");
+  const std::string snapshot = dir + "/sync-full.db";
+  if (incremental_only) {
+    // The kept full sync of the same generated store (wcsim's data and clock are deterministic
+    // for a seed and order count): copied, then mutated and synced incrementally below.
+    if (!fs::exists(snapshot)) {
+      std::fprintf(stderr, "%s is missing: run once with --keep-db first\n", snapshot.c_str());
+      return false;
+    }
+    fs::copy_file(snapshot, db, fs::copy_options::overwrite_existing);
+    f.full = ReadResults(dir + "/full.out");
+    f.raw = ReadResults(dir + "/raw.out");
+    if (f.full.empty() || f.raw.empty()) {
+      std::fprintf(stderr, "%s/full.out or raw.out is missing: run once with --keep-db first\n",
+                   dir.c_str());
+      return false;
+    }
+  } else {
+    f.full = RunChild(with({"--child", "sync", "--full", "1", "--log", log}), dir + "/full.out");
+    if (keep_db && latency_ms == 0) {
+      // The child closed the database (its WAL checkpointed into the file): kept for
+      // --incremental-only.
+      fs::copy_file(db, snapshot, fs::copy_options::overwrite_existing);
+    }
+    f.raw = RunChild(with({"--child", "raw", "--log", log}), dir + "/raw.out");
+    // With the parent's figures (peak RSS, CPU), for --incremental-only.
+    WriteResults(dir + "/full.out", f.full);
+    WriteResults(dir + "/raw.out", f.raw);
+  }
   // 1% of the orders change: half new, half with a new status (date_modified moves).
   f.changed = std::max<int64_t>(2, orders / 100);
   nlohmann::json mutate = {{"advance_seconds", 3600},
@@ -419,6 +490,7 @@ bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orde
   }
   f.incr = RunChild(with({"--child", "sync", "--full", "0", "--log", dir + "/requests-incr.log"}),
                     dir + "/incr.out");
+  WriteResults(dir + "/incr.out", f.incr);  // with the parent's figures (peak RSS, CPU)
   auto stats = Control(sim.address, "GET", "/__wcsim/stats");
   if (stats.ok()) {
     int64_t remote = -1;
@@ -443,8 +515,10 @@ void Print(const std::string& label, const Figures& f) {
   std::printf("%s\n", label.c_str());
   std::printf("  orders                 %lld (wcsim, seed 1)\n", static_cast<long long>(f.orders));
   std::printf(
-      "  full sync              %.2f s (%.0f requests) = sync %.2f s + derived refresh %.2f s\n",
-      f.full.at("seconds"), f.full.at("requests"), f.full.at("sync_s"), f.full.at("refresh_s"));
+      "  full sync              %.2f s (%.0f requests) = sync %.2f s + derived refresh %.2f s + "
+      "close %.2f s\n",
+      f.full.at("seconds"), f.full.at("requests"), f.full.at("sync_s"), f.full.at("refresh_s"),
+      f.full.at("close_s"));
   std::printf("  raw download bound     %.2f s (%.0f requests, %.1f MiB, %.0f failed)\n",
               f.raw.at("seconds"), f.raw.at("requests"), f.raw.at("mib"), f.raw.at("failed"));
   std::printf("  ratio full/raw         %.2fx   (target <= 1.2x)\n",
@@ -461,10 +535,18 @@ void Print(const std::string& label, const Figures& f) {
       "(target <= 3%%)\n",
       static_cast<long long>(f.changed), f.incr.at("seconds"), f.incr.at("requests"),
       100.0 * f.incr.at("seconds") / f.full.at("seconds"));
-  std::printf("  incremental split      sync %.3f s + derived refresh %.3f s\n",
-              f.incr.at("sync_s"), f.incr.at("refresh_s"));
-  std::printf("  written (full)         sync %.0f MiB, derived refresh %.0f MiB (database + WAL)\n",
-              f.full.at("sync_written_mib"), f.full.at("refresh_written_mib"));
+  std::printf(
+      "  incremental split      sync %.3f s + derived refresh %.3f s + close %.3f s (CPU %.2f s)\n",
+      f.incr.at("sync_s"), f.incr.at("refresh_s"), f.incr.at("close_s"), f.incr.at("cpu_s"));
+  std::printf(
+      "  incremental refresh    %.0f days %.3f s, their months/years %.3f s, %.0f customers "
+      "%.3f s\n",
+      f.incr.at("refresh_days"), f.incr.at("refresh_days_s"), f.incr.at("refresh_periods_s"),
+      f.incr.at("refresh_customers"), f.incr.at("refresh_customers_s"));
+  std::printf(
+      "  written                full %.0f MiB, incremental %.1f MiB (sync + refresh + close: "
+      "database + WAL)\n",
+      f.full.at("sync_written_mib"), f.incr.at("sync_written_mib"));
   std::printf("  stored orders after incremental = wcsim's: %s\n", f.counts_match ? "yes" : "NO");
   std::fflush(stdout);
 }
@@ -519,10 +601,15 @@ std::string DefaultWcsim() {
 
 int main(int argc, char** argv) {
   std::map<std::string, std::string> flags;
-  bool keep_db = false;
+  bool keep_db = false, incremental_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string k = argv[i];
     if (k == "--keep-db") {
+      keep_db = true;
+      continue;
+    }
+    if (k == "--incremental-only") {
+      incremental_only = true;
       keep_db = true;
       continue;
     }
@@ -558,12 +645,22 @@ int main(int argc, char** argv) {
               dir.c_str());
   if (orders > 0) {
     Figures f;
-    if (!MeasureWcsim(wcsim, dir, orders, concurrency, 0, keep_db, f)) return 1;
-    Print("wcsim on loopback (no added latency)", f);
+    // --incremental-only may add latency (the kept full sync is of the same data).
+    const int incr_latency = incremental_only ? std::stoi(get("incremental-latency-ms", "0")) : 0;
+    if (!MeasureWcsim(wcsim, dir, orders, concurrency, incr_latency, keep_db, incremental_only,
+                      f)) {
+      return 1;
+    }
+    Print(incr_latency > 0 ? "wcsim with " + std::to_string(incr_latency) +
+                                 " ms added to every request (incremental only)"
+                           : std::string("wcsim on loopback (no added latency)"),
+          f);
   }
-  if (latency_ms > 0 && latency_orders > 0) {
+  if (latency_ms > 0 && latency_orders > 0 && !incremental_only) {
     Figures f;
-    if (!MeasureWcsim(wcsim, dir, latency_orders, concurrency, latency_ms, false, f)) return 1;
+    if (!MeasureWcsim(wcsim, dir, latency_orders, concurrency, latency_ms, false, false, f)) {
+      return 1;
+    }
     Print("wcsim with " + std::to_string(latency_ms) + " ms added to every request", f);
   }
   if (synthetic > 0) MeasureSynthetic(synthetic, concurrency, dir);

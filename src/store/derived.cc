@@ -283,13 +283,19 @@ Status FullBuild(Database& db, const Value& sid) {
 }
 
 // Recomputes the changed days and customers named by the change log.
+int64_t MicrosSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t)
+      .count();
+}
+
 Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::string>& days,
-                        bool customers_changed) {
+                        bool customers_changed, RefreshStats& stats) {
+  auto t = std::chrono::steady_clock::now();
   for (const std::string& day : days) {
-    for (const char* t :
+    for (const char* table :
          {"daily_orders", "daily_products", "daily_coupons", "daily_payments", "daily_refunds"}) {
       CLEVER_RETURN_IF_ERROR(
-          Exec(db, std::string("DELETE FROM ") + t + " WHERE store_id = ? AND day = ?",
+          Exec(db, std::string("DELETE FROM ") + table + " WHERE store_id = ? AND day = ?",
                {sid, Value{day}}));
     }
     const Scope s = DayScope(day);
@@ -299,6 +305,8 @@ Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::s
     CLEVER_RETURN_IF_ERROR(InsertDailyPayments(db, sid, s));
     CLEVER_RETURN_IF_ERROR(InsertDailyRefunds(db, sid, &day));
   }
+  stats.days_us = MicrosSince(t);
+  t = std::chrono::steady_clock::now();
   // The months and years of those days (characters, as SQL counts them), from daily_products.
   CLEVER_ASSIGN_OR_RETURN(ResultSet months,
                           db.Query("SELECT DISTINCT substr(day, 1, 7) FROM derived_dirty_days "
@@ -322,17 +330,21 @@ Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::s
              {sid, Value{year}}));
     CLEVER_RETURN_IF_ERROR(InsertProductPeriods(db, sid, Grain::kYear, &year));
   }
+  stats.periods_us = MicrosSince(t);
+  t = std::chrono::steady_clock::now();
   if (!customers_changed) return OkStatus();
-  for (const char* t : {"customer_summary", "customer_periods"}) {
+  for (const char* table : {"customer_summary", "customer_periods"}) {
     CLEVER_RETURN_IF_ERROR(Exec(db,
-                                std::string("DELETE FROM ") + t +
+                                std::string("DELETE FROM ") + table +
                                     " WHERE store_id = ? AND ck IN (SELECT ck FROM "
                                     "derived_dirty_customers WHERE store_id = ?)",
                                 {sid, sid}));
   }
   const Scope dirty{kDirtyCustomerOrders, {sid, sid, sid}};
   CLEVER_RETURN_IF_ERROR(InsertCustomerSummary(db, sid, dirty, /*full=*/false));
-  return InsertCustomerPeriods(db, sid, dirty, /*full=*/false);
+  CLEVER_RETURN_IF_ERROR(InsertCustomerPeriods(db, sid, dirty, /*full=*/false));
+  stats.customers_us = MicrosSince(t);
+  return OkStatus();
 }
 
 // Whether a day text (substr(date_created, 1, 10)) is a well-formed YYYY-MM-DD.
@@ -392,7 +404,7 @@ Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso
     } else {
       local.days = static_cast<int64_t>(days.size());
       local.customers = dirty_customers;
-      CLEVER_RETURN_IF_ERROR(IncrementalBuild(db, sid, days, dirty_customers > 0));
+      CLEVER_RETURN_IF_ERROR(IncrementalBuild(db, sid, days, dirty_customers > 0, local));
     }
     CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM derived_dirty_days WHERE store_id = ?", {sid}));
     CLEVER_RETURN_IF_ERROR(

@@ -124,6 +124,7 @@ struct StateRow {
 };
 
 constexpr const char* kUnorderedList = "the store ignored `orderby`";
+constexpr const char* kReportTotals[] = {"orders", "products", "customers", "coupons"};
 
 // ---------------------------------------------------------------------------------- outcome
 struct Outcome {
@@ -296,6 +297,99 @@ class Run {
     return Keyset(spec, cur, prog);
   }
 
+  // ---- prefetch (incremental runs; docs/sync.md "Incremental runs: what overlaps")
+  // GETs whose route and parameters are known once the store is discovered (the small
+  // categories: product categories, variations per parent, gateways, the ledger's first page,
+  // payouts, disputes, reports) are queued at once, so their round trips overlap the customers'
+  // and orders' passes instead of following them one by one. A category that later asks for the
+  // same GET (same route, same parameters in the same order) takes the prefetched answer;
+  // anything else goes to the fetcher as before. Nothing is written early: the rows are still
+  // written by their category, in the same order and transactions.
+  struct Prefetched {
+    std::future<Status> done;
+    std::shared_ptr<woo::Response> response;
+  };
+  static std::string FetchKey(const std::string& route, const woo::Params& params) {
+    std::string key = route;
+    for (const auto& [k, v] : params) key += "\x1f" + k + "=" + v;
+    return key;
+  }
+  void Prefetch(const std::string& route, const woo::Params& params) {
+    std::string key = FetchKey(route, params);
+    if (prefetched_.count(key) != 0) return;
+    auto response = std::make_shared<woo::Response>();
+    std::future<Status> done =
+        fetcher_.Submit(route, params, [response](const woo::Response& r) -> Status {
+          *response = r;
+          return OkStatus();
+        });
+    prefetched_.emplace(std::move(key), Prefetched{std::move(done), std::move(response)});
+  }
+  // Every GET of a category goes through here: the prefetched answer when there is one (its
+  // `consume` then runs on this thread; a body it cannot read (kDataLoss: truncated, an HTML
+  // page) is asked for again through the fetcher, with its retries, as if read there), else the
+  // fetcher.
+  std::future<Status> Submit(std::string route, woo::Params params,
+                             std::function<Status(const woo::Response&)> consume) {
+    auto it = prefetched_.find(FetchKey(route, params));
+    if (it == prefetched_.end()) {
+      return fetcher_.Submit(std::move(route), std::move(params), std::move(consume));
+    }
+    auto entry = std::make_shared<Prefetched>(std::move(it->second));
+    prefetched_.erase(it);
+    return std::async(std::launch::deferred,
+                      [this, entry, route = std::move(route), params = std::move(params),
+                       consume = std::move(consume)]() -> Status {
+                        CLEVER_RETURN_IF_ERROR(entry->done.get());
+                        Status consumed = consume(*entry->response);
+                        if (consumed.code() != StatusCode::kDataLoss) return consumed;
+                        return fetcher_.Get(route, params, consume);
+                      });
+  }
+  void PrefetchIncremental();
+  // Per-parent variation lists (stores without /variations): the start of the window of parents
+  // to list (their stored date_modified_gmt), or "" when every variable parent is due.
+  static constexpr const char* kVariationLists = "products:variation_lists";
+  // `products_incremental`: the products pass lists only changed products (after a pass that
+  // listed every product, every parent is due too).
+  std::string VariationListsSince(const Cursor& lists, bool products_incremental) {
+    if (!products_incremental || options_.full || !routes_.supports_modified_after ||
+        lists.mode != "done" || lists.next_since.empty() ||
+        clock_.NowUnixSeconds() - lists.reconciled >= options_.reconcile_every.count()) {
+      return "";
+    }
+    return SinceFor(lists);
+  }
+  bool last_pass_incremental_ = false;  // the last CrudCategory pass was windowed
+  static woo::Params VariationListParams() {
+    return {{"_fields", woo::kVariationFields},
+            {"per_page", "100"},
+            {"orderby", "id"},
+            {"order", "asc"}};
+  }
+  static woo::Params CategoryPageParams(int page) {
+    return {{"_fields", woo::kCategoryFields},
+            {"per_page", "100"},
+            {"page", std::to_string(page)},
+            {"orderby", "id"},
+            {"order", "asc"}};
+  }
+  static constexpr int kWrapperPageSize = 100;
+  static woo::Params WrapperPageParams(woo::Params params, int page, int page_size) {
+    params.emplace_back("page", std::to_string(page));
+    params.emplace_back("pagesize", std::to_string(page_size));
+    return params;
+  }
+  // The ledger's window (`date_after`) of the next pass, "" on a first pass.
+  std::string LedgerAfter(const Cursor& cur) const {
+    if (cur.next_since.empty()) return "";
+    auto e = IsoToEpoch(cur.next_since);
+    if (!e) return "";
+    std::string after = EpochToIso(*e - 86400);
+    after[10] = ' ';
+    return after;
+  }
+
   // A single GET whose body goes through `parse` on the worker.
   template <typename R>
   StatusOr<R> GetOne(const std::string& route, const woo::Params& params,
@@ -304,15 +398,15 @@ class Run {
     auto out = std::make_shared<std::optional<R>>();
     auto date = std::make_shared<std::string>();
     auto tot = std::make_shared<int64_t>(-1);
-    Status s = fetcher_.Get(route, params, [&, out, date, tot](const woo::Response& r) -> Status {
-      StatusOr<R> v = parse(r.body);
-      if (!v.ok()) return v.status();
-      *out = std::move(v).value();
-      auto it = r.headers.find("date");
-      if (it != r.headers.end()) *date = it->second;
-      *tot = r.total;
-      return OkStatus();
-    });
+    Status s = Submit(route, params, [&, out, date, tot](const woo::Response& r) -> Status {
+                 StatusOr<R> v = parse(r.body);
+                 if (!v.ok()) return v.status();
+                 *out = std::move(v).value();
+                 auto it = r.headers.find("date");
+                 if (it != r.headers.end()) *date = it->second;
+                 *tot = r.total;
+                 return OkStatus();
+               }).get();
     if (!s.ok()) return s;
     if (date_header != nullptr) *date_header = *date;
     if (total != nullptr) *total = *tot;
@@ -390,6 +484,7 @@ class Run {
   std::vector<std::string> skipped_notes_;  // records that could not be read, this category
   Status first_failure_;
   std::string unordered_note_;
+  std::map<std::string, Prefetched> prefetched_;
 };
 
 template <typename T>
@@ -439,7 +534,7 @@ Status Run::KeysetPages(const ListSpec<T>& spec, Cursor& cur, Progress& prog, Ba
     auto res = std::make_shared<Result>();
     auto parse = spec.parse;
     std::future<Status> f =
-        fetcher_.Submit(spec.route, std::move(params), [res, parse](const woo::Response& r) {
+        Submit(spec.route, std::move(params), [res, parse](const woo::Response& r) {
           StatusOr<woo::Page<T>> page = parse(r.body);
           if (!page.ok()) return page.status();
           res->page = std::move(page).value();
@@ -523,6 +618,15 @@ Status Run::KeysetPages(const ListSpec<T>& spec, Cursor& cur, Progress& prog, Ba
       skipped_notes_.push_back(spec.route + " id " + std::to_string(issue.id) + ": " +
                                issue.message);
     }
+    // The pages after this one go out before this one is written (the first page is the first
+    // to tell the list's total).
+    if (n == per_page && (window.empty() || window.front().offset == cur.offset)) {
+      if (window.empty()) next_submit = cur.offset;
+      while (window.size() < max_window && known_total >= 0 && next_submit < known_total) {
+        submit(next_submit);
+        next_submit += step;
+      }
+    }
     if (!batch.open) {
       CLEVER_RETURN_IF_ERROR(db_.Begin());
       batch = Batch{true, 0, clock_.Monotonic()};
@@ -555,6 +659,9 @@ Status Run::KeysetPages(const ListSpec<T>& spec, Cursor& cur, Progress& prog, Ba
 }
 
 StatusOr<Outcome> Run::Discover() {
+  // The three discovery GETs at once (taken in order below).
+  Prefetch("wc/v3", {});
+  Prefetch("wc/v3/settings/general", {{"_fields", "id,value"}});
   CLEVER_ASSIGN_OR_RETURN(
       woo::SiteIndex site,
       GetOne<woo::SiteIndex>("",
@@ -618,6 +725,7 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
   }
   const bool resumed = cur.offset > 0 || cur.has_last;
   const bool incr = cur.mode == "incr";
+  last_pass_incremental_ = incr;
   Progress prog{spec.category, resumed ? state.records_done : 0, resumed ? state.records_total : 0,
                 resumed ? state.records_done : 0, clock_.Monotonic()};
   woo::Params filters = spec.filters;
@@ -817,13 +925,13 @@ StatusOr<Outcome> Run::CustomersLight(const ListSpec<woo::CustomerRecord>& spec,
                        {"per_page", "100"}};
       auto page = std::make_shared<woo::Page<woo::CustomerRecord>>();
       auto parse = spec.parse;
-      batch.emplace_back(fetcher_.Submit(spec.route, std::move(p),
-                                         [page, parse](const woo::Response& r) {
-                                           auto parsed = parse(r.body);
-                                           if (!parsed.ok()) return parsed.status();
-                                           *page = std::move(parsed).value();
-                                           return OkStatus();
-                                         }),
+      batch.emplace_back(Submit(spec.route, std::move(p),
+                                [page, parse](const woo::Response& r) {
+                                  auto parsed = parse(r.body);
+                                  if (!parsed.ok()) return parsed.status();
+                                  *page = std::move(parsed).value();
+                                  return OkStatus();
+                                }),
                          page);
     }
     for (auto& [done, page] : batch) {
@@ -903,6 +1011,7 @@ StatusOr<Outcome> Run::Products() {
   };
   CLEVER_ASSIGN_OR_RETURN(Outcome out, CrudCategory("products", spec, "wc/v3/products", {},
                                                     routes_.supports_modified_after));
+  const bool products_incremental = last_pass_incremental_;
 
   // Categories: a small list, replaced whole. Where the route is missing, the categories the
   // products name are kept instead.
@@ -910,12 +1019,7 @@ StatusOr<Outcome> Run::Products() {
   bool have_categories = true;
   for (int page = 1; page <= 1000; ++page) {
     auto p = GetOne<woo::Page<woo::CategoryRecord>>(
-        "wc/v3/products/categories",
-        {{"_fields", woo::kCategoryFields},
-         {"per_page", "100"},
-         {"page", std::to_string(page)},
-         {"orderby", "id"},
-         {"order", "asc"}},
+        "wc/v3/products/categories", CategoryPageParams(page),
         [](std::string_view b) { return woo::ParseCategories(b); });
     if (!p.ok() && woo::IsNoRoute(p.status())) {
       have_categories = false;
@@ -961,11 +1065,26 @@ StatusOr<Outcome> Run::Products() {
                                                        routes_.supports_modified_after));
     if (out.note.empty()) out.note = vout.note;
   } else {
+    // Which parents: every variable product on a full products pass and at least every
+    // `reconcile_every`; in between only those whose stored date_modified_gmt is inside the
+    // window since the last listing (WooCommerce saves a variation's parent after every
+    // variation save, so a changed variation moves its parent's date: docs/sync.md,
+    // "Variations"). The window's start (`next_since`) moves only after the lists are written,
+    // so a run killed in between lists those parents again.
+    CLEVER_RETURN_IF_ERROR(EnsureStateRow(kVariationLists));
+    CLEVER_ASSIGN_OR_RETURN(StateRow lists, ReadState(kVariationLists));
+    const int64_t now = clock_.NowUnixSeconds();
+    const std::string since = VariationListsSince(lists.cursor, products_incremental);
     CLEVER_ASSIGN_OR_RETURN(
         store::ResultSet rs,
-        db_.Query(
-            "SELECT id FROM products WHERE store_id = ? AND type LIKE 'variable%' ORDER BY id",
-            {Value{store_}}));
+        since.empty()
+            ? db_.Query("SELECT id FROM products WHERE store_id = ? AND type LIKE 'variable%' "
+                        "ORDER BY id",
+                        {Value{store_}})
+            : db_.Query("SELECT id FROM products WHERE store_id = ? AND type LIKE 'variable%' AND "
+                        "(date_modified_gmt IS NULL OR date_modified_gmt = '' OR "
+                        "date_modified_gmt >= ?) ORDER BY id",
+                        {Value{store_}, Value{since}}));
     std::vector<int64_t> parents;
     for (const auto& row : rs.rows) parents.push_back(store::AsInt(row[0]));
     // One request per variable parent (all at once, bounded by the fetcher), replaced per parent.
@@ -978,21 +1097,17 @@ StatusOr<Outcome> Run::Products() {
       std::vector<Job> jobs;
       for (size_t j = i; j < std::min(parents.size(), i + 32); ++j) {
         auto page = std::make_shared<woo::Page<woo::VariationRecord>>();
-        auto f = fetcher_.Submit(
-            "wc/v3/products/" + std::to_string(parents[j]) + "/variations",
-            {{"_fields", woo::kVariationFields},
-             {"per_page", "100"},
-             {"orderby", "id"},
-             {"order", "asc"}},
-            [page, dp](const woo::Response& r) -> Status {
-              auto p = woo::ParseVariations(r.body, dp);
-              if (!p.ok()) return p.status();
-              *page = std::move(p).value();
-              if (page->keys.size() >= 100) {
-                return FailedPreconditionError("a product has more than 100 variations");
-              }
-              return OkStatus();
-            });
+        auto f =
+            Submit("wc/v3/products/" + std::to_string(parents[j]) + "/variations",
+                   VariationListParams(), [page, dp](const woo::Response& r) -> Status {
+                     auto p = woo::ParseVariations(r.body, dp);
+                     if (!p.ok()) return p.status();
+                     *page = std::move(p).value();
+                     if (page->keys.size() >= 100) {
+                       return FailedPreconditionError("a product has more than 100 variations");
+                     }
+                     return OkStatus();
+                   });
         jobs.push_back({parents[j], page, std::move(f)});
       }
       for (auto& job : jobs) {
@@ -1020,6 +1135,15 @@ StatusOr<Outcome> Run::Products() {
               {Value{store_}})
           .status();
     }));
+    // The next run's window starts where the products pass just read from.
+    CLEVER_ASSIGN_OR_RETURN(StateRow products, ReadState("products"));
+    Cursor next = lists.cursor;
+    next.mode = "done";
+    next.next_since = products.cursor.next_since;
+    if (since.empty()) next.reconciled = now;
+    const int64_t held = LocalCount("variations");
+    CLEVER_RETURN_IF_ERROR(
+        db_.Transaction([&] { return SaveCursor(kVariationLists, next, held, held); }));
   }
   return out;
 }
@@ -1059,15 +1183,15 @@ StatusOr<Outcome> Run::Refunds() {
     for (size_t j = i; j < std::min(orders.size(), i + 32); ++j) {
       auto page = std::make_shared<woo::Page<woo::RefundRecord>>();
       int64_t order = orders[j];
-      auto f = fetcher_.Submit("wc/v3/orders/" + std::to_string(order) + "/refunds",
-                               {{"_fields", woo::kRefundFields}, {"per_page", "100"}},
-                               [page, dp, order](const woo::Response& r) -> Status {
-                                 auto p = woo::ParseRefunds(r.body, dp, order);
-                                 if (!p.ok()) return p.status();
-                                 *page = std::move(p).value();
-                                 for (auto& refund : page->records) refund.order_id = order;
-                                 return OkStatus();
-                               });
+      auto f = Submit("wc/v3/orders/" + std::to_string(order) + "/refunds",
+                      {{"_fields", woo::kRefundFields}, {"per_page", "100"}},
+                      [page, dp, order](const woo::Response& r) -> Status {
+                        auto p = woo::ParseRefunds(r.body, dp, order);
+                        if (!p.ok()) return p.status();
+                        *page = std::move(p).value();
+                        for (auto& refund : page->records) refund.order_id = order;
+                        return OkStatus();
+                      });
       jobs.push_back({order, page, std::move(f)});
     }
     for (auto& job : jobs) {
@@ -1097,7 +1221,7 @@ Status Run::WrapperList(const std::string& route, woo::Params params,
                         StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*), Progress& prog,
                         int64_t* skipped, int first_page,
                         const std::function<Status(std::vector<T>&)>& sink) {
-  constexpr int kPageSize = 100;
+  constexpr int kPageSize = kWrapperPageSize;
   int64_t done = 0;
   int64_t total = -1;
   struct Slot {
@@ -1108,11 +1232,9 @@ Status Run::WrapperList(const std::string& route, woo::Params params,
   std::deque<Slot> window;
   int next = std::max(1, first_page);
   auto submit = [&](int page) {
-    woo::Params p = params;
-    p.emplace_back("page", std::to_string(page));
-    p.emplace_back("pagesize", std::to_string(kPageSize));
+    woo::Params p = WrapperPageParams(params, page, kPageSize);
     auto res = std::make_shared<std::pair<woo::Page<T>, int64_t>>();
-    auto f = fetcher_.Submit(route, std::move(p), [res, parse](const woo::Response& r) -> Status {
+    auto f = Submit(route, std::move(p), [res, parse](const woo::Response& r) -> Status {
       int64_t t = -1;
       auto parsed = parse(r.body, &t);
       if (!parsed.ok()) return parsed.status();
@@ -1197,13 +1319,9 @@ StatusOr<Outcome> Run::Payments() {
     Cursor cur = options_.full ? Cursor{} : state.cursor;
     woo::Params params = {{"sort", "date"}, {"direction", "asc"}};
     int first_page = 1;
-    if (!cur.next_since.empty()) {
-      if (auto e = IsoToEpoch(cur.next_since)) {
-        std::string after = EpochToIso(*e - 86400);
-        after[10] = ' ';
-        params.emplace_back("date_after", after);
-        CLEVER_ASSIGN_OR_RETURN(first_page, LedgerFirstPage(params, after));
-      }
+    if (std::string after = LedgerAfter(cur); !after.empty()) {
+      params.emplace_back("date_after", after);
+      CLEVER_ASSIGN_OR_RETURN(first_page, LedgerFirstPage(params, after));
     }
     Progress prog{"payments", 0, 0, 0, clock_.Monotonic()};
     int64_t skipped = 0;
@@ -1282,7 +1400,7 @@ StatusOr<Outcome> Run::Disputes() {
 }
 
 StatusOr<Outcome> Run::Reports() {
-  static const char* const kTotals[] = {"orders", "products", "customers", "coupons"};
+  const auto& kTotals = kReportTotals;
   // All report requests at once (each is one server-side aggregate; asked in turn they were a
   // chain of round trips), then taken in order.
   constexpr size_t kTotalCount = std::size(kTotals);
@@ -1290,21 +1408,21 @@ StatusOr<Outcome> Run::Reports() {
   auto sales_rows = std::make_shared<std::vector<woo::SalesReport>>(options_.report_periods.size());
   std::vector<std::future<Status>> total_done, sales_done;
   for (size_t i = 0; i < kTotalCount; ++i) {
-    total_done.push_back(fetcher_.Submit(std::string("wc/v3/reports/") + kTotals[i] + "/totals", {},
-                                         [total_rows, i](const woo::Response& r) -> Status {
-                                           CLEVER_ASSIGN_OR_RETURN((*total_rows)[i],
-                                                                   woo::ParseReportTotals(r.body));
-                                           return OkStatus();
-                                         }));
+    total_done.push_back(Submit(std::string("wc/v3/reports/") + kTotals[i] + "/totals", {},
+                                [total_rows, i](const woo::Response& r) -> Status {
+                                  CLEVER_ASSIGN_OR_RETURN((*total_rows)[i],
+                                                          woo::ParseReportTotals(r.body));
+                                  return OkStatus();
+                                }));
   }
   const int dp = decimals_;
   for (size_t i = 0; i < options_.report_periods.size(); ++i) {
-    sales_done.push_back(fetcher_.Submit(
-        "wc/v3/reports/sales", {{"period", options_.report_periods[i]}},
-        [sales_rows, i, dp](const woo::Response& r) -> Status {
-          CLEVER_ASSIGN_OR_RETURN((*sales_rows)[i], woo::ParseSalesReport(r.body, dp));
-          return OkStatus();
-        }));
+    sales_done.push_back(Submit("wc/v3/reports/sales", {{"period", options_.report_periods[i]}},
+                                [sales_rows, i, dp](const woo::Response& r) -> Status {
+                                  CLEVER_ASSIGN_OR_RETURN((*sales_rows)[i],
+                                                          woo::ParseSalesReport(r.body, dp));
+                                  return OkStatus();
+                                }));
   }
   std::vector<Status> total_status, sales_status;
   for (auto& f : total_done) total_status.push_back(f.get());
@@ -1395,6 +1513,70 @@ Status Run::Category(const std::string& name, const std::function<StatusOr<Outco
   return OkStatus();
 }
 
+// Queued at the start of an incremental run (the orders were synced completely before, and no
+// --full): the GETs of the small categories whose parameters the database already determines.
+// A category that turns out to need other GETs (a new variable product, more payout pages) asks
+// for them itself; a prefetched answer nobody asks for is dropped.
+void Run::PrefetchIncremental() {
+  auto rows = [&](const std::string& sql) -> std::vector<int64_t> {
+    std::vector<int64_t> out;
+    auto rs = db_.Query(sql, {Value{store_}});
+    if (!rs.ok()) return out;
+    for (const auto& row : rs->rows) out.push_back(store::AsInt(row[0]));
+    return out;
+  };
+  if (Wanted("products")) {
+    Prefetch("wc/v3/products/categories", CategoryPageParams(1));
+    auto lists = ReadState(kVariationLists);
+    auto products = ReadState("products");
+    const bool incremental = products.ok() && products->cursor.mode == "done";
+    if (!routes_.has_variations_route && lists.ok() &&
+        VariationListsSince(lists->cursor, incremental).empty()) {
+      for (int64_t parent : rows("SELECT id FROM products WHERE store_id = ? AND type LIKE "
+                                 "'variable%' ORDER BY id")) {
+        Prefetch("wc/v3/products/" + std::to_string(parent) + "/variations", VariationListParams());
+      }
+    }
+  }
+  if (Wanted("payments")) {
+    Prefetch("wc/v3/payment_gateways", {{"_fields", woo::kGatewayFields}});
+    if (routes_.has_payments_transactions) {
+      auto state = ReadState("payments");
+      if (state.ok()) {
+        woo::Params params = {{"sort", "date"}, {"direction", "asc"}};
+        if (std::string after = LedgerAfter(state->cursor); !after.empty()) {
+          params.emplace_back("date_after", after);
+          Prefetch("wc/v3/payments/transactions", WrapperPageParams(params, 1, 1));
+        }
+        Prefetch("wc/v3/payments/transactions", WrapperPageParams(params, 1, kWrapperPageSize));
+      }
+    }
+  }
+  // Payouts and disputes are listed whole: as many pages as the rows held now fill (+1).
+  auto wrapper = [&](const char* category, bool available, const char* route, const char* sort,
+                     const char* table) {
+    if (!Wanted(category) || !available) return;
+    const std::vector<int64_t> held =
+        rows(std::string("SELECT count(*) FROM ") + table + " WHERE store_id = ?");
+    const int64_t pages = (held.empty() ? 0 : held[0]) / kWrapperPageSize + 1;
+    for (int64_t page = 1; page <= std::min<int64_t>(pages, 50); ++page) {
+      Prefetch(route, WrapperPageParams({{"sort", sort}, {"direction", "asc"}},
+                                        static_cast<int>(page), kWrapperPageSize));
+    }
+  };
+  wrapper("payouts", routes_.has_payments_deposits, "wc/v3/payments/deposits", "date", "payouts");
+  wrapper("disputes", routes_.has_payments_disputes, "wc/v3/payments/disputes", "created",
+          "disputes");
+  if (Wanted("reports")) {
+    for (const char* report : kReportTotals) {
+      Prefetch(std::string("wc/v3/reports/") + report + "/totals", {});
+    }
+    for (const auto& period : options_.report_periods) {
+      Prefetch("wc/v3/reports/sales", {{"period", period}});
+    }
+  }
+}
+
 Status Run::Execute() {
   StatusOr<Outcome> discovered = Discover();
   if (!discovered.ok()) {
@@ -1405,6 +1587,10 @@ Status Run::Execute() {
       CLEVER_RETURN_IF_ERROR(SetState(c, "failed", s.message(), HintFor(s), false));
     }
     return s.WithContext("reading the store's index");
+  }
+  if (!options_.full) {
+    auto orders = ReadState("orders");
+    if (orders.ok() && orders->cursor.mode == "done") PrefetchIncremental();
   }
   CLEVER_RETURN_IF_ERROR(Category("customers", [&] { return Customers(); }));
   CLEVER_RETURN_IF_ERROR(Category("orders", [&] { return Orders(); }));
@@ -1473,7 +1659,15 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   }
   // The assistant's derived tables, rebuilt from what is now stored (store/derived.h). A failure
   // leaves them marked stale (the assistant then reads the orders), never wrong.
-  if (options_.refresh_derived) (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()));
+  if (options_.refresh_derived) {
+    const auto started = std::chrono::steady_clock::now();
+    store::RefreshStats stats;
+    (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()), &stats);
+    stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count();
+    if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
+  }
   for (const auto& [pragma, value] : saved) {
     (void)db_.Execute("PRAGMA " + pragma + " = " + std::to_string(value));
   }

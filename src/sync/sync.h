@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "store/database.h"
+#include "store/derived.h"
 #include "woo/api.h"
 #include "woo/client.h"
 
@@ -57,6 +58,9 @@ struct SyncOptions {
   // Rebuild the assistant's derived tables (store::RefreshDerived) at the end of Run. Off only
   // for callers that run and time it themselves (bench/sync).
   bool refresh_derived = true;
+  // When non-null, how the refresh went; its `ms` is the refresh's wall time in Run, commit
+  // included (bench/sync splits a sync's time with it).
+  store::RefreshStats* refresh_stats = nullptr;
 };
 
 class SyncEngine {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -225,7 +226,22 @@ TEST(Store, MutateReturnsExactChangeSet) {
   EXPECT_EQ(cs.created_refunds.size(), 2u);
   EXPECT_EQ(cs.deleted_products.size(), 1u);
   EXPECT_EQ(cs.deleted_coupons.size(), 1u);
-  EXPECT_EQ(cs.updated_products.size() + cs.updated_variations.size(), 4u);
+  // Each stock change is a product's own stock or a variation's (whose parent is saved too, as
+  // WooCommerce's deferred product sync does: it is among the updated products).
+  EXPECT_EQ(cs.stock_products.size() + cs.updated_variations.size(), 4u);
+  for (uint32_t v : cs.updated_variations) {
+    const Variation* variation = nullptr;
+    for (const auto& candidate : s->variations) {
+      if (candidate.id == v) variation = &candidate;
+    }
+    ASSERT_NE(variation, nullptr);
+    EXPECT_NE(
+        std::find(cs.updated_products.begin(), cs.updated_products.end(), variation->parent_id),
+        cs.updated_products.end());
+    const Product* parent = s->FindProduct(variation->parent_id);
+    ASSERT_NE(parent, nullptr);
+    EXPECT_EQ(parent->modified, variation->modified);
+  }
   // Exactly the changed orders have date_modified after the old clock.
   std::set<uint32_t> expect(cs.created_orders.begin(), cs.created_orders.end());
   expect.insert(cs.updated_orders.begin(), cs.updated_orders.end());

@@ -484,6 +484,10 @@ StatusOr<woo::Response> FakeStore::Get(const std::string& route, const woo::Para
     if (faults.rate > 0 && std::uniform_real_distribution<double>(0, 1)(fault_rng_) < faults.rate) {
       fault = static_cast<int>(fault_rng_() % 8);
     }
+    if (faults_.truncate_times > 0 && route == faults_.truncate_route) {
+      --faults_.truncate_times;
+      fault = 5;
+    }
   }
   if (hook) hook(n);
   if (faults.latency_us > 0)
@@ -818,6 +822,17 @@ void FakeStore::Mutate(const Mutation& m) {
     if (pr["stock_quantity"].is_number())
       pr["stock_quantity"] = pr["stock_quantity"].get<int64_t>() - 1;
     touch(pr);
+  }
+  for (int i = 0; i < m.variation_changes + m.silent_variation_changes && !variations_.empty();
+       ++i) {
+    json& v = variations_[rng_() % variations_.size()];
+    if (v["stock_quantity"].is_number())
+      v["stock_quantity"] = v["stock_quantity"].get<int64_t>() - 1;
+    if (i >= m.variation_changes) continue;
+    touch(v);
+    for (auto& pr : products_) {
+      if (pr["id"] == v["parent_id"]) touch(pr);  // WC_Product_Variable::sync saves the parent
+    }
   }
   for (int i = 0; i < m.delete_products && products_.size() > 1; ++i) {
     size_t at = rng_() % products_.size();

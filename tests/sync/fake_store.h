@@ -35,6 +35,9 @@ struct FakeOptions {
 struct Faults {
   double rate = 0;     // probability that a request fails in one of the ways below
   int latency_us = 0;  // real sleep per request
+  // The next `truncate_times` answers of `truncate_route` (exactly) come back cut in half.
+  std::string truncate_route;
+  int truncate_times = 0;
 };
 
 struct Mutation {
@@ -44,6 +47,10 @@ struct Mutation {
   // Customers whose billing city changes: with date_modified moved (as WooCommerce does on every
   // profile or billing/shipping meta change), or silently (a change that bypasses it).
   int customer_changes = 0, silent_customer_changes = 0;
+  // Variations whose stock changes: saved through WooCommerce's CRUD (the variation's
+  // date_modified moves, and the deferred product sync saves its parent: the parent's moves too),
+  // or silently (a direct meta write by a plugin: neither moves).
+  int variation_changes = 0, silent_variation_changes = 0;
 };
 
 struct RequestLogEntry {

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -215,6 +216,86 @@ TEST(SyncEngine, IncrementalPicksUpExactlyTheChangesIncludingDeletions) {
   EXPECT_EQ(Dump(*db), Dump(*fresh));
 }
 
+// An incremental run queues the small categories' GETs at its start (src/sync/engine.cc
+// PrefetchIncremental): they go out before the orders pass instead of after it, each GET is
+// still asked once, and the rows are those of a fresh full sync.
+TEST(SyncEngine, IncrementalPrefetchesTheSmallCategoriesAndAsksEachGetOnce) {
+  FakeOptions fo;
+  fo.orders = 600;
+  fo.variations_route = false;  // one variation list per variable parent (WC < 10.3)
+  FakeStore fake(fo);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  fake.Mutate(Mutation{7, 5, 3, 2, 0, 0, 2, 0, 0, 3600});
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  const auto log = fake.requests();
+  std::map<std::string, int> asked;
+  size_t first_orders = log.size();
+  size_t last_small = 0;
+  int variation_lists = 0, reports = 0, payouts = 0;
+  for (size_t i = 0; i < log.size(); ++i) {
+    std::string key = log[i].route;
+    for (const auto& [k, v] : log[i].params) key += "&" + k + "=" + v;
+    ++asked[key];
+    const std::string& r = log[i].route;
+    if (r == "wc/v3/orders" && first_orders == log.size()) first_orders = i;
+    const bool variations = r.find("/variations") != std::string::npos;
+    const bool report = r.rfind("wc/v3/reports/", 0) == 0;
+    const bool payout = r == "wc/v3/payments/deposits" || r == "wc/v3/payments/disputes";
+    variation_lists += variations ? 1 : 0;
+    reports += report ? 1 : 0;
+    payouts += payout ? 1 : 0;
+    if (report || payout || r == "wc/v3/payment_gateways") last_small = i;
+  }
+  for (const auto& [key, n] : asked) EXPECT_EQ(n, 1) << key;
+  // Variation lists: only for parents whose date is in the window (not prefetched; see
+  // VariationListsOnlyForChangedParentsBetweenReconciles).
+  EXPECT_LE(variation_lists,
+            Scalar(*db,
+                   "SELECT count(*) FROM products WHERE store_id = ? AND type LIKE "
+                   "'variable%'"));
+  EXPECT_EQ(reports, 8);
+  EXPECT_GE(payouts, 2);
+  ASSERT_LT(first_orders, log.size());
+  EXPECT_LT(last_small, first_orders);  // all of them before the orders pass began
+  ExpectMatchesStore(*db, fake);
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
+// A prefetched answer that cannot be read (cut short) is asked for again, with the fetcher's
+// retries, as if it had been read when it arrived.
+TEST(SyncEngine, AnUnreadablePrefetchedAnswerIsAskedForAgain) {
+  FakeOptions fo;
+  fo.orders = 300;
+  fo.variations_route = false;
+  FakeStore fake(fo);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  fake.Mutate(Mutation{3, 3, 1, 1, 0, 0, 1, 0, 0, 3600});
+  for (const char* route : {"wc/v3/reports/sales", "wc/v3/payments/deposits",
+                            "wc/v3/products/categories", "wc/v3/payment_gateways"}) {
+    Faults f;
+    f.truncate_route = route;
+    f.truncate_times = 1;
+    fake.SetFaults(f);
+    fake.ClearRequests();
+    ASSERT_TRUE(SyncOnce(*db, fake).ok()) << route;
+    int asked = 0;
+    for (const auto& r : fake.requests()) asked += r.route == route ? 1 : 0;
+    EXPECT_GE(asked, 2) << route;
+    auto states = States(*db);
+    for (const auto& [category, state] : states) EXPECT_EQ(state, "ok") << category << " " << route;
+  }
+  fake.SetFaults(Faults{});
+  ExpectMatchesStore(*db, fake);
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
 // A first sync into empty tables drops the secondary indexes of orders, customers and their
 // children and builds them at its end; a sync that fails, or starts where a killed one left them
 // dropped, gets them back too (the kill -9 trials compare the schema as well: testing::Dump).
@@ -244,7 +325,7 @@ TEST(SyncEngine, FirstSyncLeavesEveryIndexAsMigrated) {
   // A first sync that fails (every request refused) still leaves them built.
   auto failed = OpenDb();
   FakeStore broken(fo);
-  broken.SetFaults(Faults{1.0, 0});
+  broken.SetFaults(Faults{1.0, 0, "", 0});
   SyncOptions o = Fast();
   o.max_attempts = 1;
   EXPECT_FALSE(SyncOnce(*failed, broken, o).ok());
@@ -314,12 +395,66 @@ TEST(SyncEngine, CustomersIncrementalFetchesOnlyNewAndChangedIds) {
   EXPECT_EQ(Dump(*db), Dump(*fresh));
 }
 
+// Stores without /variations: an incremental run lists the variations of the variable parents
+// whose date_modified moved since the last listing only (WooCommerce saves a variation's parent
+// after every variation save); a change that bypasses the save waits for the periodic listing
+// of every parent.
+TEST(SyncEngine, VariationListsOnlyForChangedParentsBetweenReconciles) {
+  FakeOptions fo;
+  fo.orders = 200;
+  fo.products = 30;  // 10 variable parents
+  fo.variations_route = false;
+  FakeStore fake(fo);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  const int64_t parents =
+      Scalar(*db, "SELECT count(*) FROM products WHERE store_id = ? AND type LIKE 'variable%'");
+  ASSERT_GE(parents, 5);
+  auto variation_lists = [&] {
+    int n = 0;
+    for (const auto& r : fake.requests()) n += r.route.find("/variations") != std::string::npos;
+    return n;
+  };
+  // Nothing changed: only the parents inside the overlap window of the last listing.
+  fake.Mutate(Mutation{});
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  EXPECT_LT(variation_lists(), parents);
+  // Variations saved through WooCommerce (their parents' dates move): the rows are exact, and
+  // not every parent was listed.
+  for (int round = 0; round < 3; ++round) {
+    Mutation changed;
+    changed.variation_changes = 2;
+    fake.Mutate(changed);
+    fake.ClearRequests();
+    ASSERT_TRUE(SyncOnce(*db, fake).ok());
+    EXPECT_GE(variation_lists(), 1);
+    EXPECT_LT(variation_lists(), parents);
+    auto fresh = OpenDb();
+    ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+    EXPECT_EQ(Dump(*db), Dump(*fresh)) << round;
+  }
+  // A silent change (no parent save) may wait; the periodic listing of every parent catches it.
+  Mutation silent;
+  silent.silent_variation_changes = 3;
+  fake.Mutate(silent);
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  SyncOptions due = Fast();
+  due.reconcile_every = std::chrono::seconds(0);
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake, due).ok());
+  EXPECT_EQ(variation_lists(), parents);
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
 TEST(SyncEngine, FaultsInjectedEndIdenticalToAFaultFreeSync) {
   FakeStore clean(FakeOptions{});
   auto reference = OpenDb();
   ASSERT_TRUE(SyncOnce(*reference, clean).ok());
   FakeStore faulty(FakeOptions{});
-  faulty.SetFaults(Faults{0.05, 0});
+  faulty.SetFaults(Faults{0.05, 0, "", 0});
   auto db = OpenDb();
   SyncOptions o = Fast();
   o.max_attempts = 12;
@@ -330,7 +465,7 @@ TEST(SyncEngine, FaultsInjectedEndIdenticalToAFaultFreeSync) {
 
 TEST(SyncEngine, HeavyFaultsStillConvergeAndIncrementalStaysExact) {
   FakeStore fake(FakeOptions{});
-  fake.SetFaults(Faults{0.2, 0});
+  fake.SetFaults(Faults{0.2, 0, "", 0});
   auto db = OpenDb();
   SyncOptions o = Fast();
   o.max_attempts = 30;

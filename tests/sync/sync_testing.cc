@@ -160,7 +160,7 @@ void KillTrials(int trials, int orders) {
       pid_t pid = fork();
       ASSERT_GE(pid, 0);
       if (pid == 0) {
-        fake.SetFaults(Faults{0, 300});  // 0.3 ms per request: the sync takes a while
+        fake.SetFaults(Faults{0, 300, "", 0});  // 0.3 ms per request: the sync takes a while
         auto db = store::OpenSqlite(path);
         if (!db.ok()) _exit(3);
         Status s = SyncOnce(**db, fake);

@@ -284,9 +284,10 @@ TEST(WcsimSync, IncrementalAfterMutateBurstPicksUpExactlyTheChangeSetWithGetsOnl
   EXPECT_TRUE(products.added.empty());
   RowDiff variations = diff("variations");
   // A variation whose stock is managed by its parent (manage_stock "parent") shows the parent's
-  // stock: it changes with the parent.
+  // stock: it changes with the parent's stock (a parent saved after a variation's save changes
+  // only its date).
   std::vector<std::string> want_variations = Ids(c["updated"]["variations"]);
-  for (const auto& parent : c["updated"]["products"]) {
+  for (const auto& parent : c["updated"]["product_stock"]) {
     auto rs = home.db().Query(
         "SELECT id FROM variations WHERE store_id = ? AND parent_id = ? AND manage_stock = 2",
         {store::Value{kStore}, store::Value{parent.get<int64_t>()}});
