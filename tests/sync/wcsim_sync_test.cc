@@ -331,14 +331,21 @@ TEST(WcsimSync, InjectedFaultsEndIdenticalToAFaultFreeSync) {
                               {"latency_ms", 2},
                               {"latency_jitter_ms", 6}})
                   .ok());
-  s = faulty.Sync();
-  ASSERT_TRUE(s.ok()) << s;
-  ASSERT_TRUE(sim->ClearFaults().ok());
-  auto log = sim->Requests();
-  ASSERT_TRUE(log.ok());
+  // The faults are random per request and the requests run concurrently, so a ~55-request sync
+  // sees no 5xx answer about one time in twenty: then a full sync again under the same faults
+  // (at most three passes), each of which must end with the same data.
   int64_t failed_statuses = 0;
-  for (const auto& r : *log) failed_statuses += r["status"].get<int>() >= 500 ? 1 : 0;
-  const int64_t faulty_requests = static_cast<int64_t>(log->size());
+  int64_t faulty_requests = 0;
+  for (int pass = 0; pass < 3 && failed_statuses == 0; ++pass) {
+    s = faulty.Sync(/*full=*/pass > 0);
+    ASSERT_TRUE(s.ok()) << s;
+    auto log = sim->Requests();
+    ASSERT_TRUE(log.ok());
+    for (const auto& r : *log) failed_statuses += r["status"].get<int>() >= 500 ? 1 : 0;
+    faulty_requests = static_cast<int64_t>(log->size());
+    ASSERT_TRUE(sim->ClearRequests().ok());
+  }
+  ASSERT_TRUE(sim->ClearFaults().ok());
   std::printf("requests: fault-free %lld, with faults %lld (%lld answered 5xx); %.1f s\n",
               static_cast<long long>(clean_requests), static_cast<long long>(faulty_requests),
               static_cast<long long>(failed_statuses), Seconds(t0));
