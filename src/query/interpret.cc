@@ -1700,6 +1700,15 @@ size_t CountWords(std::string_view s) {
   return n;
 }
 
+// A customer as the merchant can tell namesakes apart: "Karen Ramirez (karen@example.com)" for a
+// guest, "Karen Ramirez (account 12)" for an account.
+std::string Describe(const NamedEntity& customer) {
+  if (customer.key.rfind("e:", 0) == 0) return customer.name + " (" + customer.key.substr(2) + ")";
+  if (customer.key.rfind("c:", 0) == 0)
+    return customer.name + " (account " + customer.key.substr(2) + ")";
+  return customer.name;
+}
+
 // Whether the words name a figure ("revenue", "orders") rather than only a period, a breakdown
 // or a filter ("april", "which date", "in Canada").
 bool NamesAFigure(std::string_view text) {
@@ -3507,6 +3516,25 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     // "sales in October and September": compare the two.
     in.base_period = periods.found[1].second;
     in.compare = "growth";
+  }
+
+  // Two customers with the same full name (an account and a guest, or two accounts): which one
+  // is meant cannot be known, so Bind asks for the e-mail address [M-CUSTOMER-KEY].
+  // Only customers with a sales order count: an account that never bought is not a namesake.
+  if (customer != nullptr && in.customer_key == customer->key) {
+    const std::string wanted = ToLower(customer->name);
+    std::vector<const NamedEntity*> buyers;
+    for (const NamedEntity& e : names.entities) {
+      if (e.kind == "customer" && e.buyer && ToLower(e.name) == wanted) buyers.push_back(&e);
+    }
+    if (buyers.size() == 1 && buyers[0] != customer) {
+      in.customer_key = buyers[0]->key;
+      in.customer = buyers[0]->name;
+    } else if (buyers.size() > 1) {
+      in.customer_key.clear();
+      for (size_t i = 0; i < buyers.size() && i < 5; ++i)
+        in.namesakes.push_back(Describe(*buyers[i]));
+    }
   }
 
   // ---------------------------------------------------------------- follow-ups

@@ -106,6 +106,12 @@ Status LoadCatalogNames(store::Database& db, int64_t store_id, StoreNames& out) 
 // in `question` were loaded (the result depends on the question).
 // `known_big`: the caller's cached answer to "above kFullNameLoadLimit accounts?" (the count
 // takes ~10 ms at 125,000 accounts), or nullptr to count here.
+// Whether account c has a sales order [M-CUSTOMER-KEY]: namesakes without one are not
+// customers the merchant can mean by a name (one indexed lookup per account).
+constexpr const char* kHasSalesOrder =
+    "EXISTS (SELECT 1 FROM orders o WHERE o.store_id = c.store_id AND o.customer_id = c.id AND "
+    "o.status IN ('completed','processing','on-hold'))";
+
 Status LoadCustomerNames(store::Database& db, int64_t store_id, std::string_view question,
                          StoreNames& out, bool* big_out, const bool* known_big = nullptr) {
   {
@@ -134,7 +140,8 @@ Status LoadCustomerNames(store::Database& db, int64_t store_id, std::string_view
       CLEVER_ASSIGN_OR_RETURN(
           customers,
           db.Query("SELECT id, first_name, last_name, billing_first_name, billing_last_name, "
-                   "email FROM customers WHERE store_id = ?",
+                   "email, " +
+                       std::string(kHasSalesOrder) + " FROM customers c WHERE store_id = ?",
                    {store_id}));
       CLEVER_ASSIGN_OR_RETURN(
           guests, db.Query("SELECT lower(trim(billing_email)), billing_first_name, "
@@ -146,8 +153,8 @@ Status LoadCustomerNames(store::Database& db, int64_t store_id, std::string_view
       // One indexed lookup per pair / e-mail (customers_by_name, orders_by_billing_name, ...
       // schema migration 2), as a UNION: an OR of them would scan the store's orders.
       const std::string c_head =
-          "SELECT id, first_name, last_name, billing_first_name, billing_last_name, email FROM "
-          "customers WHERE store_id = ? AND ";
+          "SELECT id, first_name, last_name, billing_first_name, billing_last_name, email, " +
+          std::string(kHasSalesOrder) + " AS buyer FROM customers c WHERE store_id = ? AND ";
       const std::string g_head =
           "SELECT lower(trim(billing_email)) AS e, billing_first_name AS f, billing_last_name AS "
           "l, date_created AS dc, id AS oid FROM orders WHERE store_id = ? AND customer_id = 0 "
@@ -187,6 +194,8 @@ Status LoadCustomerNames(store::Database& db, int64_t store_id, std::string_view
       if (bill.find(' ') != std::string::npos) texts.push_back(bill);
       if (!AsString(r[5]).empty()) texts.push_back(AsString(r[5]));
       Add(out, "customer", name, "c:" + AsString(r[0]), texts);
+      if (!out.entities.empty() && out.entities.back().key == "c:" + AsString(r[0]))
+        out.entities.back().buyer = AsInt(r[6]) != 0;
     }
     std::map<std::string, std::string> latest;  // later orders win [M-NAMES]
     for (const auto& r : guests.rows) {

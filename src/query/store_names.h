@@ -31,6 +31,7 @@ struct NamedEntity {
   std::string name;       // display name
   std::string key;        // product/variation id, customer key (c:<id> / e:<email>), code, ISO code
   int64_t parent_id = 0;  // variation: parent product id
+  bool buyer = true;      // customer: has a sales order (an account may have none)
   std::vector<std::vector<std::string>> phrases;  // normalised token sequences that name it
 };
 

@@ -3,6 +3,7 @@
 #include "query/interpret.h"
 #include "query/plan.h"
 #include "query/sql.h"
+#include "query/text.h"
 
 namespace clever::query {
 namespace {
@@ -157,6 +158,43 @@ TEST(SqlTest, EveryCatalogueMetricBuildsPortableSql) {
       EXPECT_EQ(q->text.find(sqlite_only), std::string::npos) << m.name;
     }
   }
+}
+
+}  // namespace
+}  // namespace clever::query
+
+namespace clever::query {
+namespace {
+
+NamedEntity Customer(const std::string& name, const std::string& key, bool buyer) {
+  NamedEntity c;
+  c.kind = "customer";
+  c.name = name;
+  c.key = key;
+  c.buyer = buyer;
+  c.phrases = {Tokenize(NormalizeText(name))};
+  return c;
+}
+
+// Two customers who bought under one full name: which is meant cannot be known, so the answer asks
+// for the e-mail address. An account that never bought is not a namesake: the one who did is meant.
+TEST(InterpretTest, CustomersSharingAFullNameNeedTheEmail) {
+  StoreNames names = Names();
+  names.entities.push_back(Customer("Karen Ramirez", "c:4", true));
+  names.entities.push_back(Customer("Karen Ramirez", "e:karen@example.com", true));
+  names.entities.push_back(Customer("Linda Taylor", "c:3", false));
+  names.entities.push_back(Customer("Linda Taylor", "e:linda@example.org", true));
+  QuestionIntent karen = Interpret("how many orders has Karen Ramirez placed", names, kDay);
+  EXPECT_TRUE(karen.customer_key.empty());
+  ASSERT_EQ(karen.namesakes.size(), 2u);
+  EXPECT_EQ(karen.namesakes[1], "Karen Ramirez (karen@example.com)");
+  auto plan = Bind(karen, kDay);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(std::string(plan.status().message()).find("several customers"), std::string::npos);
+
+  QuestionIntent linda = Interpret("how many orders has Linda Taylor placed", names, kDay);
+  EXPECT_EQ(linda.customer_key, "e:linda@example.org");
+  EXPECT_TRUE(linda.namesakes.empty());
 }
 
 }  // namespace
