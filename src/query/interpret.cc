@@ -507,15 +507,19 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       if (m.str(1) != "last" && wd >= 6) sat = d.AddDays(-(wd - 6));
       return "range:" + sat.ToString() + ":" + sat.AddDays(1).ToString();
     });
-  // "the week of 3 November", "the week starting 3 November".
+  // "the week of 3 November", "the week starting 3 November", "the week ending 9 November" and
+  // "w/e 9/11" (the seven days up to it).
   static const std::regex week_of(
-      " (?:in |during |for )?(?:the )?week (of|starting|beginning|commencing) (?:the )?(" + DATE +
-      ") ");
-  if (has("week") && digits())
+      " (?:in |during |for )?(?:the )?(?:week (of|starting|beginning|commencing|ending)|w e|w/e) "
+      "(?:the )?(" +
+      DATE + ") ");
+  if ((has("week") || has(" w e ") || has("w/e")) && digits())
     take(week_of, [&](const std::smatch& m) -> std::string {
       auto a = ParseDateWords(m[2], d);
       if (!a) return "";
-      CivilDate start = m.str(1) == "of" ? a->AddDays(-(a->IsoWeekday() - 1)) : *a;
+      CivilDate start = m.str(1) == "of"                        ? a->AddDays(-(a->IsoWeekday() - 1))
+                        : m.str(1) == "ending" || !m[1].matched ? a->AddDays(-6)
+                                                                : *a;
       return "range:" + start.ToString() + ":" + start.AddDays(6).ToString();
     });
   // "the first week of November" = 1-7 November, "the second week" = 8-14 ..., "the last week" =
