@@ -1370,8 +1370,14 @@ void AddPartialHits(const std::vector<std::string>& tokens, const StoreNames& na
           break;
         }
       }
-      // The words must name it together: no more than one other word between them.
-      if (c.alpha == 0 || c.last - c.first + 1 > c.score + 1) continue;
+      // The words must name it together: no more than one other content word between them
+      // (stop words aside: "sets of the stoneware mugs").
+      if (c.alpha == 0) continue;
+      int content_span = 0;
+      for (int i = c.first; i <= c.last; ++i) {
+        if (!skip[static_cast<size_t>(i)]) ++content_span;
+      }
+      if (content_span > c.score + 1 || c.last - c.first + 1 > c.score + 3) continue;
       if (c.exact == 0) continue;
       // One word alone names a product only when it is an exact, distinctive noun: not "running"
       // (Trail Running Socks) in "what is running low", not a typo ("stuff" is not "Staff").
