@@ -968,6 +968,7 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
   struct Pattern {
     std::regex re;
     std::vector<const char*> needs;
+    std::vector<const char*> then = {};  // when set, one of these must follow the first need
   };
   static const Pattern product_patterns[] = {
       {std::regex(" how many ((?:[a-z][a-z'\\-]* ){1,4}?)(?:did |have |has |were |was )?(?:we "
@@ -994,7 +995,8 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
   static const Pattern customer_patterns[] = {
       {std::regex(" (?:has|did|have) ((?:[a-z][a-z'\\-]* ){1,3}?)(?:placed|ordered|bought|spent|"
                   "spend|order|buy|place|purchased)\\b"),
-       {" has ", " did ", " have "}},
+       {" has ", " did ", " have "},
+       {"placed", "order", "bought", "spen", "buy", "place", "purchased"}},
       // "zoe martinez order count", "grace hayes's order count", "owen novak - number of".
       {std::regex("^ ([a-z][a-z'\\-]* [a-z][a-z'\\-]* )(?:total )?(?:order count|orders|number of "
                   "orders|number of purchases|purchases|spend|spent|lifetime value|ltv|how many|"
@@ -1032,8 +1034,15 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
   for (size_t pi = 0; pi < n_patterns; ++pi) {
     const Pattern& pattern = product_kind ? product_patterns[pi] : customer_patterns[pi];
     const std::regex& re = pattern.re;
-    bool possible = false;
-    for (const char* w : pattern.needs) possible = possible || s.find(w) != std::string::npos;
+    size_t first_need = std::string::npos;
+    for (const char* w : pattern.needs) first_need = std::min(first_need, s.find(w));
+    bool possible = first_need != std::string::npos;
+    if (possible && !pattern.then.empty()) {
+      possible = false;
+      for (const char* w : pattern.then) {
+        possible = possible || s.find(w, first_need) != std::string::npos;
+      }
+    }
     if (!possible || !std::regex_search(s, m, re)) continue;
     std::vector<std::string> words = Tokenize(m.str(1));
     bool unknown = false, placeholder = false;
