@@ -318,7 +318,9 @@ Periods FindPeriods(std::string& s, CivilDate d) {
         AddPeriod(out, pos, spec);
         s.replace(pos, len, std::string(len > 2 ? len - 2 : 0, '~').insert(0, " ").append(" "));
       }
-      from = s.cbegin() + static_cast<std::ptrdiff_t>(pos + std::max<size_t>(len, 1));
+      // The match's closing space may open the next one ("in total this year").
+      from = s.cbegin() +
+             static_cast<std::ptrdiff_t>(pos + std::max<size_t>(len > 1 ? len - 1 : 1, 1));
       if (from >= s.cend()) break;
     }
   };
@@ -404,14 +406,22 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     });
   // "since September": from the first of the most recent such month to today (not September
   // alone); "since monday": from the most recent Monday (today if it is Monday).
-  static const std::regex since_month(" since (?:the (?:start|beginning) of )?(" + MNC +
-                                      ")(?: (\\d{4}))? ");
+  // "since October 20", "since 20 October": from that day.
+  static const std::regex since_month(
+      " since (?:the (?:start|beginning) of )?(?:(" + MNC +
+      ")(?: (\\d{1,2})(?:st|nd|rd|th)?)?|(?:the )?(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(" + MNC +
+      "))(?: (\\d{4}))? ");
   if (has("since") && months())
     take(since_month, [&](const std::smatch& m) -> std::string {
-      const int mo = MonthNumber(m.str(1));
+      const int mo = MonthNumber(m[1].matched ? m.str(1) : m.str(4));
       if (mo <= 0) return "";
-      const int y = m[2].matched ? std::stoi(m.str(2)) : recent_year(mo);
-      return "since:" + CivilDate{y, mo, 1}.ToString();
+      const int day = m[2].matched ? std::stoi(m.str(2)) : m[3].matched ? std::stoi(m.str(3)) : 1;
+      int y = m[5].matched ? std::stoi(m.str(5)) : recent_year(mo);
+      if (!m[5].matched && CivilDate{y, mo, 1} <= d && day > 1 && y == d.year && mo == d.month &&
+          day > d.day)
+        --y;
+      if (day < 1 || day > DaysInMonth(y, mo)) return "";
+      return "since:" + CivilDate{y, mo, day}.ToString();
     });
   static const char* kWeekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
                                     "friday", "saturday", "sunday"};
@@ -427,19 +437,54 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   static const std::regex since_the_first(" since the (?:1st|first)(?: of (?:the|this) month)? ");
   if (has("since"))
     take(since_the_first, [](const std::smatch&) { return std::string("this_month"); });
+  // "since the 3rd": from the 3rd of this month (of last month when this month's is to come).
+  static const std::regex since_the_day(
+      " since the (\\d{1,2})(?:st|nd|rd|th)(?: of (this|last|the) month)? ");
+  if (has("since") && digits())
+    take(since_the_day, [&](const std::smatch& m) -> std::string {
+      const int day = std::stoi(m.str(1));
+      CivilDate month_start{d.year, d.month, 1};
+      if (m.str(2) == "last" || (!m[2].matched && day > d.day))
+        month_start = month_start.AddMonths(-1);
+      if (day < 1 || day > DaysInMonth(month_start.year, month_start.month)) return "";
+      return "since:" + CivilDate{month_start.year, month_start.month, day}.ToString();
+    });
   // Holidays: Cyber Monday (Black Friday + 3), Christmas Eve/Day, Boxing Day, New Year's Eve/Day;
   // the most recent one on or before today unless a year or "last year" is given.
   static const std::regex holiday(
-      " (?:since |on |over |during )?(?:last |this )?(cyber monday|christmas eve|christmas "
+      " (?:since |on |over |during |for )?(?:last |this )?(cyber monday|christmas eve|christmas "
       "day|xmas "
-      "day|xmas eve|boxing day|new year's eve|new years eve|new year eve|new year's day|new years "
-      "day|new year day)"
+      "day|xmas eve|christmas|xmas|boxing day|new year's eve|new years eve|new year eve|new year's "
+      "day|new years day|new year day|halloween|valentine's day|valentines day|valentine's|"
+      "valentines|thanksgiving(?: day)?|labor day|labour day|memorial day|mother's day|mothers "
+      "day|father's day|fathers day|independence day|july 4th|4th of july|fourth of july)"
       "(?: (\\d{4})| (last|this) year)? ");
-  if (has("cyber") || has("christmas") || has("xmas") || has("boxing") || has("new year"))
+  if (has("cyber") || has("christmas") || has("xmas") || has("boxing") || has("new year") ||
+      has("halloween") || has("valentine") || has("thanksgiving") || has("labor day") ||
+      has("labour day") || has("memorial day") || has("mother") || has("father") ||
+      has("independence") || has("july"))
     take(holiday, [&](const std::smatch& m) -> std::string {
       const std::string h = m.str(1);
+      // The n-th given weekday (1 = Monday) of a month; n = -1 is the last one.
+      auto nth_weekday = [](int y, int mo, int weekday, int n) {
+        if (n < 0) {
+          CivilDate last{y, mo, DaysInMonth(y, mo)};
+          return last.AddDays(-((last.IsoWeekday() - weekday + 7) % 7));
+        }
+        CivilDate first{y, mo, 1};
+        return first.AddDays((weekday - first.IsoWeekday() + 7) % 7 + 7 * (n - 1));
+      };
       auto on = [&](int y) -> CivilDate {
         if (h == "cyber monday") return BlackFriday(y).AddDays(3);
+        if (h == "halloween") return CivilDate{y, 10, 31};
+        if (h.rfind("valentine", 0) == 0) return CivilDate{y, 2, 14};
+        if (h.rfind("thanksgiving", 0) == 0) return nth_weekday(y, 11, 4, 4);  // US
+        if (h == "labor day" || h == "labour day") return nth_weekday(y, 9, 1, 1);
+        if (h == "memorial day") return nth_weekday(y, 5, 1, -1);
+        if (h.rfind("mother", 0) == 0) return nth_weekday(y, 5, 7, 2);  // US, Canada, Australia
+        if (h.rfind("father", 0) == 0) return nth_weekday(y, 6, 7, 3);
+        if (h.find("july") != std::string::npos || h == "independence day")
+          return CivilDate{y, 7, 4};
         if (h.find("eve") != std::string::npos && h.find("new") == std::string::npos)
           return CivilDate{y, 12, 24};
         if (h.find("christmas") != std::string::npos || h.find("xmas") != std::string::npos)
@@ -3456,6 +3501,10 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
         std::swap(in.period, in.base_period);
       } else if (between_and) {
         std::swap(in.period, in.base_period);
+      } else if ((before.size() >= 6 && before.compare(before.size() - 6, 6, " up on") == 0) ||
+                 (before.size() >= 8 && before.compare(before.size() - 8, 8, " down on") == 0)) {
+        // "down on last month mtd": what it is down on is the base.
+        std::swap(in.period, in.base_period);
       }
     }
     // "rev yoy", "year over year growth": this year so far against the same days last year.
@@ -3479,7 +3528,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     }
     // "this year vs last year up to the same date", "this month vs last month (same days)".
     if (t.Any({"same date", "same day", "same days", "same point", "same time", "same period",
-               "same dates", "like for like", "like-for-like", "up to the same"}) ||
+               "this point", "this time", "this stage", "same dates", "like for like",
+               "like-for-like", "up to the same"}) ||
         with_periods.Any({"so far", "to date", "year to date", "month to date", "ytd", "mtd"})) {
       if (in.period == "this_year" && in.base_period == "last_year")
         in.base_period = "ytd_last_year";
