@@ -21,56 +21,44 @@ namespace {
 // ------------------------------------------------------------------ vocabulary and typos
 const std::set<std::string>& Vocabulary() {
   static const std::set<std::string> k = {
+      // Ordinary words one letter from store words ("taking" is not "takings").
+      "taking", "taken",
       // How the answer should look: never a typo of a store word ("chart" is not "cart").
-      "chart",       "charts",     "graph",         "graphs",        "plot",        "diagram",
-      "visualise",   "visualize",  "visualisation", "visualization", "stack",       "stacks",
-      "stacked",     "receive",    "receives",      "receiving",     "chance",      "chances",
-      "status",      "shift",      "shifted",       "basket",        "comes",       "come",
-      "coming",      "came",       "carry",         "carried",       "purchased",   "purchase",
-      "purchases",   "purchasing", "sales",         "sale",          "revenue",     "revenues",
-      "takings",     "turnover",   "income",        "earned",        "earn",        "earnings",
-      "made",        "make",       "brought",       "gross",         "net",         "orders",
-      "order",       "purchases",  "purchase",      "transactions",  "transaction", "average",
-      "value",       "basket",     "items",         "item",          "units",       "unit",
-      "pieces",      "quantity",   "sold",          "sell",          "selling",     "customers",
-      "customer",    "clients",    "charge",        "charged",       "charges",     "charging",
-      "fortnight",   "fortnights", "stuck",         "client",        "buyers",      "buyer",
-      "shoppers",    "shopper",    "accounts",      "account",       "registered",  "signups",
-      "signup",      "products",   "product",       "catalogue",     "catalog",     "inventory",
-      "stock",       "coupons",    "coupon",        "promo",         "discount",    "discounts",
-      "vouchers",    "voucher",    "codes",         "code",          "refunds",     "refund",
-      "refunded",    "refunding",  "chargebacks",   "chargeback",    "disputes",    "dispute",
-      "disputed",    "payouts",    "payout",        "deposits",      "deposit",     "transfers",
-      "transfer",    "payments",   "payment",       "method",        "methods",     "gateway",
-      "gateways",    "unpaid",     "awaiting",      "pending",       "processing",  "completed",
-      "cancelled",   "canceled",   "failed",        "shipping",      "delivery",    "postage",
-      "tax",         "taxes",      "largest",       "biggest",       "highest",     "lowest",
-      "smallest",    "most",       "least",         "fewest",        "best",        "worst",
-      "top",         "bottom",     "popular",       "country",       "countries",   "category",
-      "categories",  "weekday",    "month",         "months",        "week",        "weeks",
-      "year",        "years",      "quarter",       "today",         "yesterday",   "last",
-      "this",        "previous",   "since",         "between",       "january",     "february",
-      "march",       "april",      "june",          "july",          "august",      "september",
-      "october",     "november",   "december",      "monday",        "tuesday",     "wednesday",
-      "thursday",    "friday",     "saturday",      "sunday",        "growth",      "change",
-      "compared",    "versus",     "percentage",    "percent",       "share",       "rate",
-      "returning",   "repeat",     "lifetime",      "first",         "time",        "spent",
-      "spend",       "spending",   "variation",     "variant",       "variants",    "size",
-      "colour",      "color",      "expired",       "active",        "valid",       "unused",
-      "reason",      "reasons",    "open",          "deadline",      "response",    "lost",
-      "won",         "amount",     "total",         "number",        "many",        "much",
-      "which",       "what",       "show",          "list",          "orders",      "received",
-      "guest",       "guests",     "expensive",     "cheapest",      "priciest",    "price",
-      "prices",      "available",  "enabled",       "breakdown",     "daily",       "weekly",
-      "monthly",     "yearly",     "registered",    "lapsed",        "ordered",     "bought",
-      "placed",      "traffic",    "visitors",      "sessions",      "weather",     "forecast",
-      "profit",      "margin",     "marketing",     "schedule",      "scheduled",   "supplier",
-      "competitors", "tracking",   "shipment",      "inflation",     "conversion",  "advertising",
-      "instagram",   "facebook",   "average",       "money",         "issued",      "paid",
-      "days",        "day",        "dates",         "date",          "uses",        "used",
-      "times",       "fixed",      "grouped",       "simple",        "variable",    "external",
-      "percent",     "cart",       "hold",          "draft",         "statuses",    "status",
-      "transit",     "window",     "ever",          "overall",       "total"};
+      "chart", "charts", "graph", "graphs", "plot", "diagram", "visualise", "visualize",
+      "visualisation", "visualization", "stack", "stacks", "stacked", "receive", "receives",
+      "receiving", "chance", "chances", "status", "shift", "shifted", "basket", "comes", "come",
+      "coming", "came", "carry", "carried", "purchased", "purchase", "purchases", "purchasing",
+      "sales", "sale", "revenue", "revenues", "takings", "turnover", "income", "earned", "earn",
+      "earnings", "made", "make", "brought", "gross", "net", "orders", "order", "purchases",
+      "purchase", "transactions", "transaction", "average", "value", "basket", "items", "item",
+      "units", "unit", "pieces", "quantity", "sold", "sell", "selling", "customers", "customer",
+      "clients", "charge", "charged", "charges", "charging", "fortnight", "fortnights", "stuck",
+      "client", "buyers", "buyer", "shoppers", "shopper", "accounts", "account", "registered",
+      "signups", "signup", "products", "product", "catalogue", "catalog", "inventory", "stock",
+      "coupons", "coupon", "promo", "discount", "discounts", "vouchers", "voucher", "codes", "code",
+      "refunds", "refund", "refunded", "refunding", "chargebacks", "chargeback", "disputes",
+      "dispute", "disputed", "payouts", "payout", "deposits", "deposit", "transfers", "transfer",
+      "payments", "payment", "method", "methods", "gateway", "gateways", "unpaid", "awaiting",
+      "pending", "processing", "completed", "cancelled", "canceled", "failed", "shipping",
+      "delivery", "postage", "tax", "taxes", "largest", "biggest", "highest", "lowest", "smallest",
+      "most", "least", "fewest", "best", "worst", "top", "bottom", "popular", "country",
+      "countries", "category", "categories", "weekday", "month", "months", "week", "weeks", "year",
+      "years", "quarter", "today", "yesterday", "last", "this", "previous", "since", "between",
+      "january", "february", "march", "april", "june", "july", "august", "september", "october",
+      "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+      "sunday", "growth", "change", "compared", "versus", "percentage", "percent", "share", "rate",
+      "returning", "repeat", "lifetime", "first", "time", "spent", "spend", "spending", "variation",
+      "variant", "variants", "size", "colour", "color", "expired", "active", "valid", "unused",
+      "reason", "reasons", "open", "deadline", "response", "lost", "won", "amount", "total",
+      "number", "many", "much", "which", "what", "show", "list", "orders", "received", "guest",
+      "guests", "expensive", "cheapest", "priciest", "price", "prices", "available", "enabled",
+      "breakdown", "daily", "weekly", "monthly", "yearly", "registered", "lapsed", "ordered",
+      "bought", "placed", "traffic", "visitors", "sessions", "weather", "forecast", "profit",
+      "margin", "marketing", "schedule", "scheduled", "supplier", "competitors", "tracking",
+      "shipment", "inflation", "conversion", "advertising", "instagram", "facebook", "average",
+      "money", "issued", "paid", "days", "day", "dates", "date", "uses", "used", "times", "fixed",
+      "grouped", "simple", "variable", "external", "percent", "cart", "hold", "draft", "statuses",
+      "status", "transit", "window", "ever", "overall", "total"};
   return k;
 }
 
@@ -121,6 +109,8 @@ const std::map<std::string, std::string>& NumberWords() {
       {"qtr", "quarter"},
       {"yday", "yesterday"},
       {"freight", "shipping"},
+      {"markdowns", "discounts"},
+      {"markdown", "discount"},
       {"tdy", "today"},
       {"rev", "revenue"},
       {"custs", "customers"},
@@ -2184,7 +2174,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       "break even|break-even|breakeven|phone number|phone numbers|home address|sizing|"
       "abusing|abuse|industry|benchmark|other stores|other shops|average store|click-through|"
       "click through|clickthrough|clicked|couriers?|delays|delayed|banners?|gst rates?|"
-      "sales tax rates?|camp ?sites?|campgrounds?|restaurants?|hotels?|near me|"
+      "sales tax rates?|camp ?sites?|campgrounds?|restaurants?|hotels?|near me|weight|weighs|"
+      "dimensions|suited|suitable|unsubscribed|unsubscribing|"
       "added (?:\\S+ )?(?:\\S+ )?to (?:their |the |a |his |her )?(?:basket|cart)s?) ");
   static const std::regex oos(oos_pattern);
   static const std::vector<std::string> oos_prefixes = AlternationPrefixes(oos_pattern);
@@ -2234,6 +2225,10 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
   if (coupon != nullptr && !oos_topic.empty() && coupon->key == oos_topic &&
       t.Any({"coupon", "coupons", "code", "codes", "promo", "voucher", "discount", "used", "uses",
              "redeemed", "redemptions"}))
+    oos_topic.clear();
+  // "average ticket" is the average order value, not a support ticket.
+  if ((oos_topic == "ticket" || oos_topic == "tickets") &&
+      t.Any({"average ticket", "avg ticket", "ticket size", "average ticket size"}))
     oos_topic.clear();
   // "repeat visitors who had bought before": shoppers who ordered again, i.e. customers.
   if ((oos_topic == "visitors" || oos_topic == "visitor" || oos_topic == "visits") &&
@@ -2321,10 +2316,11 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                        "cheapest", "least expensive", "weakest", "quietest", "slowest selling"});
   const bool ranking =
       ascending || n.has_value() ||
-      t.Any({"top",     "best",      "most",       "highest",     "biggest",      "largest",
-             "leading", "popular",   "bestseller", "bestsellers", "best selling", "best-selling",
-             "busiest", "strongest", "favourite",  "favorite",    "number one",   "rank",
-             "ranking", "ranked",    "which"}) ||
+      t.Any({"top",          "best",         "most",    "highest",    "biggest",
+             "largest",      "leading",      "popular", "bestseller", "bestsellers",
+             "best selling", "best-selling", "busiest", "strongest",  "favourite",
+             "favorite",     "number one",   "rank",    "record day", "record month",
+             "peak day",     "peak month",   "ranking", "ranked",     "which"}) ||
       (t.s.rfind(" who ", 0) == 0 && !how_many_early);
   // "top 10 customers by number of orders" ranks by a count; it does not ask for one.
   Text no_by_count{t.s};
@@ -2525,62 +2521,69 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
   };
 
   // ---------------------------------------------------------------- topic rules
-  const bool payouts = t.Any({"payout",
-                              "payouts",
-                              "deposit",
-                              "deposits",
-                              "paid out",
-                              "pay out",
-                              "pays out",
-                              "pending balance",
-                              "available balance",
-                              "balance",
-                              "paying out",
-                              "payed out",
-                              "transfers to my bank",
-                              "transfer to my bank",
-                              "bank transfers",
-                              "to my bank",
-                              "to the bank",
-                              "bank account",
-                              "settlements",
-                              "settlement",
-                              "transfer to me",
-                              "transferred to me",
-                              "transfer to us",
-                              "transferred to us",
-                              "hit the bank",
-                              "hit my bank",
-                              "hit our bank",
-                              "landed in the bank",
-                              "paid me out",
-                              "paid us out",
-                              "pay us out",
-                              "pay me out",
-                              "paid out to",
-                              "paid into",
-                              "into my account",
-                              "into our account",
-                              "into my bank",
-                              "into our bank",
-                              "deposited into"});
+  // "the biggest refund we paid out" is a refund: "paid out" alone names payouts only without it.
+  const bool refund_paid_out =
+      t.Any({"refund", "refunds"}) && !t.Any({"payout", "payouts", "deposit", "deposits"});
+  const bool payouts = !refund_paid_out && t.Any({"payout",
+                                                  "payouts",
+                                                  "deposit",
+                                                  "deposits",
+                                                  "paid out",
+                                                  "pay out",
+                                                  "pays out",
+                                                  "pending balance",
+                                                  "available balance",
+                                                  "balance",
+                                                  "paying out",
+                                                  "payed out",
+                                                  "transfers to my bank",
+                                                  "transfer to my bank",
+                                                  "bank transfers",
+                                                  "to my bank",
+                                                  "to the bank",
+                                                  "bank account",
+                                                  "settlements",
+                                                  "settlement",
+                                                  "transfer to me",
+                                                  "transferred to me",
+                                                  "transfer to us",
+                                                  "transferred to us",
+                                                  "hit the bank",
+                                                  "hit my bank",
+                                                  "hit our bank",
+                                                  "landed in the bank",
+                                                  "paid me out",
+                                                  "paid us out",
+                                                  "pay us out",
+                                                  "pay me out",
+                                                  "paid out to",
+                                                  "paid into",
+                                                  "into my account",
+                                                  "into our account",
+                                                  "into my bank",
+                                                  "into our bank",
+                                                  "deposited into"});
   const bool disputes = t.Any({"dispute", "disputes", "disputed", "chargeback", "chargebacks",
                                "charge back", "charge backs"});
   const bool net_words =
       t.Any({"net sales", "net revenue", "after refunds", "minus refunds", "less refunds",
-             "excluding refunds", "net of refunds", "net takings", "net income", "net turnover"});
+             "excluding refunds", "net of refunds", "net takings", "net income", "net turnover",
+             "taking refunds off", "refunds taken off", "refunds off", "after taking refunds",
+             "after taking off refunds"});
   // "customers who returned to buy again" came back; "people returning stuff" asked for refunds.
-  const bool came_back =
-      t.Any({"returned to buy", "returned to order", "returned to shop", "buy again",
-             "bought again", "ordered again", "come back", "came back", "purchased again",
-             "ordered before", "bought before", "purchased before"});
+  const bool came_back = t.Any(
+      {"returned to buy", "returned to order", "returned to shop", "buy again", "bought again",
+       "ordered again", "come back", "came back", "purchased again", "ordered before",
+       "bought before", "purchased before", "bought from us before", "ordered from us before",
+       "purchased from us before", "shopped with us before", "had bought", "had ordered"});
   const bool refunds =
       !net_words &&
       ((t.Any({"refund", "refunds", "refunded amount", "money back", "reimbursed", "returns",
                "returned", "return rate", "rate of returns"}) &&
         !came_back) ||
        t.Any({"returning stuff", "returning items", "returning products", "returning things",
-              "returning orders", "send back", "sending back", "sent back", "send things back"}) ||
+              "returning orders", "send back", "sending back", "sent back", "send things back",
+              "hand back", "handed back", "gave back", "given back", "give back", "paid back"}) ||
        (t.Has("refunded") && !orders_words) || (t.Has("refunded") && percent_words) ||
        (t.Has("refunded") && t.Any({"how much", "total", "amount", "value", "money"})));
   const bool coupons =
@@ -2606,6 +2609,10 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
               "left in stock", "units left",   "restock",    "on hand",
               "warehouse",     "stockout",     "stockouts"}) ||
        (t.Has("left") && t.Any({"units", "unit", "items", "item", "only"})) ||
+       t.Any(
+           {"down to their last", "down to the last", "last couple of units", "last few units"}) ||
+       (t.Any({"or fewer", "or less"}) && t.Any({"units", "unit"}) &&
+        !t.Any({"sold", "sell", "orders", "bought"})) ||
        t.Any({"unavailable", "currently unavailable"}) || running_out_soon ||
        (!coupons && t.Any({"run out", "ran out"})));
   const bool unpaid = t.Any({"unpaid",
@@ -2647,6 +2654,10 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                                 "how do most customers pay",
                                 "how do customers pay",
                                 "how do people pay",
+                                "of our customers pay",
+                                "customers pay at checkout",
+                                "customers prefer to pay",
+                                "do our customers pay",
                                 "way to pay",
                                 "ways to pay",
                                 "way of paying",
@@ -2752,7 +2763,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       metric = (how_much && !how_many) || t.Any({"money", "amount", "value", "cost", "dollars"})
                    ? "dispute_amount"
                    : "dispute_count";
-      if (t.Any({"lost", "lose", "losing"}))
+      if (t.Any({"lost", "lose", "losing", "gone against us", "went against us", "go against us",
+                 "ruled against", "decided against"}))
         in.statuses = {"lost"};
       else if (t.Any({"won", "win", "winning"}))
         in.statuses = {"won"};
@@ -2864,9 +2876,11 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       in.type = ctype;
     } else if (coupon) {
       in.coupon = coupon->key;
+      // "times the loyalty10 discount was applied" counts uses.
+      const bool counted = t.Any({"times", "applied", "redeemed", "uses", "used", "usage"});
       metric = (how_much ||
                 t.Any({"discount", "saved", "save", "cost", "gave", "given", "give away"})) &&
-                       !how_many
+                       !how_many && !(counted && !how_much)
                    ? "coupon_discount"
                    : "coupon_uses";
       if (money_words && t.Any({"sales", "revenue", "brought", "generated", "made"}) &&
@@ -3057,14 +3071,15 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
         metric = "gross_sales";
         in.customer_type = "returning";
       }
-    } else if (t.Any({"new", "first-time", "first time", "first order", "first purchase",
-                      "first-ever", "new buyers", "newly"})) {
+    } else if (with_periods.Any({"first ever"}) ||  // "ever" alone is a period word
+               t.Any({"new", "brand-new", "brand new", "first-time", "first time", "first order",
+                      "first purchase", "first-ever", "new buyers", "newly"})) {
       metric = "new_customers";
       if (money_words && !how_many) {
         metric = "gross_sales";
         in.customer_type = "new";
       }
-    } else if (ranking && !how_many) {
+    } else if (ranking && (!how_many || t.Any({"rank", "top", "ranking", "ranked"}))) {
       const bool by_orders =
           t.Any({"orders", "order count", "most orders", "placed", "most often", "frequent",
                  "frequently", "purchases", "number of orders", "times"}) &&
@@ -3154,7 +3169,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                       "without sales",  "without any sales", "nothing sold",  "dead stock",
                       "had a 1 sale",   "had a sale",        "had any sales", "had no sales",
                       "not had a sale", "zero orders",       "hasn't sold",   "hasnt sold",
-                      "has not sold",   "hasn't been sold"})) {
+                      "has not sold",   "hasn't been sold",  "hasn't moved",  "hasnt moved",
+                      "haven't moved",  "havent moved",      "not moved",     "didn't move",
+                      "not moving"})) {
       metric = "unsold_products";
     }
   }
@@ -3209,9 +3226,7 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     else if (t.Any({"orders per day", "orders a day", "daily orders", "orders each day",
                     "average orders"}))
       m2 = "orders_per_day";
-    else if (t.Any({"net sales", "net revenue", "after refunds", "net income", "net takings",
-                    "net turnover", "minus refunds", "less refunds", "excluding refunds",
-                    "net of refunds", "net"}))
+    else if (net_words || t.Has("net"))
       m2 = "net_sales";
     else if (t.Any({"shipping", "delivery fees", "delivery charges", "postage", "shipping fees",
                     "shipping charges", "pay for delivery", "paid for delivery"}) ||
@@ -3275,7 +3290,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
            "busiest day",  "worst day",     "slowest day",   "quietest day",    "which month",
            "what month",   "best month",    "busiest month", "worst month",     "which week",
            "best week",    "which weekday", "what weekday",  "day of the week", "on what day",
-           "on which day", "biggest day",   "highest day",   "strongest month", "strongest day"});
+           "on which day", "biggest day",   "highest day",   "strongest month", "strongest day",
+           "record day",   "record month",  "best ever day", "peak day",        "peak month"});
       if (ranking && (time_rank || (!noun.empty() && noun != "customer")) &&
           m2 != "avg_order_value" && m2 != "largest_order") {
         std::string d2 = noun.empty() ? "product" : noun;
@@ -3301,6 +3317,11 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
         }
         if ((d2 == "day" || d2 == "month" || d2 == "week" || d2 == "weekday") &&
             t.Any({"busiest", "quietest"}) && !money_words)
+          m2 = "order_count";
+        // "which day did we take the most orders", "record day for number of orders".
+        if ((d2 == "day" || d2 == "month" || d2 == "week" || d2 == "weekday") &&
+            t.Any({"most orders", "number of orders", "order count", "orders"}) &&
+            !t.Any({"sales", "revenue", "money", "value", "takings", "turnover", "income"}))
           m2 = "order_count";
         if (d2 == "country" && t.Any({"placed", "orders"}) && !money_words) m2 = "order_count";
         if (d2 == "variation" && (product || variation)) {
