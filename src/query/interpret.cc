@@ -1088,15 +1088,17 @@ std::optional<std::string> UnknownName(const std::string& s, UnknownNameKind kin
           w == "shoppers" || w == "users" || w == "members" || w == "guests") {
         placeholder = true;
       }
-      for (const CountryName& c : Countries()) {
-        for (const std::string& cw : Tokenize(NormalizeText(c.name))) {
-          if (cw == w) placeholder = true;
+      // A word of a country's name or of its people ("did canadians spend", "did the french
+      // spend"); the words are gathered once (why: speed, not per word and country).
+      static const std::set<std::string> kCountryWords = [] {
+        std::set<std::string> all;
+        for (const CountryName& c : Countries()) {
+          for (std::string& cw : Tokenize(NormalizeText(c.name))) all.insert(std::move(cw));
+          for (std::string& cw : Tokenize(NormalizeText(c.aliases))) all.insert(std::move(cw));
         }
-        // "did canadians spend", "did the french spend": people of a country.
-        for (const std::string& cw : Tokenize(NormalizeText(c.aliases))) {
-          if (cw == w) placeholder = true;
-        }
-      }
+        return all;
+      }();
+      if (kCountryWords.count(w) > 0) placeholder = true;
       if (w.size() >= 3 && !PartialStopWord(w) && fillers.count(w) == 0 && CorrectWord(w) == w &&
           Vocabulary().count(w) == 0) {
         unknown = true;
