@@ -2292,6 +2292,13 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
        t.Any({"next week", "next month", "next quarter", "next year"}))) {
     oos_topic = "forecasts";
   }
+  // "when will my next payout arrive": a date WooPayments has not fixed yet; the pending amount
+  // is answerable ("how much is pending"), the arrival is not.
+  if (oos_topic.empty() && t.Has("when") && t.Any({"payout", "payouts", "deposit", "deposits"}) &&
+      t.Any(
+          {"will", "arrive", "arriving", "land", "hit", "come", "coming", "expect", "get paid"}) &&
+      !t.Any({"last", "latest", "previous", "did"}))
+    oos_topic = "future payout dates";
   // Store words that make "stock"/"tracking" etc. legitimate are handled by the specific regexes
   // above (stock market, stock price); a product name never reaches them (it is a placeholder).
   if (!oos_topic.empty()) {
