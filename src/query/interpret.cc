@@ -1951,6 +1951,14 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     tokens[i] = std::to_string(tens->second + ones->second);
     tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1);
   }
+  static const std::regex slash_date(R"((\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?)");
+  bool month_first = names.month_first_dates;
+  for (const std::string& w : tokens) {
+    std::smatch dm;
+    if (w.find('/') != std::string::npos && std::regex_match(w, dm, slash_date) &&
+        std::stoi(dm.str(1)) > 12)
+      month_first = false;  // "15/10": this question writes the day first
+  }
   for (auto& t : tokens) {
     // "last month's revenue", "this year's orders": the possessive of a period word.
     for (const char* w : {"today", "yesterday", "week", "month", "quarter", "year", "day"}) {
@@ -1972,12 +1980,12 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       t = "20" + t.substr(1);
     }
     // "14/11/2025", "1/10": day/month[/year]; month first only when the day would be over 12
-    // ("11/14/2025"). Written as words the period rules read ("14 november 2025").
-    static const std::regex slash_date(R"((\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?)");
+    // ("11/14/2025"), or in a US-dollar store unless another date of the question is clearly day
+    // first ("1/10 to 15/10"). Written as words the period rules read ("14 november 2025").
     std::smatch sm;
     if (t.find('/') != std::string::npos && std::regex_match(t, sm, slash_date)) {
       int a = std::stoi(sm.str(1)), b = std::stoi(sm.str(2));
-      if (b > 12 && a <= 12) std::swap(a, b);  // month/day
+      if ((b > 12 && a <= 12) || (month_first && a <= 12)) std::swap(a, b);  // month/day
       static const char* kMonths[] = {"january",   "february", "march",    "april",
                                       "may",       "june",     "july",     "august",
                                       "september", "october",  "november", "december"};

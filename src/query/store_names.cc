@@ -55,6 +55,9 @@ namespace {
 
 // Products, variations, categories, coupons.
 Status LoadCatalogNames(store::Database& db, int64_t store_id, StoreNames& out) {
+  CLEVER_ASSIGN_OR_RETURN(
+      auto info, db.Query("SELECT currency FROM store_info WHERE store_id = ?", {store_id}));
+  out.month_first_dates = !info.rows.empty() && AsString(info.rows[0][0]) == "USD";
   std::map<int64_t, std::string> product_names;
   CLEVER_ASSIGN_OR_RETURN(
       auto products, db.Query("SELECT id, name, sku FROM products WHERE store_id = ?", {store_id}));
@@ -394,6 +397,7 @@ StatusOr<std::shared_ptr<const StoreNames>> StoreNamesCache::LoadShared(
   }
   auto out = std::make_shared<StoreNames>();
   bool depends_on_question = false;
+  out->month_first_dates = e->catalog.month_first_dates;
   Append(*out, e->catalog);
   if (with_guests) {
     std::shared_ptr<const StoreNames> customers;

@@ -71,6 +71,8 @@ struct NameIndex {
 
 struct StoreNames {
   std::vector<NamedEntity> entities;
+  // "11/3" is 3 November: the store sells in US dollars, where dates are written month first.
+  bool month_first_dates = false;
   // Set by StoreNamesCache on the lists it shares; see NameIndex::Describes.
   std::shared_ptr<const NameIndex> index;
 };

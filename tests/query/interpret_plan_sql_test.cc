@@ -199,3 +199,22 @@ TEST(InterpretTest, CustomersSharingAFullNameNeedTheEmail) {
 
 }  // namespace
 }  // namespace clever::query
+
+namespace clever::query {
+namespace {
+
+// "11/3" is 3 November in a US-dollar store and 11 March elsewhere; a date whose first number is
+// over 12 shows the question writes the day first.
+TEST(InterpretTest, SlashDatesFollowTheStoresConvention) {
+  StoreNames elsewhere = Names();
+  StoreNames us = Names();
+  us.month_first_dates = true;
+  EXPECT_EQ(Interpret("orders on 11/3", elsewhere, kDay).period, "date:2025-03-11");
+  EXPECT_EQ(Interpret("orders on 11/3", us, kDay).period, "date:2025-11-03");
+  EXPECT_EQ(Interpret("revenue from 1/10 to 15/10", us, kDay).period,
+            "range:2025-10-01:2025-10-15");
+  EXPECT_EQ(Interpret("orders on 11/14/2025", elsewhere, kDay).period, "date:2025-11-14");
+}
+
+}  // namespace
+}  // namespace clever::query

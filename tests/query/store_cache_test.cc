@@ -179,6 +179,7 @@ TEST_F(StoreCacheTest, IndexedNamesInterpretLikeTheWholeList) {
         if (with.index != nullptr && with.index->Describes(with.entities)) ++indexed;
         StoreNames without;
         without.entities = with.entities;
+        without.month_first_dates = with.month_first_dates;
         ASSERT_FALSE(without.index != nullptr && without.index->Describes(without.entities));
         EXPECT_EQ(Interpret(q, with, kDay).ToJson(), Interpret(q, without, kDay).ToJson()) << q;
       }
