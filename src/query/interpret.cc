@@ -347,6 +347,14 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     if (b > last_day) return "";
     return "range:" + CivilDate{y, mo, a}.ToString() + ":" + CivilDate{y, mo, b}.ToString();
   };
+  // "the 3rd" (of this month, or of last month when this month's is still to come) and "the 3rd
+  // of last month": the date, or "" when the month has no such day.
+  auto day_of_recent_month = [&](int day, const std::string& which) -> std::string {
+    CivilDate month_start{d.year, d.month, 1};
+    if (which == "last" || (which.empty() && day > d.day)) month_start = month_start.AddMonths(-1);
+    if (day < 1 || day > DaysInMonth(month_start.year, month_start.month)) return "";
+    return CivilDate{month_start.year, month_start.month, day}.ToString();
+  };
   // "from 1 to 15 October", "1-15 oct 2025", "between the 1st and the 10th of October".
   static const std::regex days_of_month(
       " (?:between |from )?(?:the )?(\\d{1,2})(?:st|nd|rd|th)?(?: (?:and|to|until|till|through|-) "
@@ -433,11 +441,8 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   if (has("since") && digits())
     take(since_the_day, [&](const std::smatch& m) -> std::string {
       const int day = std::stoi(m.str(1));
-      CivilDate month_start{d.year, d.month, 1};
-      if (m.str(2) == "last" || (!m[2].matched && day > d.day))
-        month_start = month_start.AddMonths(-1);
-      if (day < 1 || day > DaysInMonth(month_start.year, month_start.month)) return "";
-      return "since:" + CivilDate{month_start.year, month_start.month, day}.ToString();
+      const std::string day_spec = day_of_recent_month(day, m.str(2));
+      return day_spec.empty() ? "" : "since:" + day_spec;
     });
   // Holidays: Cyber Monday (Black Friday + 3), Christmas Eve/Day, Boxing Day, New Year's Eve/Day;
   // the most recent one on or before today unless a year or "last year" is given.
@@ -834,11 +839,8 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       // A period recognised right after ("the 3rd ~~~" where "of October" was) owns the day.
       if (kNotADay.count(next) != 0 || (!next.empty() && next[0] == '~')) return "";
       const int day = std::stoi(m.str(1));
-      CivilDate month_start{d.year, d.month, 1};
-      if (m.str(2) == "last" || (!m[2].matched && day > d.day))
-        month_start = month_start.AddMonths(-1);
-      if (day < 1 || day > DaysInMonth(month_start.year, month_start.month)) return "";
-      return "date:" + CivilDate{month_start.year, month_start.month, day}.ToString();
+      const std::string day_spec = day_of_recent_month(day, m.str(2));
+      return day_spec.empty() ? "" : "date:" + day_spec;
     });
   static const std::regex words(
       " (?:(?:so far )?today|yesterday|(?:so far )?this week|week to date|wtd|last week|previous "
