@@ -27,6 +27,7 @@ std::string QuestionIntent::ToJson() const {
   put("category", category);
   put("coupon", coupon);
   put("unknown_coupon", unknown_coupon);
+  put("unsupported_filter", unsupported_filter);
   put("payment_method", payment_method);
   put("customer_key", customer_key);
   put("customer", customer);
@@ -66,6 +67,7 @@ StatusOr<QuestionIntent> QuestionIntent::FromJson(const std::string& text) {
     str("category", in.category);
     str("coupon", in.coupon);
     str("unknown_coupon", in.unknown_coupon);
+    str("unsupported_filter", in.unsupported_filter);
     str("payment_method", in.payment_method);
     str("customer_key", in.customer_key);
     str("customer", in.customer);

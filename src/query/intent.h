@@ -34,6 +34,7 @@ struct QuestionIntent {
   std::string category;
   std::string coupon;                  // lower-case code
   std::string unknown_coupon;          // a code the question names that the store does not have
+  std::string unsupported_filter;      // a condition Clever cannot apply ("orders over $500")
   std::string payment_method;          // method key (title, else gateway id)
   std::string customer_key;            // c:<id> | e:<email>
   std::string customer;                // display name

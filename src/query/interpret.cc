@@ -250,6 +250,63 @@ const char* kMonthAlt =
     "(january|february|march|april|may|june|july|august|september|october|november|december|jan|"
     "feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)";
 
+// Named days (US dates where countries differ), as the question writes them after possessives
+// are stripped ("valentine day", "mother day"). kHolidayAlt has no capture group.
+const char* const kHolidayAlt =
+    "(?:black friday|cyber monday|christmas eve|christmas day|xmas day|xmas eve|christmas|xmas|"
+    "boxing day|new year(?:'s|s)? eve|new year(?:'s|s)? day|new year(?:'s|s)?|halloween|"
+    "valentine(?:'s|s)?(?: day)?|thanksgiving(?: day)?|labou?r day|memorial day|"
+    "mother(?:'s|s)? day|father(?:'s|s)? day|independence day|july 4th|4th of july|fourth of "
+    "july|(?:martin luther king|mlk)(?: jr)?(?: day)?|president(?:'s|s)? day|easter(?: sunday)?|"
+    "good friday|(?:st|saint) patrick(?:'s|s)?(?: day)?|cinco de mayo)";
+
+// The n-th given weekday (1 = Monday) of a month; n = -1 is the last one.
+CivilDate NthWeekday(int y, int mo, int weekday, int n) {
+  if (n < 0) {
+    CivilDate last{y, mo, DaysInMonth(y, mo)};
+    return last.AddDays(-((last.IsoWeekday() - weekday + 7) % 7));
+  }
+  CivilDate first{y, mo, 1};
+  return first.AddDays((weekday - first.IsoWeekday() + 7) % 7 + 7 * (n - 1));
+}
+
+// Easter Sunday (the Gregorian computus).
+CivilDate EasterSunday(int y) {
+  const int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4, f = (b + 8) / 25;
+  const int g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4;
+  const int l = (32 + 2 * e + 2 * i - h - k) % 7, m = (a + 11 * h + 22 * l) / 451;
+  const int month = (h + l - 7 * m + 114) / 31, day = (h + l - 7 * m + 114) % 31 + 1;
+  return CivilDate{y, month, day};
+}
+
+// The date of a holiday named by kHolidayAlt in year y.
+CivilDate HolidayIn(const std::string& h, int y) {
+  auto starts = [&](const char* w) { return h.rfind(w, 0) == 0; };
+  if (starts("black friday")) return BlackFriday(y);
+  if (starts("cyber monday")) return BlackFriday(y).AddDays(3);
+  if (h == "halloween") return CivilDate{y, 10, 31};
+  if (starts("valentine")) return CivilDate{y, 2, 14};
+  if (starts("thanksgiving")) return NthWeekday(y, 11, 4, 4);
+  if (starts("labor") || starts("labour")) return NthWeekday(y, 9, 1, 1);
+  if (starts("memorial")) return NthWeekday(y, 5, 1, -1);
+  if (starts("mother")) return NthWeekday(y, 5, 7, 2);  // US, Canada, Australia
+  if (starts("father")) return NthWeekday(y, 6, 7, 3);
+  if (starts("martin") || starts("mlk")) return NthWeekday(y, 1, 1, 3);
+  if (starts("president")) return NthWeekday(y, 2, 1, 3);
+  if (starts("easter")) return EasterSunday(y);
+  if (starts("good friday")) return EasterSunday(y).AddDays(-2);
+  if (starts("st patrick") || starts("saint patrick")) return CivilDate{y, 3, 17};
+  if (starts("cinco")) return CivilDate{y, 5, 5};
+  if (h.find("july") != std::string::npos || starts("independence")) return CivilDate{y, 7, 4};
+  if (h.find("eve") != std::string::npos && h.find("new") == std::string::npos)
+    return CivilDate{y, 12, 24};
+  if (h.find("christmas") != std::string::npos || h.find("xmas") != std::string::npos)
+    return CivilDate{y, 12, 25};
+  if (h == "boxing day") return CivilDate{y, 12, 26};
+  if (h.find("eve") != std::string::npos) return CivilDate{y, 12, 31};
+  return CivilDate{y, 1, 1};  // New Year's Day
+}
+
 // Parses "1 march 2025", "march 1st", "march 1, 2025", "2025-03-01" at a position; year inferred
 // as the most recent such date on or before `d`.
 std::optional<CivilDate> ParseDateWords(const std::string& text, CivilDate d) {
@@ -329,15 +386,145 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   const std::string MNC = "(?:" + M.substr(1);  // the month names without a capture group
   const std::string DATE = "(?:\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}(?:st|nd|rd|th)? (?:of )?" + MNC +
                            "(?: \\d{4})?|" + MNC + " \\d{1,2}(?:st|nd|rd|th)?(?: \\d{4})?)";
-  // Ranges first (they contain dates).
-  static const std::regex between(" (?:between|from) (" + DATE + ") (?:and|to|until|till|-) (" +
-                                  DATE + ") ");
-  if (digits())
-    take(between, [&](const std::smatch& m) -> std::string {
-      auto a = ParseDateWords(m[1], d), b = ParseDateWords(m[2], d);
-      if (!a || !b) return "";
-      return "range:" + a->ToString() + ":" + b->ToString();
+  // Holidays: Cyber Monday (Black Friday + 3), Christmas Eve/Day, Boxing Day, New Year's Eve/Day;
+  // the most recent one on or before today unless a year or "last year" is given. Black Friday
+  // alone keeps its own spec (below).
+  const std::string HOL = kHolidayAlt;
+  // The year of a holiday: given, "last/this year", else the most recent one on or before today.
+  auto holiday_year = [&](const std::string& h, const std::string& given,
+                          const std::string& last_this) {
+    if (!given.empty()) return std::stoi(given);
+    if (last_this == "last") return d.year - 1;
+    if (last_this == "this") return d.year;
+    return HolidayIn(h, d.year) > d ? d.year - 1 : d.year;
+  };
+  const std::string YEAR_AFTER = "(?: (\\d{4})| (last|this) year)?";
+  bool holiday_words = false;
+  for (const char* w : {"cyber",        "christmas", "xmas",         "boxing",       "new year",
+                        "halloween",    "valentine", "thanksgiving", "labor day",    "labour day",
+                        "memorial day", "mother",    "father",       "independence", "july",
+                        "black friday", "mlk",       "luther",       "president",    "easter",
+                        "good friday",  "patrick",   "cinco",        "holiday",      "bfcm"}) {
+    holiday_words = holiday_words || has(w);
+  }
+  // "between Thanksgiving and Christmas", "from Black Friday through Cyber Monday", "Thanksgiving
+  // to the end of December last year": a span from one named day to another (the end in the
+  // start's year, or the next when it would come first: "Christmas to New Year's Day").
+  static const std::regex holiday_span(" (between |from )?(?:the )?(" + HOL + ")" + YEAR_AFTER +
+                                       " (and|to|until|till|through|thru|-) (?:the )?(" + HOL +
+                                       "|end of (?:the year|" + MNC + ")|" + DATE + ")" +
+                                       YEAR_AFTER + " ");
+  if (holiday_words)
+    take(holiday_span, [&](const std::smatch& m) -> std::string {
+      // "black friday and cyber monday" without "between": two days, compared or listed.
+      if (m.str(5) == "and" && !m[1].matched) return "";
+      const std::string given = m[3].matched ? m.str(3) : m.str(7);
+      const std::string last_this = m[4].matched ? m.str(4) : m.str(8);
+      const std::string a_name = m.str(2), b_name = m.str(6);
+      static const std::regex holiday_name(kHolidayAlt);
+      const int y = holiday_year(a_name, given, last_this);
+      const CivilDate a = HolidayIn(a_name, y);
+      // The end in year `year`, or nullopt when it is not a date.
+      auto end_in = [&](int year) -> std::optional<CivilDate> {
+        if (b_name.rfind("end of ", 0) == 0) {
+          const int mo = b_name == "end of the year" ? 12 : MonthNumber(b_name.substr(7));
+          if (mo <= 0) return std::nullopt;
+          return CivilDate{year, mo, DaysInMonth(year, mo)};
+        }
+        if (std::regex_match(b_name, holiday_name)) return HolidayIn(b_name, year);
+        auto parsed = ParseDateWords(b_name, a);
+        if (!parsed) return std::nullopt;
+        return CivilDate{year, parsed->month,
+                         std::min(parsed->day, DaysInMonth(year, parsed->month))};
+      };
+      std::optional<CivilDate> b = end_in(y);
+      if (b && *b < a) b = end_in(y + 1);
+      if (!b || *b < a) return "";
+      return "range:" + a.ToString() + ":" + b->ToString();
     });
+  // "Black Friday weekend" (Friday to Sunday), "Thanksgiving weekend" (Thursday to Sunday),
+  // "Labor Day weekend" (Saturday to Monday), "Christmas week" and "the week of Thanksgiving"
+  // (its Monday-to-Sunday week), "the week after/before Christmas"; "Cyber weekend" and "BFCM":
+  // Black Friday to Cyber Monday.
+  static const std::regex holiday_week(
+      " (?:over |during |on |in |for |at )?(?:the )?(?:(" + HOL +
+      ")(?: (\\d{4}))? (weekend|week)|" +
+      "(weekend|week) (of|after|before|following|leading up to) (" + HOL + ")(?: (\\d{4}))?|" +
+      "(cyber weekend|cyber 5|cyber five|bfcm|black friday cyber monday))" + YEAR_AFTER + " ");
+  if (holiday_words)
+    take(holiday_week, [&](const std::smatch& m) -> std::string {
+      const std::string last_this = m.str(10);
+      std::string given = m[2].matched ? m.str(2) : m[7].matched ? m.str(7) : m.str(9);
+      if (m[8].matched) {  // Black Friday to Cyber Monday
+        const int y = holiday_year("black friday", given, last_this);
+        return "range:" + BlackFriday(y).ToString() + ":" + BlackFriday(y).AddDays(3).ToString();
+      }
+      const std::string h = m[1].matched ? m.str(1) : m.str(6);
+      const std::string unit = m[3].matched ? m.str(3) : m.str(4);
+      const std::string rel = m.str(5);
+      const CivilDate day = HolidayIn(h, holiday_year(h, given, last_this));
+      const int wd = day.IsoWeekday();  // 1 = Monday
+      if (unit == "weekend") {
+        CivilDate from = day, to = day;
+        if (wd == 4 || wd == 5) to = day.AddDays(7 - wd);  // Thu/Fri to Sunday
+        if (wd == 6) to = day.AddDays(1);                  // Saturday, Sunday
+        if (wd == 7) from = day.AddDays(-1);               // Saturday, Sunday
+        if (wd == 1) from = day.AddDays(-2);               // a long weekend
+        if (wd == 2 || wd == 3) from = day.AddDays(6 - wd), to = from.AddDays(1);
+        if (rel == "after" || rel == "following")
+          from = day.AddDays(6 - wd + (wd >= 6 ? 7 : 0)), to = from.AddDays(1);
+        if (rel == "before" || rel == "leading up to")
+          from = day.AddDays(-(wd + 1)), to = from.AddDays(1);
+        return "range:" + from.ToString() + ":" + to.ToString();
+      }
+      CivilDate monday = day.AddDays(-(wd - 1));
+      if (rel == "after" || rel == "following") monday = monday.AddDays(7);
+      if (rel == "before") monday = monday.AddDays(-7);
+      if (rel == "leading up to")
+        return "range:" + day.AddDays(-7).ToString() + ":" + day.AddDays(-1).ToString();
+      return "range:" + monday.ToString() + ":" + monday.AddDays(6).ToString();
+    });
+  // "the holiday season", "over the holidays": November and December (the US retail season),
+  // unless the question also gives dates ("the holidays (Thanksgiving through New Year's Eve)").
+  static const std::regex holiday_season(
+      " (?:over |during |in |for |across )?(?:the |this |last )?(?:(\\d{4}) )?(?:holiday season|"
+      "holidays|holiday period|holiday rush|holiday sales? season|festive season)" +
+      YEAR_AFTER + " ");
+  std::vector<std::string> soft_periods;
+  std::optional<int> dates_in_year;  // the year of dates written without one, when the text says
+  if (has("holiday") || has("festive"))
+    take(holiday_season, [&](const std::smatch& m) -> std::string {
+      int y = m[1].matched ? std::stoi(m.str(1)) : m[2].matched ? std::stoi(m.str(2)) : d.year;
+      if (!m[1].matched && !m[2].matched) {
+        if (m.str(3) == "last" || m.str(0).find(" last ") != std::string::npos) y = d.year - 1;
+        if (CivilDate{y, 11, 1} > d) --y;
+      }
+      std::string spec = "range:" + std::to_string(y) + "-11-01:" + std::to_string(y) + "-12-31";
+      soft_periods.push_back(spec);
+      if (m[1].matched || m[2].matched)
+        dates_in_year = y;  // "the 2024 holiday season (11/1-12/31)"
+      return spec;
+    });
+  // Ranges first (they contain dates).
+  static const std::regex between(" (?:between|from) (" + DATE +
+                                  ") (?:and|to|until|till|through|thru|-) (" + DATE + ") ");
+  // Each end is the most recent such date; an end before the start is a year later ("12/15
+  // through 1/15").
+  auto date_span = [&](const std::smatch& m) -> std::string {
+    const CivilDate ref = dates_in_year ? CivilDate{*dates_in_year, 12, 31} : d;
+    auto a = ParseDateWords(m[1], ref), b = ParseDateWords(m[2], ref);
+    if (!a || !b) return "";
+    static const std::regex has_year("\\d{4}");
+    if (*b < *a && !std::regex_search(m.str(2), has_year))
+      b = CivilDate{b->year + 1, b->month, std::min(b->day, DaysInMonth(b->year + 1, b->month))};
+    if (*b < *a) return "";
+    return "range:" + a->ToString() + ":" + b->ToString();
+  };
+  if (digits()) take(between, date_span);
+  // "12/24 - 12/31" (the dash is dropped), "December 24 to December 31", "12/24 through 12/31".
+  static const std::regex date_to_date(" (" + DATE + ") (?:to |until |till |through |thru )?(" +
+                                       DATE + ") ");
+  if (digits()) take(date_to_date, date_span);
   // The most recent month `mo` that starts on or before the as-of date.
   auto recent_year = [&](int mo) { return mo <= d.month ? d.year : d.year - 1; };
   auto day_range = [&](int y, int mo, int a, int b) -> std::string {
@@ -444,59 +631,15 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       const std::string day_spec = day_of_recent_month(day, m.str(2));
       return day_spec.empty() ? "" : "since:" + day_spec;
     });
-  // Holidays: Cyber Monday (Black Friday + 3), Christmas Eve/Day, Boxing Day, New Year's Eve/Day;
-  // the most recent one on or before today unless a year or "last year" is given.
-  static const std::regex holiday(
-      " (?:since |on |over |during |for )?(?:last |this )?(cyber monday|christmas eve|christmas "
-      "day|xmas "
-      "day|xmas eve|christmas|xmas|boxing day|new year's eve|new years eve|new year eve|new year's "
-      "day|new years day|new year day|halloween|valentine's day|valentines day|valentine's|"
-      "valentines|thanksgiving(?: day)?|labor day|labour day|memorial day|mother's day|mothers "
-      "day|father's day|fathers day|independence day|july 4th|4th of july|fourth of july)"
-      "(?: (\\d{4})| (last|this) year)? ");
-  if (has("cyber") || has("christmas") || has("xmas") || has("boxing") || has("new year") ||
-      has("halloween") || has("valentine") || has("thanksgiving") || has("labor day") ||
-      has("labour day") || has("memorial day") || has("mother") || has("father") ||
-      has("independence") || has("july"))
+  // Holidays: "on Christmas", "since Thanksgiving" (spans of them: at the top).
+  static const std::regex holiday(" (?:since |on |over |during |for )?(?:the )?(?:last |this )?(" +
+                                  HOL + ")(?: (\\d{4})| (last|this) year)? ");
+  if (holiday_words)
     take(holiday, [&](const std::smatch& m) -> std::string {
       const std::string h = m.str(1);
-      // The n-th given weekday (1 = Monday) of a month; n = -1 is the last one.
-      auto nth_weekday = [](int y, int mo, int weekday, int n) {
-        if (n < 0) {
-          CivilDate last{y, mo, DaysInMonth(y, mo)};
-          return last.AddDays(-((last.IsoWeekday() - weekday + 7) % 7));
-        }
-        CivilDate first{y, mo, 1};
-        return first.AddDays((weekday - first.IsoWeekday() + 7) % 7 + 7 * (n - 1));
-      };
-      auto on = [&](int y) -> CivilDate {
-        if (h == "cyber monday") return BlackFriday(y).AddDays(3);
-        if (h == "halloween") return CivilDate{y, 10, 31};
-        if (h.rfind("valentine", 0) == 0) return CivilDate{y, 2, 14};
-        if (h.rfind("thanksgiving", 0) == 0) return nth_weekday(y, 11, 4, 4);  // US
-        if (h == "labor day" || h == "labour day") return nth_weekday(y, 9, 1, 1);
-        if (h == "memorial day") return nth_weekday(y, 5, 1, -1);
-        if (h.rfind("mother", 0) == 0) return nth_weekday(y, 5, 7, 2);  // US, Canada, Australia
-        if (h.rfind("father", 0) == 0) return nth_weekday(y, 6, 7, 3);
-        if (h.find("july") != std::string::npos || h == "independence day")
-          return CivilDate{y, 7, 4};
-        if (h.find("eve") != std::string::npos && h.find("new") == std::string::npos)
-          return CivilDate{y, 12, 24};
-        if (h.find("christmas") != std::string::npos || h.find("xmas") != std::string::npos)
-          return CivilDate{y, 12, 25};
-        if (h == "boxing day") return CivilDate{y, 12, 26};
-        if (h.find("eve") != std::string::npos) return CivilDate{y, 12, 31};
-        return CivilDate{y, 1, 1};
-      };
-      int y = d.year;
-      if (m[2].matched) {
-        y = std::stoi(m.str(2));
-      } else if (m[3].matched && m.str(3) == "last") {
-        y = d.year - 1;
-      } else if (on(y) > d) {
-        --y;
-      }
-      const std::string spec = on(y).ToString();
+      if (h == "black friday") return "";  // its own rule below
+      const std::string spec =
+          HolidayIn(h, holiday_year(h, m.str(2), m[3].matched ? m.str(3) : "")).ToString();
       return m.str(0).find(" since ") == 0 ? "since:" + spec : "date:" + spec;
     });
   // "the last day of October", "the first day of the month".
@@ -633,14 +776,22 @@ Periods FindPeriods(std::string& s, CivilDate d) {
         }
       }
       const CivilDate start{y, first_month, 1};
-      return "range:" + start.ToString() + ":" + start.AddMonths(3).AddDays(-1).ToString();
+      // Soft: "the autumn rush (September and October)" means the months written.
+      soft_periods.push_back("range:" + start.ToString() + ":" +
+                             start.AddMonths(3).AddDays(-1).ToString());
+      return soft_periods.back();
     });
   // Whole months from the first to the last named: "from January to March 2025" (below), and
   // "between January and March" / "during September and October", whose "and" also joins two
   // months that are compared ("did we sell more in September and October") -- then not a span.
-  auto whole_months = [&](const std::smatch& m, bool joined_by_and) -> std::string {
+  // "December and January" / "Dec to Jan" span the new year; bare "Nov and Dec sales" (no
+  // "in"/"between") only joins two consecutive months.
+  auto whole_months = [&](const std::smatch& m, bool joined_by_and,
+                          bool consecutive_only = false) -> std::string {
     const int a = MonthNumber(m.str(1)), b = MonthNumber(m.str(2));
-    if (a <= 0 || b <= 0 || b < a) return "";
+    const bool over_new_year = a == 12 && b == 1;
+    if (a <= 0 || b <= 0 || (b < a && !over_new_year)) return "";
+    if (consecutive_only && b != a + 1 && !over_new_year) return "";
     // "the change from August to September" compares two months; it is not one span.
     for (const char* w : {" change", " growth", " grew", " compare", " vs ", "%", " percent",
                           " increase", " decrease", " difference"}) {
@@ -650,6 +801,9 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       if (joined_by_and && s.find(w) != std::string::npos) return "";
     }
     int y = m[3].matched ? std::stoi(m.str(3)) : d.year;
+    if (over_new_year) {  // the year is January's: the most recent one begun
+      return "range:" + CivilDate{y - 1, 12, 1}.ToString() + ":" + CivilDate{y, 1, 31}.ToString();
+    }
     if (!m[3].matched && CivilDate{y, a, 1} > d) --y;
     return "range:" + CivilDate{y, a, 1}.ToString() + ":" +
            CivilDate{y, b, DaysInMonth(y, b)}.ToString();
@@ -657,6 +811,9 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   static const std::regex month_and_month(" (?:between|during|over|across|in) (" + MNC + ") and (" +
                                           MNC + ")(?: (\\d{4}))? ");
   if (months()) take(month_and_month, [&](const std::smatch& m) { return whole_months(m, true); });
+  static const std::regex bare_month_and_month(" (" + MNC + ") and (" + MNC + ")(?: (\\d{4}))? ");
+  if (months())
+    take(bare_month_and_month, [&](const std::smatch& m) { return whole_months(m, true, true); });
   static const std::regex since(" (?:since|from|after) (" + DATE + ") ");
   if (digits())
     take(since, [&](const std::smatch& m) -> std::string {
@@ -669,6 +826,13 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       " (?:the )?same (?:period|time|point|days|dates) (?:of |in )?last year ");
   if (has(" same "))
     take(same_period_ly, [](const std::smatch&) { return std::string("ytd_last_year"); });
+  // "compared to this time last year", "this point last month": to the same date.
+  static const std::regex this_time_last(
+      " (?:at |by )?this (?:time|point|stage|date) (?:of |in )?last (year|month) ");
+  if (has(" this "))
+    take(this_time_last, [](const std::smatch& m) {
+      return std::string(m.str(1) == "year" ? "ytd_last_year" : "mtd_last_month");
+    });
   static const std::regex same_month_ly(" (?:the )?same month (?:of |in )?last year ");
   if (has(" same "))
     take(same_month_ly, [](const std::smatch&) { return std::string("month_last_year"); });
@@ -915,6 +1079,14 @@ Periods FindPeriods(std::string& s, CivilDate d) {
         return "since:" + std::string(m[1]) + "-01-01";
       return "year:" + std::string(m[1]);
     });
+  // A soft period gives way to dates the question also writes.
+  auto is_soft = [&](const std::pair<size_t, std::string>& f) {
+    return std::find(soft_periods.begin(), soft_periods.end(), f.second) != soft_periods.end();
+  };
+  if (std::any_of(out.found.begin(), out.found.end(), is_soft) &&
+      !std::all_of(out.found.begin(), out.found.end(), is_soft)) {
+    out.found.erase(std::remove_if(out.found.begin(), out.found.end(), is_soft), out.found.end());
+  }
   std::sort(out.found.begin(), out.found.end());
   // "in total during the last fortnight", "overall this year": the all-time words are filler
   // when a concrete period is named too.
@@ -1904,6 +2076,12 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
   std::string raw(question.substr(0, kMaxQuestionBytes));
   std::vector<std::string> tokens = Tokenize(NormalizeText(raw));
   if (tokens.size() > 120) tokens.resize(120);
+  // "hey clever, how many ...": a greeting naming the assistant, not a customer called "hey
+  // clever".
+  static const std::set<std::string> kGreetings = {"hey",  "hi", "hello", "ok",
+                                                   "okay", "yo", "dear"};
+  if (tokens.size() > 2 && kGreetings.count(tokens[0]) != 0 && tokens[1] == "clever")
+    tokens.erase(tokens.begin(), tokens.begin() + 2);
   // "twenty twenty-four", "twenty twenty five": a year in words.
   static const std::map<std::string, int> kOnes = {{"one", 1},   {"two", 2},   {"three", 3},
                                                    {"four", 4},  {"five", 5},  {"six", 6},
@@ -1954,6 +2132,28 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1);
   }
   static const std::regex slash_date(R"((\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?)");
+  // "12/24-12/31", "10/1-10/15", "12/24/2025-12/31/2025": two slash dates joined by a dash are
+  // a range, read like "12/24 to 12/31".
+  static const std::regex slash_range(
+      R"((\d{1,2}/\d{1,2}(?:/\d{2}|/\d{4})?)-(\d{1,2}/\d{1,2}(?:/\d{2}|/\d{4})?))");
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    std::smatch rm;
+    if (tokens[i].find('/') == std::string::npos || !std::regex_match(tokens[i], rm, slash_range))
+      continue;
+    const std::string from = rm.str(1), to = rm.str(2);
+    tokens[i] = from;
+    tokens.insert(tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1, {"to", to});
+  }
+  // "12/2025": that month.
+  static const std::regex month_slash_year(R"((0?[1-9]|1[0-2])/(20\d\d))");
+  for (std::string& w : tokens) {
+    std::smatch ym;
+    if (w.find('/') == std::string::npos || !std::regex_match(w, ym, month_slash_year)) continue;
+    static const char* kMonthNames[] = {"january",   "february", "march",    "april",
+                                        "may",       "june",     "july",     "august",
+                                        "september", "october",  "november", "december"};
+    w = std::string(kMonthNames[std::stoi(ym.str(1)) - 1]) + " " + ym.str(2);
+  }
   bool month_first = names.month_first_dates;
   for (const std::string& w : tokens) {
     std::smatch dm;
@@ -2103,6 +2303,18 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       in.unknown_coupon = *code;
     }
   }
+  // "orders over $500", "orders above 5k", "orders worth less than 20 dollars": a condition on an
+  // order's value, which no metric applies; the answer must not be the count of every order.
+  static const std::regex order_value(
+      " orders? (?:that |which )?(?:were |are |was |is )?(?:worth |valued at |of |with a total of "
+      "|with totals? |totall?ing )?(?:over|above|more than|greater than|bigger than|larger "
+      "than|exceeding|under|"
+      "below|less than|smaller than|at least|at most) (?:\\$ "
+      "?\\d[\\d,.]*k?|\\d[\\d,.]*k|\\d[\\d,.]* ?"
+      "(?:dollars|bucks|usd|eur|euros|aud|gbp|pounds))(?= |$)");
+  std::smatch value_match;
+  if (t.s.find(" order") != std::string::npos && std::regex_search(t.s, value_match, order_value))
+    in.unsupported_filter = "an order's value (\"" + Trim(value_match.str(0)) + "\")";
   // Orders "waiting to be shipped" are the ones WooCommerce calls processing (paid, not yet
   // completed): the merchant's word for the status, not a shipping-carrier question.
   if (statuses.empty() && t.Any({"waiting to be shipped",
@@ -2187,7 +2399,10 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       "abusing|abuse|industry|benchmark|other stores|other shops|average store|click-through|"
       "click through|clickthrough|clicked|couriers?|delays|delayed|banners?|gst rates?|"
       "sales tax rates?|camp ?sites?|campgrounds?|restaurants?|hotels?|near me|weight|weighs|"
-      "dimensions|suited|suitable|unsubscribed|unsubscribing|"
+      "dimensions|suited|suitable|unsubscribed|unsubscribing|tax returns? (?:is |are )?due|"
+      "tax returns? deadline|filing deadline|estimated tax|file (?:our |my |the )?taxes|email "
+      "opens?|"
+      "opened (?:our |the |my |an |a )?(?:\\S+ )?(?:\\S+ )?e-?mails?|"
       "added (?:\\S+ )?(?:\\S+ )?to (?:their |the |a |his |her )?(?:basket|cart)s?) ");
   static const std::regex oos(oos_pattern);
   static const std::vector<std::string> oos_prefixes = AlternationPrefixes(oos_pattern);
@@ -2776,9 +2991,17 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                    : "dispute_count";
       in.statuses = {"under_review", "warning_under_review"};
     } else if (t.Any({"open", "active", "ongoing", "unresolved", "pending", "currently",
-                      "in progress", "still"}))
-      metric = "open_disputes";
-    else {
+                      "in progress", "still"})) {
+      // "how much money is tied up in open disputes": their amount, not how many.
+      if ((how_much && !how_many) ||
+          t.Any({"money", "amount", "value", "dollars", "at stake", "tied up", "worth"})) {
+        metric = "dispute_amount";
+        in.statuses = {"needs_response", "warning_needs_response", "under_review",
+                       "warning_under_review"};
+      } else {
+        metric = "open_disputes";
+      }
+    } else {
       metric = (how_much && !how_many) || t.Any({"money", "amount", "value", "cost", "dollars"})
                    ? "dispute_amount"
                    : "dispute_count";
@@ -3112,7 +3335,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                       "spent per customer", "average spent"})) {
       metric = "avg_ltv";
     } else if ((how_much || t.Any({"what did", "what have"})) && !how_many && customer == nullptr &&
-               t.Any({"spend", "spent", "spending"})) {
+               t.Any({"spend", "spent", "spending", "sell", "sold", "make", "made", "earn",
+                      "earned", "bring in", "brought in", "take in", "took in"})) {
       // "how much have customers in Canada spent": what they paid is the store's sales.
       metric = "gross_sales";
     } else if (!how_many && t.Any({"revenue", "sales", "takings", "turnover", "income"})) {

@@ -30,6 +30,12 @@ StatusOr<QueryPlan> Bind(const QuestionIntent& intent, CivilDate as_of) {
     return NotFoundError("this store has no product called \"" + intent.product +
                          "\" (check the name as it appears in the catalogue)");
   }
+  // Never the unfiltered figure for a filtered question.
+  if (!intent.unsupported_filter.empty()) {
+    return NotFoundError("I can't filter by " + intent.unsupported_filter +
+                         " yet, so I have no exact figure for that; ask without it for the "
+                         "total over every order");
+  }
   if (!intent.unknown_coupon.empty()) {
     return NotFoundError("this store has no coupon with the code \"" + intent.unknown_coupon +
                          "\" (check the code as it appears under Marketing > Coupons)");
