@@ -306,39 +306,57 @@ constexpr const char* kDirtyCks = "(SELECT ck FROM derived_dirty_customers WHERE
 // give (tests/store/derived_incremental_test.cc).
 Status RefreshDirtyCustomers(Database& db, const Value& sid, const std::vector<std::string>& months,
                              const std::vector<std::string>& years) {
+  // Rows are written only where they change (an upsert whose DO UPDATE has a WHERE, and deletes
+  // of the rows left without orders): a status change that moves no figure (processing ->
+  // completed) writes nothing, and every page not written is one the WAL checkpoint does not
+  // copy.
   const OrderRefunds rf = RefundsOfOrders(sid, /*full=*/false);
   for (const std::string& month : months) {
-    CLEVER_RETURN_IF_ERROR(Exec(db,
-                                std::string("DELETE FROM customer_periods WHERE store_id = ? AND "
-                                            "grain = 'm' AND period = ? AND ck IN ") +
-                                    kDirtyCks,
-                                {sid, Value{month}, sid}));
     const std::string next = Next(month);
     for (const KeyKind& kind : kKeyKinds) {
-      std::vector<Value> params = {sid, Value{month}, sid};
+      std::vector<Value> range_params;
       std::string range;
       if (kind.month_range && !next.empty()) {
         range = " AND o.date_created >= ? AND o.date_created < ?";
-        params.push_back(Value{month});
-        params.push_back(Value{next});
+        range_params = {Value{month}, Value{next}};
       }
+      const std::string of_month = std::string(" FROM orders o WHERE ") + kind.orders_of_key +
+                                   range + " AND substr(o.date_created, 1, 7) = ? AND " + kSales;
+      std::vector<Value> params = Join({sid, Value{month}, sid}, range_params);
       params.push_back(Value{month});
-      // first_at is the customer's first sales order ever: set below, once the summary is.
+      CLEVER_RETURN_IF_ERROR(Exec(
+          db,
+          "DELETE FROM customer_periods WHERE store_id = ? AND grain = 'm' AND period = ? AND ck "
+          "IN (SELECT d.ck FROM derived_dirty_customers d WHERE d.store_id = ? AND substr(d.ck, "
+          "1, 2) = '" +
+              std::string(kind.prefix) + "' AND NOT EXISTS (SELECT 1" + of_month + "))",
+          params));
+      // A new row takes the customer's first order as it was; corrected below with the rest.
+      params = Join({sid, Value{month}, sid, sid}, range_params);
+      params.push_back(Value{month});
       CLEVER_RETURN_IF_ERROR(
           Exec(db,
                "INSERT INTO customer_periods (store_id, grain, period, ck, orders, net_minor, "
                "first_at) SELECT ?, 'm', ?, d.ck, COUNT(*), SUM(o.total_minor - " +
                    rf.sum +
-                   "), '' FROM derived_dirty_customers d CROSS JOIN orders o WHERE d.store_id = ? "
-                   "AND substr(d.ck, 1, 2) = '" +
+                   "), COALESCE((SELECT cs.first_at FROM customer_summary cs WHERE cs.store_id = "
+                   "? AND cs.ck = d.ck), '') FROM derived_dirty_customers d CROSS JOIN orders o "
+                   "WHERE d.store_id = ? AND substr(d.ck, 1, 2) = '" +
                    kind.prefix + "' AND " + kind.orders_of_key + range +
-                   " AND substr(o.date_created, 1, 7) = ? AND " + kSales + " GROUP BY d.ck",
+                   " AND substr(o.date_created, 1, 7) = ? AND " + kSales +
+                   " GROUP BY d.ck ON CONFLICT (store_id, ck, grain, period) DO UPDATE SET orders "
+                   "= excluded.orders, net_minor = excluded.net_minor WHERE "
+                   "customer_periods.orders <> excluded.orders OR customer_periods.net_minor <> "
+                   "excluded.net_minor",
                params));
     }
   }
-  CLEVER_RETURN_IF_ERROR(Exec(
-      db, std::string("DELETE FROM customer_summary WHERE store_id = ? AND ck IN ") + kDirtyCks,
-      {sid, sid}));
+  CLEVER_RETURN_IF_ERROR(
+      Exec(db,
+           std::string("DELETE FROM customer_summary WHERE store_id = ? AND ck IN ") + kDirtyCks +
+               " AND NOT EXISTS (SELECT 1 FROM customer_periods cp WHERE cp.store_id = "
+               "customer_summary.store_id AND cp.ck = customer_summary.ck AND cp.grain = 'm')",
+           {sid, sid}));
   // The latest sales order as InsertCustomerSummary orders them: by date_created, then by id as
   // 20-digit text.
   const bool pg = db.dialect() == Dialect::kPostgres;
@@ -360,7 +378,14 @@ Status RefreshDirtyCustomers(Database& db, const Value& sid, const std::vector<s
             kind.prefix +
             "' GROUP BY dd.store_id, dd.ck, dd.customer_id, dd.email, dd.order_id) d JOIN orders l "
             "ON l.store_id = d.store_id AND l.id = (SELECT o.id" +
-            of_key + " DESC, " + id20 + " DESC LIMIT 1)",
+            of_key + " DESC, " + id20 +
+            " DESC LIMIT 1) WHERE d.n > 0 ON CONFLICT (store_id, ck) DO UPDATE SET first_at = "
+            "excluded.first_at, last_at = excluded.last_at, order_count = excluded.order_count, "
+            "ltv_minor = excluded.ltv_minor, last_country = excluded.last_country WHERE "
+            "customer_summary.first_at <> excluded.first_at OR customer_summary.last_at <> "
+            "excluded.last_at OR customer_summary.order_count <> excluded.order_count OR "
+            "customer_summary.ltv_minor <> excluded.ltv_minor OR customer_summary.last_country "
+            "<> excluded.last_country",
         {sid}));
   }
   // The customers' first order may have moved: every row of theirs carries it.
@@ -373,29 +398,39 @@ Status RefreshDirtyCustomers(Database& db, const Value& sid, const std::vector<s
                                   " AND first_at <> " + first,
                               {sid, sid}));
   for (const std::string& year : years) {
-    CLEVER_RETURN_IF_ERROR(Exec(db,
-                                std::string("DELETE FROM customer_periods WHERE store_id = ? AND "
-                                            "grain = 'y' AND period = ? AND ck IN ") +
-                                    kDirtyCks,
-                                {sid, Value{year}, sid}));
-    std::vector<Value> params = {sid, sid};
+    std::vector<Value> range_params;
     std::string range;
     const std::string next = Next(year);
     if (!next.empty()) {
-      range = " AND period >= ? AND period < ?";
-      params.push_back(Value{year});
-      params.push_back(Value{next});
+      range = " AND m.period >= ? AND m.period < ?";
+      range_params = {Value{year}, Value{next}};
     }
+    std::vector<Value> params = Join({sid, Value{year}, sid}, range_params);
     params.push_back(Value{year});
-    CLEVER_RETURN_IF_ERROR(
-        Exec(db,
-             std::string("INSERT INTO customer_periods (store_id, grain, period, ck, orders, "
-                         "net_minor, first_at) SELECT store_id, 'y', substr(period, 1, 4), ck, "
-                         "SUM(orders), SUM(net_minor), MIN(first_at) FROM customer_periods WHERE "
-                         "store_id = ? AND grain = 'm' AND ck IN ") +
-                 kDirtyCks + range +
-                 " AND substr(period, 1, 4) = ? GROUP BY store_id, substr(period, 1, 4), ck",
-             params));
+    CLEVER_RETURN_IF_ERROR(Exec(
+        db,
+        std::string("DELETE FROM customer_periods WHERE store_id = ? AND grain = 'y' AND period = "
+                    "? AND ck IN ") +
+            kDirtyCks +
+            " AND NOT EXISTS (SELECT 1 FROM customer_periods m WHERE m.store_id = "
+            "customer_periods.store_id AND m.ck = customer_periods.ck AND m.grain = 'm'" +
+            range + " AND substr(m.period, 1, 4) = ?)",
+        params));
+    params = Join({sid, sid}, range_params);
+    params.push_back(Value{year});
+    CLEVER_RETURN_IF_ERROR(Exec(
+        db,
+        std::string("INSERT INTO customer_periods (store_id, grain, period, ck, orders, "
+                    "net_minor, first_at) SELECT m.store_id, 'y', substr(m.period, 1, 4), m.ck, "
+                    "SUM(m.orders), SUM(m.net_minor), MIN(m.first_at) FROM customer_periods m "
+                    "WHERE m.store_id = ? AND m.grain = 'm' AND m.ck IN ") +
+            kDirtyCks + range +
+            " AND substr(m.period, 1, 4) = ? GROUP BY m.store_id, substr(m.period, 1, 4), m.ck ON "
+            "CONFLICT (store_id, ck, grain, period) DO UPDATE SET orders = excluded.orders, "
+            "net_minor = excluded.net_minor, first_at = excluded.first_at WHERE "
+            "customer_periods.orders <> excluded.orders OR customer_periods.net_minor <> "
+            "excluded.net_minor OR customer_periods.first_at <> excluded.first_at",
+        params));
   }
   return OkStatus();
 }
