@@ -159,13 +159,13 @@ std::string UpsertTail(const std::vector<const char*>& key, const std::vector<co
 // its `DO UPDATE SET` while their values are unchanged. SQLite rewrites the entry of every index
 // whose columns (or partial-index WHERE columns) a SET names, even to the same value: an
 // incremental sync re-sending an order whose status alone changed dirtied a random leaf page of
-// each of the orders' seven secondary indexes (index pages read into a cold cache, then written
-// to the WAL and checkpointed). The stored values of the batch's rows are read first (one query
-// per 512 ids); each row's SET names the non-indexed columns and the indexed ones whose value
-// differs. Rows are written in their order, consecutive rows with the same SET in one statement
-// (a new row joins the statement before it: its INSERT sets every column). A value read back
-// that compares unequal although it is the same (a type the backend returns differently) only
-// costs the rewrite it would have cost anyway.
+// each of the orders' six secondary indexes (index pages read into a cold cache, then written to
+// the WAL and checkpointed). The stored values of the batch's rows are read first (one query per
+// 512 ids); each row's SET names the non-indexed columns and the indexed ones whose value
+// differs; rows with the same SET go in the same statements (the batch's keys are distinct, so
+// their order does not change what is stored). A value read back that compares unequal although
+// it is the same (a type the backend returns differently) only costs the rewrite it would have
+// cost anyway.
 class IndexAwareUpsert {
  public:
   // `cols` starts with store_id, id; `indexed` names columns of `cols` (at most 31).
@@ -211,29 +211,36 @@ class IndexAwareUpsert {
     }
     const uint32_t all =
         indexed_.size() >= 32 ? ~uint32_t{0} : (uint32_t{1} << indexed_.size()) - 1;
-    std::vector<Value> run;
-    uint32_t run_mask = all;
-    size_t run_rows = 0;
+    // Rows grouped by their SET (first-seen order of the groups, list order inside each): one
+    // statement per group and chunk, however the kinds of change alternate in the list. A new
+    // row goes with the first group (its INSERT sets every column whatever the SET).
+    std::vector<std::pair<uint32_t, std::vector<Value>>> groups;
+    std::vector<size_t> fresh;  // rows not stored yet
     for (size_t r = 0; r < rows; ++r) {
       const auto row = values.begin() + static_cast<std::ptrdiff_t>(r * ncols);
-      uint32_t mask = run_rows > 0 ? run_mask : all;
       auto it = stored.find(store::AsInt(row[1]));
-      if (it != stored.end()) {
-        mask = 0;
-        for (size_t j = 0; j < indexed_.size(); ++j) {
-          if (!(it->second[j] == row[static_cast<std::ptrdiff_t>(indexed_[j])])) mask |= 1u << j;
-        }
+      if (it == stored.end()) {
+        fresh.push_back(r);
+        continue;
       }
-      if (run_rows > 0 && mask != run_mask) {
-        CLEVER_RETURN_IF_ERROR(For(run_mask).Run(db, run));
-        run_rows = 0;
+      uint32_t mask = 0;
+      for (size_t j = 0; j < indexed_.size(); ++j) {
+        if (!(it->second[j] == row[static_cast<std::ptrdiff_t>(indexed_[j])])) mask |= 1u << j;
       }
-      run_mask = mask;
-      run.insert(run.end(), std::make_move_iterator(row),
-                 std::make_move_iterator(row + static_cast<std::ptrdiff_t>(ncols)));
-      ++run_rows;
+      auto g = std::find_if(groups.begin(), groups.end(),
+                            [&](const auto& group) { return group.first == mask; });
+      if (g == groups.end()) g = groups.insert(groups.end(), {mask, {}});
+      g->second.insert(g->second.end(), std::make_move_iterator(row),
+                       std::make_move_iterator(row + static_cast<std::ptrdiff_t>(ncols)));
     }
-    if (run_rows > 0) CLEVER_RETURN_IF_ERROR(For(run_mask).Run(db, run));
+    if (groups.empty() && !fresh.empty()) groups.push_back({all, {}});
+    for (size_t r : fresh) {
+      const auto row = values.begin() + static_cast<std::ptrdiff_t>(r * ncols);
+      groups.front().second.insert(
+          groups.front().second.end(), std::make_move_iterator(row),
+          std::make_move_iterator(row + static_cast<std::ptrdiff_t>(ncols)));
+    }
+    for (auto& [mask, group] : groups) CLEVER_RETURN_IF_ERROR(For(mask).Run(db, group));
     values.clear();
     return OkStatus();
   }
