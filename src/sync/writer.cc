@@ -209,8 +209,6 @@ class IndexAwareUpsert {
       }
       done += n;
     }
-    const uint32_t all =
-        indexed_.size() >= 32 ? ~uint32_t{0} : (uint32_t{1} << indexed_.size()) - 1;
     // Rows grouped by their SET (first-seen order of the groups, list order inside each): one
     // statement per group and chunk, however the kinds of change alternate in the list. A new
     // row goes with the first group (its INSERT sets every column whatever the SET).
@@ -233,7 +231,7 @@ class IndexAwareUpsert {
       g->second.insert(g->second.end(), std::make_move_iterator(row),
                        std::make_move_iterator(row + static_cast<std::ptrdiff_t>(ncols)));
     }
-    if (groups.empty() && !fresh.empty()) groups.push_back({all, {}});
+    if (groups.empty() && !fresh.empty()) groups.push_back({kAll, {}});
     for (size_t r : fresh) {
       const auto row = values.begin() + static_cast<std::ptrdiff_t>(r * ncols);
       groups.front().second.insert(
@@ -247,8 +245,11 @@ class IndexAwareUpsert {
 
  private:
   // The statements whose SET names the non-indexed columns and the indexed ones in `mask`.
+  // Past kMaxSets distinct SETs a row takes the full one (bounds the prepared statements a
+  // store whose rows change in every combination of columns would otherwise accumulate).
   const MultiInsert& For(uint32_t mask) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (by_mask_.size() >= kMaxSets && by_mask_.count(mask) == 0) mask = kAll;
     auto& slot = by_mask_[mask];
     if (slot == nullptr) {
       std::string tail = "ON CONFLICT (store_id,id) DO UPDATE SET ";
@@ -270,6 +271,8 @@ class IndexAwareUpsert {
   }
 
   static constexpr size_t kMaxIds = 512;
+  static constexpr size_t kMaxSets = 12;
+  static constexpr uint32_t kAll = ~uint32_t{0};  // every column (bits past the indexed: none)
   const char* table_;
   std::vector<const char*> cols_;
   std::vector<size_t> indexed_;  // positions in cols_
