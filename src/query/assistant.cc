@@ -173,18 +173,28 @@ Answer Assistant::Ask(const AskRequest& request) {
   // Facts per store, cached until the store's version changes (a sync writes).
   std::vector<StoreFacts> facts;
   std::vector<std::string> versions;
+  const auto mark = db_.WriteMark();
+  if (!mark || mark != versions_mark_) versions_.clear();
+  versions_mark_ = mark;
   for (int64_t id : stores) {
-    auto version = StoreVersion(db_, id);
-    if (!version.ok()) return InsufficientAnswer("the store's data could not be read", {});
-    std::shared_ptr<const StoreFacts> cached = options_.names_cache->Facts(id, *version);
+    std::string version;
+    if (auto known = versions_.find(id); known != versions_.end()) {
+      version = known->second;
+    } else {
+      auto read = StoreVersion(db_, id);
+      if (!read.ok()) return InsufficientAnswer("the store's data could not be read", {});
+      version = std::move(*read);
+      if (mark) versions_[id] = version;
+    }
+    std::shared_ptr<const StoreFacts> cached = options_.names_cache->Facts(id, version);
     if (cached == nullptr) {
       auto f = LoadFacts(id);
       if (!f.ok()) return InsufficientAnswer("the store's data could not be read", {});
       cached = std::make_shared<const StoreFacts>(std::move(*f));
-      options_.names_cache->KeepFacts(id, *version, cached);
+      options_.names_cache->KeepFacts(id, version, cached);
     }
     facts.push_back(*cached);
-    versions.push_back(*version);
+    versions.push_back(std::move(version));
   }
   // As-of date: the pinned date, else the store-local date of the last sync, else today.
   CivilDate as_of;

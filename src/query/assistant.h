@@ -11,9 +11,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -59,6 +61,10 @@ class Assistant {
   AssistantOptions options_;
   std::unique_ptr<StoreNamesCache> own_names_;
   std::unique_ptr<net::HttpTransport> model_transport_;  // created at the first model question
+  // Each store's StoreVersion as last read, valid while the database's WriteMark stays equal:
+  // a chat or a benchmark asking again skips the version statement until something is written.
+  std::optional<std::pair<int64_t, int64_t>> versions_mark_;
+  std::map<int64_t, std::string> versions_;
 };
 
 // The exact answer contract of issue 4: {"status","answer","value","table":{"columns","rows"},

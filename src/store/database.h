@@ -13,8 +13,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -64,6 +66,12 @@ class Database {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+
+  // Two equal marks from this connection mean nothing was committed to the database in between,
+  // by this connection or any other, so what was read before still holds (SQLite: PRAGMA
+  // data_version, which sees the other connections' commits, and this connection's own change
+  // count). nullopt when the backend cannot tell cheaply: the caller then reads again.
+  virtual std::optional<std::pair<int64_t, int64_t>> WriteMark() { return std::nullopt; }
 
   // Runs `body` inside BEGIN/COMMIT; rolls back and returns its error when it fails.
   Status Transaction(const std::function<Status()>& body);

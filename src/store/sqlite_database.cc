@@ -117,6 +117,14 @@ class SqliteDatabase final : public Database {
   Status Commit() override { return Execute("COMMIT", {}).status(); }
   Status Rollback() override { return Execute("ROLLBACK", {}).status(); }
 
+  std::optional<std::pair<int64_t, int64_t>> WriteMark() override {
+    auto rs = Query("PRAGMA data_version", {});
+    if (!rs.ok() || rs->rows.empty() || rs->rows[0].empty()) return std::nullopt;
+    const auto* version = std::get_if<int64_t>(&rs->rows[0][0]);
+    if (version == nullptr) return std::nullopt;
+    return std::make_pair(*version, static_cast<int64_t>(sqlite3_total_changes64(db_)));
+  }
+
  private:
   // Binds text SQLITE_STATIC (no copy per value: a sync binds millions): `params` outlives the
   // statement's run, and Execute/Query clear the bindings when it is done.

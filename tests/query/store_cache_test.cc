@@ -1,6 +1,7 @@
 // The per-store caches of the assistant (StoreNamesCache: names shared not copied, facts), keyed
 // by the store's version: what they hand out, when they reload, hostile and huge version inputs.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -140,6 +141,62 @@ TEST_F(StoreCacheTest, HostileAndHugeVersionInputs) {
     ASSERT_EQ(Ask("Top products last month").status, "answered");
   }
   EXPECT_EQ(cache_.misses(), misses + 2);
+}
+
+// A long-lived Assistant (a chat, the bench) skips the version statement while the database's
+// WriteMark is unchanged; a commit by this connection or by another one (a sync in another
+// process) is still seen by the very next question.
+TEST(WriteMarkTest, ALongLivedAssistantSeesEveryConnectionsWrites) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("clever_write_mark_" + std::to_string(::getpid()) + ".db"))
+                               .string();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  auto reader = store::OpenSqlite(path);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_TRUE(store::Migrate(**reader).ok());
+  auto loaded = testing::LoadDumpFolder(
+      **reader, std::string(CLEVER_SOURCE_DIR) + "/tests/query/fixture_store", "shop");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const int64_t store = loaded->store_id;
+  auto writer = store::OpenSqlite(path);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+
+  auto mark = (*reader)->WriteMark();
+  ASSERT_TRUE(mark.has_value());
+  EXPECT_EQ((*reader)->WriteMark(), mark);  // reading changes nothing
+  ASSERT_TRUE((*reader)->Query("SELECT COUNT(*) FROM orders").ok());
+  EXPECT_EQ((*reader)->WriteMark(), mark);
+
+  AssistantOptions o;
+  o.use_environment_model = false;
+  Assistant chat(**reader, o);
+  auto currency_of = [&](const char* sign) {
+    Answer a = chat.Ask({"What were sales last month?", {store}, kDay, ""});
+    EXPECT_EQ(a.status, "answered");
+    return a.text.find(sign) != std::string::npos;
+  };
+  EXPECT_TRUE(currency_of("$"));
+  EXPECT_TRUE(currency_of("$"));
+  // Another connection commits: the reader's mark moves, the next answer is in euros.
+  ASSERT_TRUE((*writer)
+                  ->Execute("UPDATE store_info SET currency = 'EUR' WHERE store_id = ?", {store})
+                  .ok());
+  EXPECT_NE((*reader)->WriteMark(), mark);
+  EXPECT_TRUE(currency_of("€"));
+  // This connection writes: its own change count moves the mark too.
+  mark = (*reader)->WriteMark();
+  ASSERT_TRUE((*reader)
+                  ->Execute("UPDATE store_info SET currency = 'GBP' WHERE store_id = ?", {store})
+                  .ok());
+  EXPECT_NE((*reader)->WriteMark(), mark);
+  EXPECT_TRUE(currency_of("£"));
+  // A write that changes no row leaves the data (and the answer) as it was.
+  ASSERT_TRUE(
+      (*writer)->Execute("UPDATE store_info SET currency = 'GBP' WHERE store_id = ?", {-1}).ok());
+  EXPECT_TRUE(currency_of("£"));
+  writer->reset();
+  reader->reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 
 }  // namespace
