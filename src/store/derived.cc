@@ -72,20 +72,6 @@ Scope DayScope(const std::string& day) {
           {Value{day}, Value{next}, Value{day}}};
 }
 
-// The sales orders of the changed customer keys: each kind of key through its index (for
-// e-mails, `d.email || ''` and `+o2.customer_id` make SQLite take orders_by_billing_email instead
-// of scanning every guest order per key).
-constexpr const char* kDirtyCustomerOrders =
-    " AND o.id IN (SELECT o2.id FROM derived_dirty_customers d CROSS JOIN orders o2 WHERE "
-    "d.store_id = ? AND substr(d.ck, 1, 2) = 'c:' AND o2.store_id = d.store_id AND "
-    "o2.customer_id = d.customer_id UNION ALL SELECT o2.id FROM derived_dirty_customers d CROSS "
-    "JOIN orders o2 WHERE d.store_id = ? AND substr(d.ck, 1, 2) = 'e:' AND o2.store_id = "
-    "d.store_id AND lower(trim(o2.billing_email)) = (d.email || '') AND +o2.customer_id <= 0 "
-    "UNION ALL "
-    "SELECT o2.id FROM derived_dirty_customers d CROSS JOIN orders o2 WHERE d.store_id = ? AND "
-    "substr(d.ck, 1, 2) = 'o:' AND o2.store_id = d.store_id AND o2.id = d.order_id AND "
-    "o2.customer_id <= 0 AND trim(o2.billing_email) = '')";
-
 Status InsertDailyOrders(Database& db, const Value& sid, const Scope& s, bool full) {
   // Refunds of each order (all of them): a full build sums every refund once, a day looks its
   // orders' refunds up.
@@ -282,6 +268,173 @@ Status FullBuild(Database& db, const Value& sid) {
   return InsertDailyPayments(db, sid, all);
 }
 
+// The kinds of customer keys of derived_dirty_customers, each with the condition binding an
+// `orders o` row to the key's row `d` (o's key is d.ck) through its index: orders_by_customer
+// (store_id, customer_id, date_created) for accounts, orders_by_billing_email for guests
+// (`d.email || ''` and `+o.customer_id` make SQLite take that index instead of scanning every
+// guest order per key), the primary key for o:.
+// Only accounts' orders are in date order in their index: a guest's are sorted after the
+// lookup (`date_order`: `|| ''` keeps SQLite from walking orders_by_date instead), and a month's
+// range is tested on them without offering SQLite orders_by_date for it (`month_range` false).
+struct KeyKind {
+  const char* prefix;
+  const char* orders_of_key;
+  bool month_range;
+  const char* date_order;
+};
+constexpr KeyKind kKeyKinds[] = {
+    {"c:", "o.store_id = d.store_id AND o.customer_id = d.customer_id", true, "o.date_created"},
+    {"e:",
+     "o.store_id = d.store_id AND lower(trim(o.billing_email)) = (d.email || '') AND "
+     "+o.customer_id <= 0",
+     false, "o.date_created || ''"},
+    {"o:",
+     "o.store_id = d.store_id AND o.id = d.order_id AND o.customer_id <= 0 AND "
+     "trim(o.billing_email) = ''",
+     false, "o.date_created || ''"}};
+
+constexpr const char* kDirtyCks = "(SELECT ck FROM derived_dirty_customers WHERE store_id = ?)";
+
+// The changed customers' rows, in proportion to the change set: an order that changed (in any
+// way: status, customer, date, total, deletion, refunds) logged its old and new day and its old
+// and new customer key, so a changed customer's (customer, month) rows can only differ in the
+// months of the logged days. Those months are recomputed from the orders (each customer's
+// orders of that month through its index), every other month row stays; customer_summary's
+// count and net come from the month rows, its first and latest sales order from the orders
+// (first and last in the index's date order), and the years of those months from the month rows.
+// Gives exactly what InsertCustomerSummary + InsertCustomerPeriods over the customers' orders
+// give (tests/store/derived_incremental_test.cc).
+Status RefreshDirtyCustomers(Database& db, const Value& sid, const std::vector<std::string>& months,
+                             const std::vector<std::string>& years) {
+  // Rows are written only where they change (an upsert whose DO UPDATE has a WHERE, and deletes
+  // of the rows left without orders): a status change that moves no figure (processing ->
+  // completed) writes nothing, and every page not written is one the WAL checkpoint does not
+  // copy.
+  const OrderRefunds rf = RefundsOfOrders(sid, /*full=*/false);
+  for (const std::string& month : months) {
+    const std::string next = Next(month);
+    for (const KeyKind& kind : kKeyKinds) {
+      std::vector<Value> range_params;
+      std::string range;
+      if (kind.month_range && !next.empty()) {
+        range = " AND o.date_created >= ? AND o.date_created < ?";
+        range_params = {Value{month}, Value{next}};
+      }
+      const std::string of_month = std::string(" FROM orders o WHERE ") + kind.orders_of_key +
+                                   range + " AND substr(o.date_created, 1, 7) = ? AND " + kSales;
+      std::vector<Value> params = Join({sid, Value{month}, sid}, range_params);
+      params.push_back(Value{month});
+      CLEVER_RETURN_IF_ERROR(Exec(
+          db,
+          "DELETE FROM customer_periods WHERE store_id = ? AND grain = 'm' AND period = ? AND ck "
+          "IN (SELECT d.ck FROM derived_dirty_customers d WHERE d.store_id = ? AND substr(d.ck, "
+          "1, 2) = '" +
+              std::string(kind.prefix) + "' AND NOT EXISTS (SELECT 1" + of_month + "))",
+          params));
+      // A new row takes the customer's first order as it was; corrected below with the rest.
+      params = Join({sid, Value{month}, sid, sid}, range_params);
+      params.push_back(Value{month});
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db,
+               "INSERT INTO customer_periods (store_id, grain, period, ck, orders, net_minor, "
+               "first_at) SELECT ?, 'm', ?, d.ck, COUNT(*), SUM(o.total_minor - " +
+                   rf.sum +
+                   "), COALESCE((SELECT cs.first_at FROM customer_summary cs WHERE cs.store_id = "
+                   "? AND cs.ck = d.ck), '') FROM derived_dirty_customers d CROSS JOIN orders o "
+                   "WHERE d.store_id = ? AND substr(d.ck, 1, 2) = '" +
+                   kind.prefix + "' AND " + kind.orders_of_key + range +
+                   " AND substr(o.date_created, 1, 7) = ? AND " + kSales +
+                   " GROUP BY d.ck ON CONFLICT (store_id, ck, grain, period) DO UPDATE SET orders "
+                   "= excluded.orders, net_minor = excluded.net_minor WHERE "
+                   "customer_periods.orders <> excluded.orders OR customer_periods.net_minor <> "
+                   "excluded.net_minor",
+               params));
+    }
+  }
+  CLEVER_RETURN_IF_ERROR(
+      Exec(db,
+           std::string("DELETE FROM customer_summary WHERE store_id = ? AND ck IN ") + kDirtyCks +
+               " AND NOT EXISTS (SELECT 1 FROM customer_periods cp WHERE cp.store_id = "
+               "customer_summary.store_id AND cp.ck = customer_summary.ck AND cp.grain = 'm')",
+           {sid, sid}));
+  // The latest sales order as InsertCustomerSummary orders them: by date_created, then by id as
+  // 20-digit text.
+  const bool pg = db.dialect() == Dialect::kPostgres;
+  const std::string id20 = pg ? "lpad(CAST(o.id AS TEXT), 20, '0')"
+                              : "substr('00000000000000000000' || CAST(o.id AS TEXT), -20)";
+  for (const KeyKind& kind : kKeyKinds) {
+    const std::string of_key = std::string(" FROM orders o WHERE ") + kind.orders_of_key + " AND " +
+                               kSales + " ORDER BY " + kind.date_order;
+    CLEVER_RETURN_IF_ERROR(Exec(
+        db,
+        "INSERT INTO customer_summary (store_id, ck, first_at, last_at, order_count, ltv_minor, "
+        "last_country) SELECT d.store_id, d.ck, (SELECT o.date_created" +
+            of_key +
+            " LIMIT 1), l.date_created, d.n, d.net, l.billing_country FROM (SELECT dd.store_id, "
+            "dd.ck, dd.customer_id, dd.email, dd.order_id, SUM(cp.orders) AS n, "
+            "SUM(cp.net_minor) AS net FROM derived_dirty_customers dd CROSS JOIN customer_periods "
+            "cp WHERE cp.store_id = dd.store_id AND cp.ck = dd.ck AND cp.grain = 'm' AND "
+            "dd.store_id = ? AND substr(dd.ck, 1, 2) = '" +
+            kind.prefix +
+            "' GROUP BY dd.store_id, dd.ck, dd.customer_id, dd.email, dd.order_id) d JOIN orders l "
+            "ON l.store_id = d.store_id AND l.id = (SELECT o.id" +
+            of_key + " DESC, " + id20 +
+            " DESC LIMIT 1) WHERE d.n > 0 ON CONFLICT (store_id, ck) DO UPDATE SET first_at = "
+            "excluded.first_at, last_at = excluded.last_at, order_count = excluded.order_count, "
+            "ltv_minor = excluded.ltv_minor, last_country = excluded.last_country WHERE "
+            "customer_summary.first_at <> excluded.first_at OR customer_summary.last_at <> "
+            "excluded.last_at OR customer_summary.order_count <> excluded.order_count OR "
+            "customer_summary.ltv_minor <> excluded.ltv_minor OR customer_summary.last_country "
+            "<> excluded.last_country",
+        {sid}));
+  }
+  // The customers' first order may have moved: every row of theirs carries it.
+  const std::string first =
+      "(SELECT cs.first_at FROM customer_summary cs WHERE cs.store_id = customer_periods.store_id "
+      "AND cs.ck = customer_periods.ck)";
+  CLEVER_RETURN_IF_ERROR(Exec(db,
+                              "UPDATE customer_periods SET first_at = " + first +
+                                  " WHERE store_id = ? AND ck IN " + kDirtyCks +
+                                  " AND first_at <> " + first,
+                              {sid, sid}));
+  for (const std::string& year : years) {
+    std::vector<Value> range_params;
+    std::string range;
+    const std::string next = Next(year);
+    if (!next.empty()) {
+      range = " AND m.period >= ? AND m.period < ?";
+      range_params = {Value{year}, Value{next}};
+    }
+    std::vector<Value> params = Join({sid, Value{year}, sid}, range_params);
+    params.push_back(Value{year});
+    CLEVER_RETURN_IF_ERROR(Exec(
+        db,
+        std::string("DELETE FROM customer_periods WHERE store_id = ? AND grain = 'y' AND period = "
+                    "? AND ck IN ") +
+            kDirtyCks +
+            " AND NOT EXISTS (SELECT 1 FROM customer_periods m WHERE m.store_id = "
+            "customer_periods.store_id AND m.ck = customer_periods.ck AND m.grain = 'm'" +
+            range + " AND substr(m.period, 1, 4) = ?)",
+        params));
+    params = Join({sid, sid}, range_params);
+    params.push_back(Value{year});
+    CLEVER_RETURN_IF_ERROR(Exec(
+        db,
+        std::string("INSERT INTO customer_periods (store_id, grain, period, ck, orders, "
+                    "net_minor, first_at) SELECT m.store_id, 'y', substr(m.period, 1, 4), m.ck, "
+                    "SUM(m.orders), SUM(m.net_minor), MIN(m.first_at) FROM customer_periods m "
+                    "WHERE m.store_id = ? AND m.grain = 'm' AND m.ck IN ") +
+            kDirtyCks + range +
+            " AND substr(m.period, 1, 4) = ? GROUP BY m.store_id, substr(m.period, 1, 4), m.ck ON "
+            "CONFLICT (store_id, ck, grain, period) DO UPDATE SET orders = excluded.orders, "
+            "net_minor = excluded.net_minor, first_at = excluded.first_at WHERE "
+            "customer_periods.orders <> excluded.orders OR customer_periods.net_minor <> "
+            "excluded.net_minor OR customer_periods.first_at <> excluded.first_at",
+        params));
+  }
+  return OkStatus();
+}
+
 // Recomputes the changed days and customers named by the change log.
 int64_t MicrosSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t)
@@ -333,16 +486,10 @@ Status IncrementalBuild(Database& db, const Value& sid, const std::vector<std::s
   stats.periods_us = MicrosSince(t);
   t = std::chrono::steady_clock::now();
   if (!customers_changed) return OkStatus();
-  for (const char* table : {"customer_summary", "customer_periods"}) {
-    CLEVER_RETURN_IF_ERROR(Exec(db,
-                                std::string("DELETE FROM ") + table +
-                                    " WHERE store_id = ? AND ck IN (SELECT ck FROM "
-                                    "derived_dirty_customers WHERE store_id = ?)",
-                                {sid, sid}));
-  }
-  const Scope dirty{kDirtyCustomerOrders, {sid, sid, sid}};
-  CLEVER_RETURN_IF_ERROR(InsertCustomerSummary(db, sid, dirty, /*full=*/false));
-  CLEVER_RETURN_IF_ERROR(InsertCustomerPeriods(db, sid, dirty, /*full=*/false));
+  std::vector<std::string> month_list, year_list;
+  for (const auto& row : months.rows) month_list.push_back(AsString(row[0]));
+  for (const auto& row : years.rows) year_list.push_back(AsString(row[0]));
+  CLEVER_RETURN_IF_ERROR(RefreshDirtyCustomers(db, sid, month_list, year_list));
   stats.customers_us = MicrosSince(t);
   return OkStatus();
 }

@@ -10,11 +10,12 @@
 // The first refresh builds everything with a few set-based statements. After that, triggers on
 // orders, line items, coupon lines and refunds (schema migration 3) log the store-local days and
 // the customer keys whose rows changed (derived_dirty_days / derived_dirty_customers), and a
-// refresh recomputes only those days' and customers' rows, in one transaction, giving exactly
-// what a full rebuild gives (tests/store/derived_incremental_test.cc). The tables are only
-// trusted while the sync_state rows of orders and refunds are exactly as they were when they
-// were built (DerivedMarker): any sync attempt, page or failure since then changes the marker and
-// the assistant falls back to the orders themselves until the next refresh.
+// refresh recomputes only those days' rows and those customers' rows of the logged days' months
+// (plus their summary and years), writing only rows whose values change, in one transaction,
+// giving exactly what a full rebuild gives (tests/store/derived_incremental_test.cc). The tables
+// are only trusted while the sync_state rows of orders and refunds are exactly as they were when
+// they were built (DerivedMarker): any sync attempt, page or failure since then changes the marker
+// and the assistant falls back to the orders themselves until the next refresh.
 #pragma once
 
 #include <cstdint>

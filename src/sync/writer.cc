@@ -1,7 +1,11 @@
 #include "sync/writer.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -151,6 +155,132 @@ std::string UpsertTail(const std::vector<const char*>& key, const std::vector<co
   return full.substr(full.find("ON CONFLICT"));
 }
 
+// A multi-row upsert keyed by (store_id, id) that leaves a stored row's indexed columns out of
+// its `DO UPDATE SET` while their values are unchanged. SQLite rewrites the entry of every index
+// whose columns (or partial-index WHERE columns) a SET names, even to the same value: an
+// incremental sync re-sending an order whose status alone changed dirtied a random leaf page of
+// each of the orders' six secondary indexes (index pages read into a cold cache, then written to
+// the WAL and checkpointed). The stored values of the batch's rows are read first (one query per
+// 512 ids); each row's SET names the non-indexed columns and the indexed ones whose value
+// differs; rows with the same SET go in the same statements (the batch's keys are distinct, so
+// their order does not change what is stored). A value read back that compares unequal although
+// it is the same (a type the backend returns differently) only costs the rewrite it would have
+// cost anyway.
+class IndexAwareUpsert {
+ public:
+  // `cols` starts with store_id, id; `indexed` names columns of `cols` (at most 31).
+  IndexAwareUpsert(const char* table, std::vector<const char*> cols,
+                   std::vector<const char*> indexed)
+      : table_(table), cols_(std::move(cols)) {
+    for (const char* name : indexed) {
+      for (size_t i = 0; i < cols_.size(); ++i) {
+        if (std::string(cols_[i]) == name) indexed_.push_back(i);
+      }
+    }
+    std::string select = "SELECT id";
+    for (size_t i : indexed_) select += std::string(",") + cols_[i];
+    select += std::string(" FROM ") + table_ + " WHERE store_id = ? AND id IN (";
+    for (size_t n = 1; n <= kMaxIds; n *= 2) {
+      std::string sql = select;
+      for (size_t i = 0; i < n; ++i) sql += i ? ",?" : "?";
+      select_.push_back(sql + ")");
+    }
+  }
+
+  // `values` holds whole rows of cols (store_id, id first), each key at most once; consumed.
+  Status Run(store::Database& db, int64_t store, std::vector<Value>& values) {
+    const size_t ncols = cols_.size();
+    const size_t rows = values.size() / ncols;
+    // The stored indexed values by id.
+    std::unordered_map<int64_t, std::vector<Value>> stored;
+    std::vector<Value> params;
+    for (size_t done = 0; done < rows;) {
+      size_t k = select_.size() - 1;
+      while ((size_t{1} << k) > rows - done) --k;
+      const size_t n = size_t{1} << k;
+      params.clear();
+      params.emplace_back(store);
+      for (size_t r = done; r < done + n; ++r) params.push_back(values[r * ncols + 1]);
+      CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(select_[k], params));
+      for (auto& row : rs.rows) {
+        const int64_t id = store::AsInt(row[0]);
+        stored[id] = std::vector<Value>(std::make_move_iterator(row.begin() + 1),
+                                        std::make_move_iterator(row.end()));
+      }
+      done += n;
+    }
+    // Rows grouped by their SET (first-seen order of the groups, list order inside each): one
+    // statement per group and chunk, however the kinds of change alternate in the list. A new
+    // row goes with the first group (its INSERT sets every column whatever the SET).
+    std::vector<std::pair<uint32_t, std::vector<Value>>> groups;
+    std::vector<size_t> fresh;  // rows not stored yet
+    for (size_t r = 0; r < rows; ++r) {
+      const auto row = values.begin() + static_cast<std::ptrdiff_t>(r * ncols);
+      auto it = stored.find(store::AsInt(row[1]));
+      if (it == stored.end()) {
+        fresh.push_back(r);
+        continue;
+      }
+      uint32_t mask = 0;
+      for (size_t j = 0; j < indexed_.size(); ++j) {
+        if (!(it->second[j] == row[static_cast<std::ptrdiff_t>(indexed_[j])])) mask |= 1u << j;
+      }
+      auto g = std::find_if(groups.begin(), groups.end(),
+                            [&](const auto& group) { return group.first == mask; });
+      if (g == groups.end()) g = groups.insert(groups.end(), {mask, {}});
+      g->second.insert(g->second.end(), std::make_move_iterator(row),
+                       std::make_move_iterator(row + static_cast<std::ptrdiff_t>(ncols)));
+    }
+    if (groups.empty() && !fresh.empty()) groups.push_back({kAll, {}});
+    for (size_t r : fresh) {
+      const auto row = values.begin() + static_cast<std::ptrdiff_t>(r * ncols);
+      groups.front().second.insert(
+          groups.front().second.end(), std::make_move_iterator(row),
+          std::make_move_iterator(row + static_cast<std::ptrdiff_t>(ncols)));
+    }
+    for (auto& [mask, group] : groups) CLEVER_RETURN_IF_ERROR(For(mask).Run(db, group));
+    values.clear();
+    return OkStatus();
+  }
+
+ private:
+  // The statements whose SET names the non-indexed columns and the indexed ones in `mask`.
+  // Past kMaxSets distinct SETs a row takes the full one (bounds the prepared statements a
+  // store whose rows change in every combination of columns would otherwise accumulate).
+  const MultiInsert& For(uint32_t mask) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (by_mask_.size() >= kMaxSets && by_mask_.count(mask) == 0) mask = kAll;
+    auto& slot = by_mask_[mask];
+    if (slot == nullptr) {
+      std::string tail = "ON CONFLICT (store_id,id) DO UPDATE SET ";
+      bool first = true;
+      for (size_t i = 2; i < cols_.size(); ++i) {
+        bool skip = false;
+        for (size_t j = 0; j < indexed_.size(); ++j) {
+          skip = skip || (indexed_[j] == i && (mask & (1u << j)) == 0);
+        }
+        if (skip) continue;
+        tail += (first ? "" : ",") + std::string(cols_[i]) + "=excluded." + cols_[i];
+        first = false;
+      }
+      // Nothing to set (every column indexed and unchanged): a no-op assignment of the key.
+      if (first) tail += "store_id=excluded.store_id";
+      slot = std::make_unique<MultiInsert>(table_, cols_, tail);
+    }
+    return *slot;
+  }
+
+  static constexpr size_t kMaxIds = 512;
+  static constexpr size_t kMaxSets = 12;
+  static constexpr uint32_t kAll = ~uint32_t{0};  // every column (bits past the indexed: none)
+  const char* table_;
+  std::vector<const char*> cols_;
+  std::vector<size_t> indexed_;  // positions in cols_
+  std::vector<std::string> select_;
+  std::mutex mu_;
+  std::map<uint32_t, std::unique_ptr<MultiInsert>> by_mask_;
+};
+
 // Indices of `rows` to write as parent rows: the last occurrence of each key (a broken store can
 // list an entry twice; a multi-row upsert must not touch one row twice, and one row per statement
 // kept the last), in first-seen order.
@@ -186,7 +316,10 @@ Status WriteCustomers(store::Database& db, int64_t store,
                                                 "billing_country",    "shipping_city",
                                                 "shipping_state",     "shipping_postcode",
                                                 "shipping_country"};
-  static const MultiInsert insert("customers", cols, UpsertTail({"store_id", "id"}, cols));
+  // The columns of customers' secondary indexes (store/schema.cc): customers_by_name,
+  // customers_by_email, customers_by_created.
+  static IndexAwareUpsert insert("customers", cols,
+                                 {"last_name", "first_name", "email", "date_created"});
   std::vector<Value> v;
   v.reserve(rows.size() * cols.size());
   for (size_t i : LastOfEachKey(rows, [](const woo::CustomerRecord& c) { return c.id; })) {
@@ -198,7 +331,7 @@ Status WriteCustomers(store::Database& db, int64_t store,
         S(c.billing_country), S(c.shipping_city), S(c.shipping_state), S(c.shipping_postcode),
         S(c.shipping_country));
   }
-  return insert.Run(db, v);
+  return insert.Run(db, store, v);
 }
 
 namespace {
@@ -256,7 +389,13 @@ Status WriteOrders(store::Database& db, int64_t store, const std::vector<woo::Or
                                                 "shipping_postcode",
                                                 "shipping_country",
                                                 "refund_count"};
-  static const MultiInsert orders("orders", cols, UpsertTail({"store_id", "id"}, cols));
+  // The columns of orders' secondary indexes (store/schema.cc), partial-index conditions
+  // included: orders_by_date, orders_by_customer, orders_by_billing_email,
+  // orders_by_billing_name, orders_by_date_paid, orders_unpaid.
+  static IndexAwareUpsert orders(
+      "orders", cols,
+      {"date_created", "customer_id", "billing_email", "billing_last_name", "billing_first_name",
+       "date_paid", "status", "number", "total_minor"});
   // Duplicate child ids inside one order (a hostile or broken store) would violate the key:
   // "ON CONFLICT DO NOTHING" keeps the first.
   static const MultiInsert line_items(
@@ -300,7 +439,7 @@ Status WriteOrders(store::Database& db, int64_t store, const std::vector<woo::Or
         S(o.billing_country), S(o.shipping_city), S(o.shipping_state), S(o.shipping_postcode),
         S(o.shipping_country), I(o.refund_count));
   }
-  CLEVER_RETURN_IF_ERROR(orders.Run(db, v));
+  CLEVER_RETURN_IF_ERROR(orders.Run(db, store, v));
   // Children in list order (of every occurrence of an order, as one row per statement did).
   for (const auto& o : rows) {
     for (const auto& li : o.line_items) {
