@@ -589,6 +589,38 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       return first ? "range:" + y + "-01-01:" + y + "-06-30"
                    : "range:" + y + "-07-01:" + y + "-12-31";
     });
+  // "H1", "h2 last year": a half of this year (H2 before July: last year's), or of the year named.
+  static const std::regex bare_half(
+      " (?:in |during |for |over )?(?:the )?h([12])(?: (last|this) year)? ");
+  if (has(" h1") || has(" h2"))
+    take(bare_half, [&](const std::smatch& m) -> std::string {
+      const bool first = m.str(1) == "1";
+      int y = d.year;
+      if (m.str(2) == "last") {
+        y = d.year - 1;
+      } else if (m.str(2) != "this" && !first && d.month < 7) {
+        y = d.year - 1;
+      }
+      const std::string ys = std::to_string(y);
+      return first ? "range:" + ys + "-01-01:" + ys + "-06-30"
+                   : "range:" + ys + "-07-01:" + ys + "-12-31";
+    });
+  // "the first three months of 2025", "the last 2 months of last year": months of a year (not
+  // "the top 3 months").
+  static const std::regex months_of_year(
+      " (?:in |during |for |over )?(?:the )?(first|last|final) (\\d{1,2}) months of "
+      "(?:(\\d{4})|the "
+      "year|this year|(last|previous) year) ");
+  if (has(" months of "))
+    take(months_of_year, [&](const std::smatch& m) -> std::string {
+      const int n = num(m[2]);
+      if (n < 1 || n > 12) return "";
+      const int y = m[3].matched ? std::stoi(m.str(3)) : m[4].matched ? d.year - 1 : d.year;
+      const bool first = m.str(1) == "first";
+      const CivilDate from = first ? CivilDate{y, 1, 1} : CivilDate{y, 13 - n, 1};
+      const CivilDate to = first ? CivilDate{y, n, DaysInMonth(y, n)} : CivilDate{y, 12, 31};
+      return "range:" + from.ToString() + ":" + to.ToString();
+    });
   // "since September": from the first of the most recent such month to today (not September
   // alone); "since monday": from the most recent Monday (today if it is Monday).
   // "since October 20", "since 20 October": from that day.
@@ -641,6 +673,26 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       const std::string spec =
           HolidayIn(h, holiday_year(h, m.str(2), m[3].matched ? m.str(3) : "")).ToString();
       return m.str(0).find(" since ") == 0 ? "since:" + spec : "date:" + spec;
+    });
+  // "the last day of last quarter", "the first day of this year": that date.
+  static const std::regex edge_of_period(
+      " (?:on )?the (first|1st|last|final) day of (?:the )?(last|this|previous|current) "
+      "(quarter|year|week) ");
+  if (has(" day of "))
+    take(edge_of_period, [&](const std::smatch& m) -> std::string {
+      const std::string which = m.str(2) == "previous"  ? "last"
+                                : m.str(2) == "current" ? "this"
+                                                        : m.str(2);
+      auto r = ResolvePeriod(which + "_" + m.str(3), d);
+      if (!r.ok() || !r->start) return "";
+      CivilDate day = *r->start;
+      if (m.str(1) == "last" || m.str(1) == "final") {
+        // The period's own last day, not today (this quarter's end may be still to come).
+        if (m.str(3) == "quarter") day = r->start->AddMonths(3).AddDays(-1);
+        if (m.str(3) == "year") day = CivilDate{r->start->year, 12, 31};
+        if (m.str(3) == "week") day = r->start->AddDays(6);
+      }
+      return "date:" + day.ToString();
     });
   // "the last day of October", "the first day of the month".
   static const std::regex edge_day(
@@ -852,6 +904,12 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   if (digits())
     take(prev_weeks,
          [&](const std::smatch& m) { return "prev_days:" + std::to_string(7 * num(m[1])); });
+  // "the last week (7 days)": the gloss says rolling days, not the calendar week.
+  static const std::regex week_glossed(
+      " (?:in |over |during |for )?(?:the )?(?:last|past) week (?:i e |ie |so )?(?:the )?(?:last "
+      ")?7 days ");
+  if (has(" 7 days"))
+    take(week_glossed, [](const std::smatch&) { return std::string("last_days:7"); });
   static const std::regex last_days(
       " (?:in |over |during |for )?(?:the )?(?:last|past|previous|recent) (\\d+) days ");
   if (digits())
@@ -1056,7 +1114,18 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       std::string w = m[1];
       int mo = MonthNumber(w);
       // "may" alone is a verb unless introduced ("in may") or followed by a year.
-      if (w == "may" && !m[2].matched && m.str(0).find(" may") == 0) return "";
+      // "June vs May", "April to May": after a comparison or range word it is the month.
+      if (w == "may" && !m[2].matched && m.str(0).find(" may") == 0) {
+        const std::string before = m.prefix().str();
+        bool after_link = false;
+        for (const char* link : {" vs", " versus", " than", " and", " to", " with", " against",
+                                 " from", " or", " until", " through"}) {
+          const size_t n = std::strlen(link);
+          after_link =
+              after_link || (before.size() >= n && before.compare(before.size() - n, n, link) == 0);
+        }
+        if (!after_link) return "";
+      }
       if (w == "mar" || w == "jan" || w == "dec" || w == "jun" || w == "jul" || w == "aug" ||
           w == "oct" || w == "nov" || w == "feb" || w == "apr" || w == "sep" || w == "sept") {
         // abbreviations are fine
@@ -2184,6 +2253,28 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     auto it = NumberWords().find(t);
     if (it != NumberWords().end()) t = it->second;
     if (t == "#1" || t == "no.1") t = "top";  // "the #1 product"
+    // "year-to-date", "month-to-date": the words the period rules read.
+    for (const char* w : {"year-to-date", "quarter-to-date", "month-to-date", "week-to-date"}) {
+      if (t == w) std::replace(t.begin(), t.end(), '-', ' ');
+    }
+    // "1.6.2025", "15.06.2025", "1.6.25": a dotted date is day first, always.
+    static const std::regex dotted_date(R"((\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2}))");
+    std::smatch dd;
+    if (t.find('.') != std::string::npos && std::regex_match(t, dd, dotted_date)) {
+      const int day = std::stoi(dd.str(1)), month = std::stoi(dd.str(2));
+      std::string y = dd.str(3);
+      if (y.size() == 2) y = "20" + y;
+      if (month >= 1 && month <= 12 && day >= 1 && day <= 31)
+        t = std::to_string(day) + " " + ToLower(kMonthNames[month]) + " " + y;
+    }
+    // "top 3 goods": the British word for products ("cost of goods" stays).
+    if (t == "goods" && &t != tokens.data()) {
+      const std::string& before = *(&t - 1);
+      static const std::set<std::string> kRankWords = {"top", "best", "worst", "bottom",
+                                                       "best-selling"};
+      if (kRankWords.count(before) != 0 || std::all_of(before.begin(), before.end(), ::isdigit))
+        t = "products";
+    }
 
     if (t == "no" && &t + 1 != tokens.data() + tokens.size() && *(&t + 1) == "of")
       t = "number";  // "no. of orders"
@@ -2415,7 +2506,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       "click through|clickthrough|clicked|couriers?|delays|delayed|banners?|gst rates?|"
       "sales tax rates?|camp ?sites?|campgrounds?|restaurants?|hotels?|near me|weight|weighs|"
       "dimensions|suited|suitable|unsubscribed|unsubscribing|tax returns? (?:is |are )?due|"
-      "tax returns? deadline|filing deadline|estimated tax|file (?:our |my |the )?taxes|email "
+      "tax returns? deadline|filing deadline|bank balance|account balance|retention cost|"
+      "cost per (?:voucher|coupon|customer|acquisition|click|lead|install)|keywords?|"
+      "search terms?|estimated tax|file (?:our |my |the )?taxes|email "
       "opens?|"
       "opened (?:our |the |my |an |a )?(?:\\S+ )?(?:\\S+ )?e-?mails?|"
       "added (?:\\S+ )?(?:\\S+ )?to (?:their |the |a |his |her )?(?:basket|cart)s?) ");
@@ -2442,7 +2535,20 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       "do i owe|do we owe) ");
   std::string oos_topic;
   std::smatch om;
-  const std::string plain = " " + Join(tokens, " ") + " ";
+  // The question's own words, less the store's names ("Alpine Rain Jacket" is not weather).
+  std::string plain = " ";
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    bool named = false;
+    for (const EntityHit& h : hits) {
+      // A name of two words or more ("Alpine Rain Jacket"); one word may be a stray match.
+      named =
+          named || (h.length >= 2 && static_cast<int>(i) >= h.start &&
+                    static_cast<int>(i) < h.start + h.length &&
+                    (h.e->kind == "product" || h.e->kind == "variation" ||
+                     h.e->kind == "category" || h.e->kind == "customer" || h.e->kind == "coupon"));
+    }
+    plain += named ? std::string("<name> ") : tokens[i] + " ";
+  }
   std::string unhyphenated = plain;  // "facebook-acquired"
   std::replace(unhyphenated.begin(), unhyphenated.end(), '-', ' ');
   if ((MayMatchAlternation(t.s, oos_prefixes) && std::regex_search(t.s, om, oos)) ||
@@ -2881,6 +2987,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
        (t.Has("left") && t.Any({"units", "unit", "items", "item", "only"})) ||
        t.Any(
            {"down to their last", "down to the last", "last couple of units", "last few units"}) ||
+       (t.Any({"or fewer left", "or less left", "or fewer remaining", "or less remaining"}) &&
+        !t.Any({"days", "weeks", "sold", "orders"})) ||
        (t.Any({"or fewer", "or less"}) && t.Any({"units", "unit"}) &&
         !t.Any({"sold", "sell", "orders", "bought"})) ||
        t.Any({"unavailable", "currently unavailable"}) || running_out_soon ||
@@ -3130,7 +3238,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
         " (?:haven't|havent|have not|hasn't|hasnt|has not|not|not yet|didn't|didnt|did not) "
         "(?:\\w+ )?expired? ");
     std::string ctype;
-    if (t.Any({"fixed cart", "fixed-cart", "cart discount", "fixed basket", "basket discount"}))
+    if (t.Any({"fixed cart", "fixed-cart", "cart discount", "fixed basket", "fixed-basket",
+               "basket discount"}))
       ctype = "fixed_cart";
     else if (t.Any({"fixed product", "fixed-product", "product discount"}))
       ctype = "fixed_product";

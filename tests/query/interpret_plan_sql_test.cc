@@ -218,3 +218,61 @@ TEST(InterpretTest, SlashDatesFollowTheStoresConvention) {
 
 }  // namespace
 }  // namespace clever::query
+
+namespace clever::query {
+namespace {
+
+// A product named with a word that is out of scope on its own ("rain") is still the product; a
+// one-word stray match ("staff" in "Staff Sample Pack") does not hide an out-of-scope question.
+TEST(InterpretTest, ProductNamesWinOverTheOutOfScopeWordsTheyContain) {
+  StoreNames names = Names();
+  NamedEntity jacket;
+  jacket.kind = "product";
+  jacket.name = "Alpine Rain Jacket";
+  jacket.key = "46";
+  jacket.phrases = {{"alpine", "rain", "jacket"}};
+  names.entities.push_back(jacket);
+  NamedEntity pack;
+  pack.kind = "product";
+  pack.name = "Staff Sample Pack";
+  pack.key = "254";
+  pack.phrases = {{"staff", "sample", "pack"}};
+  names.entities.push_back(pack);
+  QuestionIntent rain = Interpret("revenue from the Alpine Rain Jacket last month", names, kDay);
+  EXPECT_EQ(rain.out_of_scope, "");
+  EXPECT_EQ(rain.metric, "gross_sales");
+  EXPECT_EQ(rain.product_ids, std::vector<int64_t>{46});
+  EXPECT_NE(Interpret("will it rain tomorrow", names, kDay).out_of_scope, "");
+  EXPECT_NE(Interpret("how many staff hours did we log last week", names, kDay).out_of_scope, "");
+}
+
+// Holiday spans and written date ranges (qprobe6): a span, never the first day alone.
+TEST(InterpretTest, HolidaySpansAndDateRanges) {
+  StoreNames us = Names();
+  us.month_first_dates = true;
+  const CivilDate feb{2026, 2, 10};
+  auto period = [&](const std::string& q) { return Interpret(q, us, feb).period; };
+  EXPECT_EQ(period("sales over Black Friday weekend"), "range:2025-11-28:2025-11-30");
+  EXPECT_EQ(period("sales Thanksgiving weekend"), "range:2025-11-27:2025-11-30");
+  EXPECT_EQ(period("sales Labor Day weekend"), "range:2025-08-30:2025-09-01");
+  EXPECT_EQ(period("sales cyber weekend"), "range:2025-11-28:2025-12-01");
+  EXPECT_EQ(period("orders between christmas and new year"), "range:2025-12-25:2026-01-01");
+  EXPECT_EQ(period("orders the week before christmas"), "range:2025-12-15:2025-12-21");
+  EXPECT_EQ(period("sales on easter 2025"), "date:2025-04-20");
+  EXPECT_EQ(period("sales on MLK day"), "date:2026-01-19");
+  EXPECT_EQ(period("sales 12/24-12/31"), "range:2025-12-24:2025-12-31");
+  EXPECT_EQ(period("sales from 12/15 through 1/15"), "range:2025-12-15:2026-01-15");
+  EXPECT_EQ(period("sales 12/2025"), "month:2025:12");
+  EXPECT_EQ(period("sales over the holidays"), "range:2025-11-01:2025-12-31");
+  EXPECT_EQ(period("sales since new year"), "since:2026-01-01");
+  EXPECT_EQ(period("orders on 1.6.2025"), "date:2025-06-01");
+  EXPECT_EQ(period("H2 sales"), "range:2025-07-01:2025-12-31");
+  EXPECT_EQ(period("H1 sales"), "range:2026-01-01:2026-06-30");
+  // Hostile and huge: no range, no crash.
+  EXPECT_EQ(period("sales 99/99-99/99"), "");
+  EXPECT_EQ(period("sales " + std::string(5000, '1') + "/1-1/1"), "");
+  EXPECT_NO_THROW(period(std::string(3000, '.') + "1.1.1"));
+}
+
+}  // namespace
+}  // namespace clever::query
