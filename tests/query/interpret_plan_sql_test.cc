@@ -226,18 +226,11 @@ namespace {
 // one-word stray match ("staff" in "Staff Sample Pack") does not hide an out-of-scope question.
 TEST(InterpretTest, ProductNamesWinOverTheOutOfScopeWordsTheyContain) {
   StoreNames names = Names();
-  NamedEntity jacket;
-  jacket.kind = "product";
-  jacket.name = "Alpine Rain Jacket";
-  jacket.key = "46";
-  jacket.phrases = {{"alpine", "rain", "jacket"}};
-  names.entities.push_back(jacket);
-  NamedEntity pack;
-  pack.kind = "product";
-  pack.name = "Staff Sample Pack";
-  pack.key = "254";
-  pack.phrases = {{"staff", "sample", "pack"}};
-  names.entities.push_back(pack);
+  for (auto [name, key] : {std::pair{"Alpine Rain Jacket", "46"}, {"Staff Sample Pack", "254"}}) {
+    NamedEntity product = Customer(name, key, false);
+    product.kind = "product";
+    names.entities.push_back(product);
+  }
   QuestionIntent rain = Interpret("revenue from the Alpine Rain Jacket last month", names, kDay);
   EXPECT_EQ(rain.out_of_scope, "");
   EXPECT_EQ(rain.metric, "gross_sales");
