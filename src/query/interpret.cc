@@ -488,8 +488,8 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   // unless the question also gives dates ("the holidays (Thanksgiving through New Year's Eve)").
   static const std::regex holiday_season(
       " (?:over |during |in |for |across )?(?:the |this |last )?(?:(\\d{4}) )?(?:holiday season|"
-      "holidays|holiday period|holiday rush|holiday sales? season|festive season)" +
-      YEAR_AFTER + " ");
+      "holidays|holiday period|holiday rush|holiday sales? season|festive season)"
+      "(?: (?:in |of )?(\\d{4})| (last|this) year)? ");
   std::vector<std::string> soft_periods;
   std::optional<int> dates_in_year;  // the year of dates written without one, when the text says
   if (has("holiday") || has("festive"))
@@ -904,6 +904,35 @@ Periods FindPeriods(std::string& s, CivilDate d) {
   if (digits())
     take(prev_weeks,
          [&](const std::smatch& m) { return "prev_days:" + std::to_string(7 * num(m[1])); });
+  // "the 90 days to today", "the 30 days up to yesterday": the last N days.
+  static const std::regex days_to_today(
+      " (?:the |over the |in the |for the )?(\\d+) days (?:to|up to|until|till|through|ending) "
+      "(?:today|now|date) ");
+  if (has(" days "))
+    take(days_to_today,
+         [&](const std::smatch& m) { return "last_days:" + std::to_string(num(m[1])); });
+  // "the financial year starting 1 April 2024": from that day.
+  static const std::regex year_starting(
+      " (?:for |in |during )?(?:the |our |my )?(?:financial |fiscal )?year (?:starting|beginning|"
+      "that started|which started|from) (?:on )?(" +
+      DATE + ")(?: up)?(?: to (?:today|now|date))? ");
+  if (has("year ") && digits())
+    take(year_starting, [&](const std::smatch& m) -> std::string {
+      auto a = ParseDateWords(m[1], d);
+      return a ? "since:" + a->ToString() : "";
+    });
+  // "the last quarter of 2023" is its fourth quarter, not last quarter and 2023.
+  static const std::regex last_quarter_of(
+      " (?:in |during |for )?(?:the )?(?:last|final) quarter of (\\d{4}) ");
+  if (has("quarter of"))
+    take(last_quarter_of, [](const std::smatch& m) { return "quarter:" + m.str(1) + ":4"; });
+  // "this financial quarter", "best day of the quarter": this quarter.
+  static const std::regex the_quarter(
+      " (?:(?:of|in|for|during) the|this|the current) (?:financial |fiscal )?quarter(?! before| "
+      "after| "
+      "of) ");
+  if (has("quarter"))
+    take(the_quarter, [](const std::smatch&) { return std::string("this_quarter"); });
   // "the last week (7 days)": the gloss says rolling days, not the calendar week.
   static const std::regex week_glossed(
       " (?:in |over |during |for )?(?:the )?(?:last|past) week (?:i e |ie |so )?(?:the )?(?:last "
@@ -2221,6 +2250,15 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
   static const std::regex slash_range(
       R"((\d{1,2}/\d{1,2}(?:/\d{2}|/\d{4})?)-(\d{1,2}/\d{1,2}(?:/\d{2}|/\d{4})?))");
   for (size_t i = 0; i < tokens.size(); ++i) {
+    // "jan-mar", "January-March": two months joined by a dash are a range too.
+    const size_t dash = tokens[i].find('-');
+    if (dash != std::string::npos && MonthNumber(tokens[i].substr(0, dash)) > 0 &&
+        MonthNumber(tokens[i].substr(dash + 1)) > 0) {
+      const std::string second = tokens[i].substr(dash + 1);
+      tokens[i] = tokens[i].substr(0, dash);
+      tokens.insert(tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1, {"to", second});
+      continue;
+    }
     std::smatch rm;
     if (tokens[i].find('/') == std::string::npos || !std::regex_match(tokens[i], rm, slash_range))
       continue;
@@ -2268,7 +2306,14 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
         t = std::to_string(day) + " " + ToLower(kMonthNames[month]) + " " + y;
     }
     // "top 3 goods": the British word for products ("cost of goods" stays).
-    if (t == "goods" && &t != tokens.data()) {
+    // British words: "punters" are customers, "how much trade" is sales, "top 5 lines" products;
+    // "the tax year" is a year, not the tax collected.
+    if (t == "punters" || t == "punter") t = t == "punters" ? "customers" : "customer";
+    if (t == "trade" && &t != tokens.data() && (*(&t - 1) == "much" || *(&t - 1) == "of"))
+      t = "sales";
+    if (t == "tax" && &t + 1 != tokens.data() + tokens.size() && *(&t + 1) == "year")
+      t = "financial";
+    if ((t == "goods" || t == "lines") && &t != tokens.data()) {
       const std::string& before = *(&t - 1);
       static const std::set<std::string> kRankWords = {"top", "best", "worst", "bottom",
                                                        "best-selling"};
@@ -2506,7 +2551,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       "click through|clickthrough|clicked|couriers?|delays|delayed|banners?|gst rates?|"
       "sales tax rates?|camp ?sites?|campgrounds?|restaurants?|hotels?|near me|weight|weighs|"
       "dimensions|suited|suitable|unsubscribed|unsubscribing|tax returns? (?:is |are )?due|"
-      "tax returns? deadline|filing deadline|bank balance|account balance|retention cost|"
+      "tax returns? deadline|filing deadline|corporation tax|income tax|tax bill|hmrc|royal "
+      "mail|walked into|walk-ins?|walk ins|bank balance|account balance|retention cost|"
       "cost per (?:voucher|coupon|customer|acquisition|click|lead|install)|keywords?|"
       "search terms?|estimated tax|file (?:our |my |the )?taxes|email "
       "opens?|"
@@ -2772,7 +2818,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       // "are sales down on last month", "up on the same month last year".
       with_periods.Any({"down on last", "up on last", "down on the same", "up on the same",
                         "down on the previous", "up on the previous", "down on this",
-                        "up on this"});
+                        "up on this"}) ||
+      t.s.find(" up on ~") != std::string::npos || t.s.find(" down on ~") != std::string::npos;
   const bool orders_words = t.Any(
       {"orders", "order", "purchases", "purchase", "transactions", "transaction", "checkouts"});
 
@@ -2855,6 +2902,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
                "ways to pay",
                "way of paying",
                "ways of paying",
+               "way customers paid",
+               "ways customers paid",
+               "way people paid",
                "how do customers pay",
                "how customers pay",
                "how do people pay",
@@ -3027,6 +3077,9 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
              "cash did we receive", "cash came in", "cash received", "cash we received"});
   const bool payments = method != nullptr || unpaid || money_received ||
                         (t.Any({"way do most customers pay",
+                                "way customers paid",
+                                "ways customers paid",
+                                "way people paid",
                                 "way do customers pay",
                                 "ways do customers pay",
                                 "how do most customers pay",
@@ -3917,6 +3970,21 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       }
     }
     // "rev yoy", "year over year growth": this year so far against the same days last year.
+    // "black friday sales vs last year": the same holiday a year earlier, not all of last year.
+    if (in.base_period == "last_year" &&
+        (in.period.rfind("black_friday", 0) == 0 || in.period.rfind("date:", 0) == 0)) {
+      auto day = ResolvePeriod(in.period, as_of);
+      if (day.ok() && day->start) {
+        static const std::regex holiday_name(std::string(" (") + kHolidayAlt + ") ");
+        std::smatch hm;
+        const int year = day->start->year - 1;
+        CivilDate before{year, day->start->month,
+                         std::min(day->start->day, DaysInMonth(year, day->start->month))};
+        if (std::regex_search(with_periods.s, hm, holiday_name))
+          before = HolidayIn(hm.str(1), year);
+        in.base_period = "date:" + before.ToString();
+      }
+    }
     const bool yoy = t.Any({"year over year", "yoy", "year on year"});
     if (yoy && in.period.empty()) {
       in.period = "this_year";
@@ -3975,6 +4043,15 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     if (t.Has("than") && !explicit_two &&
         !t.Any({"growth", "change", "vs", "versus", "compared", "by how much", "%", "percent",
                 "percentage"})) {
+      in.compare.clear();
+      in.base_period.clear();
+    }
+    // "... and how does it compare? Just the YTD figure please": one figure was asked for, the
+    // first period's.
+    if (with_periods.Any({"just the", "just this", "only the", "give me this", "just give me",
+                          "just need the", "only need the", "just want the", "only want the"}) &&
+        t.Any({"number", "figure", "rate", "total", "amount", "count", "value"}) &&
+        !t.Any({"change", "percentage", "percent", "%", "difference", "growth"})) {
       in.compare.clear();
       in.base_period.clear();
     }
