@@ -2311,7 +2311,11 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     if (t == "punters" || t == "punter") t = t == "punters" ? "customers" : "customer";
     if (t == "trade" && &t != tokens.data() && (*(&t - 1) == "much" || *(&t - 1) == "of"))
       t = "sales";
-    if (t == "tax" && &t + 1 != tokens.data() + tokens.size() && *(&t + 1) == "year")
+    // ("sales tax year to date" keeps its tax: only "the/this/last tax year" is a year.)
+    static const std::set<std::string> kYearOwners = {"the",  "this",    "last",     "our", "my",
+                                                      "next", "current", "previous", "new"};
+    if (t == "tax" && &t != tokens.data() && &t + 1 != tokens.data() + tokens.size() &&
+        *(&t + 1) == "year" && kYearOwners.count(*(&t - 1)) != 0)
       t = "financial";
     if ((t == "goods" || t == "lines") && &t != tokens.data()) {
       const std::string& before = *(&t - 1);
