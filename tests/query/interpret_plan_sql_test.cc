@@ -269,3 +269,19 @@ TEST(InterpretTest, HolidaySpansAndDateRanges) {
 
 }  // namespace
 }  // namespace clever::query
+
+namespace clever::query {
+namespace {
+
+// "the tax year" is a period word; "sales tax" is still the tax collected.
+TEST(InterpretTest, TaxYearIsAPeriodWordSalesTaxIsTheTax) {
+  EXPECT_EQ(Interpret("How much sales tax year to date?", Names(), kDay).metric, "tax_collected");
+  EXPECT_EQ(Interpret("Sales since 6 April 2025 (start of the tax year)?", Names(), kDay).metric,
+            "gross_sales");
+  EXPECT_NE(
+      Interpret("What's my corporation tax bill for this tax year?", Names(), kDay).out_of_scope,
+      "");
+}
+
+}  // namespace
+}  // namespace clever::query
