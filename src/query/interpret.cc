@@ -307,6 +307,12 @@ CivilDate HolidayIn(const std::string& h, int y) {
   return CivilDate{y, 1, 1};  // New Year's Day
 }
 
+// Kinds of the store's names that stand in the text as a placeholder ("<product>").
+bool IsNamedKind(const std::string& kind) {
+  return kind == "product" || kind == "variation" || kind == "category" || kind == "customer" ||
+         kind == "coupon";
+}
+
 // Parses "1 march 2025", "march 1st", "march 1, 2025", "2025-03-01" at a position; year inferred
 // as the most recent such date on or before `d`.
 std::optional<CivilDate> ParseDateWords(const std::string& text, CivilDate d) {
@@ -470,11 +476,13 @@ Periods FindPeriods(std::string& s, CivilDate d) {
         if (wd == 6) to = day.AddDays(1);                  // Saturday, Sunday
         if (wd == 7) from = day.AddDays(-1);               // Saturday, Sunday
         if (wd == 1) from = day.AddDays(-2);               // a long weekend
-        if (wd == 2 || wd == 3) from = day.AddDays(6 - wd), to = from.AddDays(1);
-        if (rel == "after" || rel == "following")
-          from = day.AddDays(6 - wd + (wd >= 6 ? 7 : 0)), to = from.AddDays(1);
-        if (rel == "before" || rel == "leading up to")
-          from = day.AddDays(-(wd + 1)), to = from.AddDays(1);
+        // Mid-week: the weekend after it; "the weekend after/before X": the next/previous one.
+        const bool after = rel == "after" || rel == "following";
+        const bool before = rel == "before" || rel == "leading up to";
+        if (wd == 2 || wd == 3) from = day.AddDays(6 - wd);
+        if (after) from = day.AddDays(6 - wd + (wd >= 6 ? 7 : 0));
+        if (before) from = day.AddDays(-(wd + 1));
+        if (wd == 2 || wd == 3 || after || before) to = from.AddDays(1);
         return "range:" + from.ToString() + ":" + to.ToString();
       }
       CivilDate monday = day.AddDays(-(wd - 1));
@@ -580,14 +588,18 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     take(iso_month, [](const std::smatch& m) {
       return "month:" + m.str(1) + ":" + std::to_string(std::stoi(m.str(2)));
     });
+  // The first or second half of year y.
+  auto half_range = [](int y, bool first) {
+    const std::string ys = std::to_string(y);
+    return first ? "range:" + ys + "-01-01:" + ys + "-06-30"
+                 : "range:" + ys + "-07-01:" + ys + "-12-31";
+  };
   // "H1 2025", "2024 h2".
   static const std::regex half_h(" (?:in |during )?(?:h([12]) (\\d{4})|(\\d{4}) h([12])) ");
   if (digits())
-    take(half_h, [](const std::smatch& m) -> std::string {
+    take(half_h, [&](const std::smatch& m) -> std::string {
       const bool first = (m[1].matched ? m.str(1) : m.str(4)) == "1";
-      const std::string y = m[2].matched ? m.str(2) : m.str(3);
-      return first ? "range:" + y + "-01-01:" + y + "-06-30"
-                   : "range:" + y + "-07-01:" + y + "-12-31";
+      return half_range(std::stoi(m[2].matched ? m.str(2) : m.str(3)), first);
     });
   // "H1", "h2 last year": a half of this year (H2 before July: last year's), or of the year named.
   static const std::regex bare_half(
@@ -601,9 +613,7 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       } else if (m.str(2) != "this" && !first && d.month < 7) {
         y = d.year - 1;
       }
-      const std::string ys = std::to_string(y);
-      return first ? "range:" + ys + "-01-01:" + ys + "-06-30"
-                   : "range:" + ys + "-07-01:" + ys + "-12-31";
+      return half_range(y, first);
     });
   // "the first three months of 2025", "the last 2 months of last year": months of a year (not
   // "the top 3 months").
@@ -665,7 +675,7 @@ Periods FindPeriods(std::string& s, CivilDate d) {
     });
   // Holidays: "on Christmas", "since Thanksgiving" (spans of them: at the top).
   static const std::regex holiday(" (?:since |on |over |during |for )?(?:the )?(?:last |this )?(" +
-                                  HOL + ")(?: (\\d{4})| (last|this) year)? ");
+                                  HOL + ")" + YEAR_AFTER + " ");
   if (holiday_words)
     take(holiday, [&](const std::smatch& m) -> std::string {
       const std::string h = m.str(1);
@@ -1014,8 +1024,7 @@ Periods FindPeriods(std::string& s, CivilDate d) {
       const bool first = m.str(1) == "first" || m.str(1) == "1st";
       int y = m[2].matched ? std::stoi(m[2]) : d.year;
       if (!m[2].matched && CivilDate{y, first ? 1 : 7, 1} > d) --y;
-      return first ? "range:" + std::to_string(y) + "-01-01:" + std::to_string(y) + "-06-30"
-                   : "range:" + std::to_string(y) + "-07-01:" + std::to_string(y) + "-12-31";
+      return half_range(y, first);
     });
   static const std::regex since_start(
       " (?:since|from) (?:the )?(?:start|beginning) of (?:the |this )?(year|month|week|quarter) ");
@@ -2271,10 +2280,7 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
   for (std::string& w : tokens) {
     std::smatch ym;
     if (w.find('/') == std::string::npos || !std::regex_match(w, ym, month_slash_year)) continue;
-    static const char* kMonthNames[] = {"january",   "february", "march",    "april",
-                                        "may",       "june",     "july",     "august",
-                                        "september", "october",  "november", "december"};
-    w = std::string(kMonthNames[std::stoi(ym.str(1)) - 1]) + " " + ym.str(2);
+    w = ToLower(kMonthNames[std::stoi(ym.str(1))]) + " " + ym.str(2);
   }
   bool month_first = names.month_first_dates;
   for (const std::string& w : tokens) {
@@ -2305,8 +2311,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
       if (month >= 1 && month <= 12 && day >= 1 && day <= 31)
         t = std::to_string(day) + " " + ToLower(kMonthNames[month]) + " " + y;
     }
-    // "top 3 goods": the British word for products ("cost of goods" stays).
-    // British words: "punters" are customers, "how much trade" is sales, "top 5 lines" products;
+    // British words: "punters" are customers, "how much trade" is sales, "top 5 goods/lines"
+    // products (after a rank word only: "cost of goods" stays);
     // "the tax year" is a year, not the tax collected.
     if (t == "punters" || t == "punter") t = t == "punters" ? "customers" : "customer";
     if (t == "trade" && &t != tokens.data() && (*(&t - 1) == "much" || *(&t - 1) == "of"))
@@ -2343,13 +2349,10 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     if (t.find('/') != std::string::npos && std::regex_match(t, sm, slash_date)) {
       int a = std::stoi(sm.str(1)), b = std::stoi(sm.str(2));
       if ((b > 12 && a <= 12) || (month_first && a <= 12)) std::swap(a, b);  // month/day
-      static const char* kMonths[] = {"january",   "february", "march",    "april",
-                                      "may",       "june",     "july",     "august",
-                                      "september", "october",  "november", "december"};
       if (a >= 1 && a <= 31 && b >= 1 && b <= 12) {
         std::string y = sm[3].matched ? sm.str(3) : "";
         if (y.size() == 2) y = "20" + y;
-        t = std::to_string(a) + " " + kMonths[b - 1] + (y.empty() ? "" : " " + y);
+        t = std::to_string(a) + " " + ToLower(kMonthNames[b]) + (y.empty() ? "" : " " + y);
       }
     }
     // "12%" / "$50" keep their number.
@@ -2388,9 +2391,7 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
   for (size_t i = 0; i < work.size(); ++i) {
     bool placeholder = false;
     for (const EntityHit& h : hits) {
-      if (static_cast<int>(i) == h.start &&
-          (h.e->kind == "product" || h.e->kind == "variation" || h.e->kind == "category" ||
-           h.e->kind == "customer" || h.e->kind == "coupon")) {
+      if (static_cast<int>(i) == h.start && IsNamedKind(h.e->kind)) {
         s += "<" + h.e->kind + "> ";
         placeholder = true;
       }
@@ -2399,8 +2400,7 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     bool inside = false;
     for (const EntityHit& h : hits) {
       if (static_cast<int>(i) > h.start && static_cast<int>(i) < h.start + h.length &&
-          (h.e->kind == "product" || h.e->kind == "variation" || h.e->kind == "category" ||
-           h.e->kind == "customer" || h.e->kind == "coupon")) {
+          IsNamedKind(h.e->kind)) {
         inside = true;
       }
     }
@@ -2591,11 +2591,8 @@ QuestionIntent InterpretText(std::string_view question, const StoreNames& names,
     bool named = false;
     for (const EntityHit& h : hits) {
       // A name of two words or more ("Alpine Rain Jacket"); one word may be a stray match.
-      named =
-          named || (h.length >= 2 && static_cast<int>(i) >= h.start &&
-                    static_cast<int>(i) < h.start + h.length &&
-                    (h.e->kind == "product" || h.e->kind == "variation" ||
-                     h.e->kind == "category" || h.e->kind == "customer" || h.e->kind == "coupon"));
+      named = named || (h.length >= 2 && static_cast<int>(i) >= h.start &&
+                        static_cast<int>(i) < h.start + h.length && IsNamedKind(h.e->kind));
     }
     plain += named ? std::string("<name> ") : tokens[i] + " ";
   }

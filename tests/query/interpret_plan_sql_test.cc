@@ -166,13 +166,18 @@ TEST(SqlTest, EveryCatalogueMetricBuildsPortableSql) {
 namespace clever::query {
 namespace {
 
+NamedEntity Named(const std::string& kind, const std::string& name, const std::string& key) {
+  NamedEntity e;
+  e.kind = kind;
+  e.name = name;
+  e.key = key;
+  e.phrases = {Tokenize(NormalizeText(name))};
+  return e;
+}
+
 NamedEntity Customer(const std::string& name, const std::string& key, bool buyer) {
-  NamedEntity c;
-  c.kind = "customer";
-  c.name = name;
-  c.key = key;
+  NamedEntity c = Named("customer", name, key);
   c.buyer = buyer;
-  c.phrases = {Tokenize(NormalizeText(name))};
   return c;
 }
 
@@ -197,12 +202,6 @@ TEST(InterpretTest, CustomersSharingAFullNameNeedTheEmail) {
   EXPECT_TRUE(linda.namesakes.empty());
 }
 
-}  // namespace
-}  // namespace clever::query
-
-namespace clever::query {
-namespace {
-
 // "11/3" is 3 November in a US-dollar store and 11 March elsewhere; a date whose first number is
 // over 12 shows the question writes the day first.
 TEST(InterpretTest, SlashDatesFollowTheStoresConvention) {
@@ -216,21 +215,12 @@ TEST(InterpretTest, SlashDatesFollowTheStoresConvention) {
   EXPECT_EQ(Interpret("orders on 11/14/2025", elsewhere, kDay).period, "date:2025-11-14");
 }
 
-}  // namespace
-}  // namespace clever::query
-
-namespace clever::query {
-namespace {
-
 // A product named with a word that is out of scope on its own ("rain") is still the product; a
 // one-word stray match ("staff" in "Staff Sample Pack") does not hide an out-of-scope question.
 TEST(InterpretTest, ProductNamesWinOverTheOutOfScopeWordsTheyContain) {
   StoreNames names = Names();
-  for (auto [name, key] : {std::pair{"Alpine Rain Jacket", "46"}, {"Staff Sample Pack", "254"}}) {
-    NamedEntity product = Customer(name, key, false);
-    product.kind = "product";
-    names.entities.push_back(product);
-  }
+  names.entities.push_back(Named("product", "Alpine Rain Jacket", "46"));
+  names.entities.push_back(Named("product", "Staff Sample Pack", "254"));
   QuestionIntent rain = Interpret("revenue from the Alpine Rain Jacket last month", names, kDay);
   EXPECT_EQ(rain.out_of_scope, "");
   EXPECT_EQ(rain.metric, "gross_sales");
@@ -266,12 +256,6 @@ TEST(InterpretTest, HolidaySpansAndDateRanges) {
   EXPECT_EQ(period("sales " + std::string(5000, '1') + "/1-1/1"), "");
   EXPECT_NO_THROW(period(std::string(3000, '.') + "1.1.1"));
 }
-
-}  // namespace
-}  // namespace clever::query
-
-namespace clever::query {
-namespace {
 
 // "the tax year" is a period word; "sales tax" is still the tax collected.
 TEST(InterpretTest, TaxYearIsAPeriodWordSalesTaxIsTheTax) {
