@@ -265,7 +265,9 @@ class SyncAdapter : public server::SyncPort {
     }
     CLEVER_ASSIGN_OR_RETURN(auto lease, pool_.Acquire());
     CLEVER_ASSIGN_OR_RETURN(woo::ApiFactory api, connectors_.OpenApi(*lease, store_id));
-    sync::SyncEngine engine(*lease, std::move(api), clock_, sync::SyncOptions{});
+    sync::SyncOptions options;
+    options.customer_listing_every = sync::kScheduledCustomerListing;
+    sync::SyncEngine engine(*lease, std::move(api), clock_, options);
     return engine.Run(store_id, [this, store_id](const sync::CategoryStatus& s) {
       std::lock_guard<std::mutex> lock(mu_);
       if (forgotten_.count(store_id) == 0) live_[store_id][s.category] = s;

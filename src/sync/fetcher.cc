@@ -22,10 +22,12 @@ Fetcher::~Fetcher() {
   cv_.notify_all();
   for (auto& t : workers_) t.join();
   for (auto& job : queue_) job->done.set_value(UnavailableError("sync stopped"));
+  for (auto& job : background_) job->done.set_value(UnavailableError("sync stopped"));
 }
 
 std::future<Status> Fetcher::Submit(std::string route, woo::Params params,
-                                    std::function<Status(const woo::Response&)> consume) {
+                                    std::function<Status(const woo::Response&)> consume,
+                                    bool background) {
   auto job = std::make_unique<Job>();
   job->route = std::move(route);
   job->params = std::move(params);
@@ -33,7 +35,7 @@ std::future<Status> Fetcher::Submit(std::string route, woo::Params params,
   std::future<Status> f = job->done.get_future();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(job));
+    (background ? background_ : queue_).push_back(std::move(job));
   }
   cv_.notify_all();
   return f;
@@ -75,16 +77,33 @@ void Fetcher::Worker() {
   std::unique_ptr<woo::Api> api;
   for (;;) {
     std::unique_ptr<Job> job;
+    bool background = false;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      // Background jobs leave one worker free (when there are two or more): a GET queued
+      // later by a pass never waits for a whole round of prefetches.
+      const int background_cap = std::max(1, policy_.concurrency - 1);
+      cv_.wait(lock, [&] {
+        return stopping_ || !queue_.empty() ||
+               (!background_.empty() && background_busy_ < background_cap);
+      });
       if (stopping_) return;
-      job = std::move(queue_.front());
-      queue_.pop_front();
+      background = queue_.empty();
+      auto& from = background ? background_ : queue_;
+      job = std::move(from.front());
+      from.pop_front();
+      if (background) ++background_busy_;
     }
     if (!api) api = factory_();
     Status s = api ? Run(*api, *job) : InternalError("no API client for this store");
     job->done.set_value(std::move(s));
+    if (background) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        --background_busy_;
+      }
+      cv_.notify_all();
+    }
   }
 }
 

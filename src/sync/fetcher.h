@@ -44,9 +44,13 @@ class Fetcher {
   Fetcher& operator=(const Fetcher&) = delete;
 
   // Queues a GET; `consume` runs on the worker with the 2xx response (parse there). A kDataLoss
-  // from `consume` counts as an unreadable body and is retried like a transport failure.
+  // from `consume` counts as an unreadable body and is retried like a transport failure. A
+  // `background` GET (a prefetch nobody waits for yet) is sent only when no other is queued, and
+  // on all workers but one: it fills the workers a pass leaves idle (while it writes) instead of
+  // delaying the pass.
   std::future<Status> Submit(std::string route, woo::Params params,
-                             std::function<Status(const woo::Response&)> consume);
+                             std::function<Status(const woo::Response&)> consume,
+                             bool background = false);
   // Same, waiting for the result.
   Status Get(const std::string& route, const woo::Params& params,
              const std::function<Status(const woo::Response&)>& consume);
@@ -74,6 +78,8 @@ class Fetcher {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Job>> queue_;
+  std::deque<std::unique_ptr<Job>> background_;  // taken only when queue_ is empty
+  int background_busy_ = 0;                      // workers running a background job
   bool stopping_ = false;
   double limit_;
   int in_flight_ = 0;

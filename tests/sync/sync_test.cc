@@ -10,10 +10,14 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <sstream>
@@ -179,14 +183,17 @@ TEST(SyncEngine, IncrementalPicksUpExactlyTheChangesIncludingDeletions) {
   EXPECT_EQ(OrderRecordPages(fake), 1);
   int id_listings = 0;
   for (const auto& r : fake.requests()) {
-    bool ids = false, one = false;
+    bool ids = false, one = false, newest_first = false;
     for (const auto& [k, v] : r.params) {
       ids = ids || (k == "_fields" && v == "id");
       one = one || (k == "per_page" && v == "1");
+      newest_first = newest_first || (k == "order" && v == "desc");
     }
-    id_listings += (ids && !one) ? 1 : 0;
+    id_listings += (ids && !one && !newest_first) ? 1 : 0;
   }
-  EXPECT_EQ(id_listings, 0);  // counts matched: no id-only listing needed
+  // Counts matched: no id-only listing needed. (The probe for new customer accounts reads ids
+  // newest first: CustomersIncrementalFetchesOnlyNewAndChangedIds.)
+  EXPECT_EQ(id_listings, 0);
   ExpectMatchesStore(*db, fake);
 
   // Now with deletions too: the count differs, an id listing reconciles them.
@@ -217,7 +224,8 @@ TEST(SyncEngine, IncrementalPicksUpExactlyTheChangesIncludingDeletions) {
 }
 
 // An incremental run queues the small categories' GETs at its start (src/sync/engine.cc
-// PrefetchIncremental): they go out before the orders pass instead of after it, each GET is
+// PrefetchIncremental), the first page of each small window included, as background work: they
+// overlap the orders and customers passes instead of following them one by one, each GET is
 // still asked once, and the rows are those of a fresh full sync.
 TEST(SyncEngine, IncrementalPrefetchesTheSmallCategoriesAndAsksEachGetOnce) {
   FakeOptions fo;
@@ -232,22 +240,35 @@ TEST(SyncEngine, IncrementalPrefetchesTheSmallCategoriesAndAsksEachGetOnce) {
   const auto log = fake.requests();
   std::map<std::string, int> asked;
   size_t first_orders = log.size();
-  size_t last_small = 0;
-  int variation_lists = 0, reports = 0, payouts = 0;
+  size_t first_small = log.size();
+  size_t first_customers = log.size(), last_window = 0;
+  int variation_lists = 0, reports = 0, payouts = 0, windows = 0;
   for (size_t i = 0; i < log.size(); ++i) {
     std::string key = log[i].route;
     for (const auto& [k, v] : log[i].params) key += "&" + k + "=" + v;
     ++asked[key];
     const std::string& r = log[i].route;
     if (r == "wc/v3/orders" && first_orders == log.size()) first_orders = i;
+    if (r == "wc/v3/customers" && first_customers == log.size()) first_customers = i;
     const bool variations = r.find("/variations") != std::string::npos;
     const bool report = r.rfind("wc/v3/reports/", 0) == 0;
     const bool payout = r == "wc/v3/payments/deposits" || r == "wc/v3/payments/disputes";
     variation_lists += variations ? 1 : 0;
     reports += report ? 1 : 0;
     payouts += payout ? 1 : 0;
-    if (report || payout || r == "wc/v3/payment_gateways") last_small = i;
+    if ((report || payout || r == "wc/v3/payment_gateways") && first_small == log.size()) {
+      first_small = i;
+    }
+    if (r == "wc/v3/products" || r == "wc/v3/coupons" || r == "wc/v3/refunds") {
+      bool window = false;
+      for (const auto& [k, v] : log[i].params) window = window || k == "modified_after";
+      if (window) {
+        ++windows;
+        last_window = i;
+      }
+    }
   }
+  EXPECT_EQ(windows, 3);  // products, coupons, refunds: one page each, asked once
   for (const auto& [key, n] : asked) EXPECT_EQ(n, 1) << key;
   // Variation lists: only for parents whose date is in the window (not prefetched; see
   // VariationListsOnlyForChangedParentsBetweenReconciles).
@@ -258,7 +279,10 @@ TEST(SyncEngine, IncrementalPrefetchesTheSmallCategoriesAndAsksEachGetOnce) {
   EXPECT_EQ(reports, 8);
   EXPECT_GE(payouts, 2);
   ASSERT_LT(first_orders, log.size());
-  EXPECT_LT(last_small, first_orders);  // all of them before the orders pass began
+  // Background work taken while the orders pass writes: the windows (queued first) went out
+  // before the customers pass began, not after it.
+  EXPECT_LT(last_window, first_customers);
+  EXPECT_LT(first_small, log.size());
   ExpectMatchesStore(*db, fake);
   auto fresh = OpenDb();
   ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
@@ -332,67 +356,121 @@ TEST(SyncEngine, FirstSyncLeavesEveryIndexAsMigrated) {
   EXPECT_EQ(schema(*failed), migrated);
 }
 
-// Customers have no date filter: after the first full pass, a sync lists only
-// `id,date_modified_gmt`, fetches full records (`include=`) for new and changed ids only, and
-// deletes ids no longer listed; a change that does not move date_modified waits for the periodic
-// full pass (reconcile_every).
+// Customers have no date filter. After a full pass, a run fetches full records (`include=`) for
+// the new accounts (ids above the highest stored, listed newest first) and for the accounts its
+// orders name, then compares the counts; the listing of every `id,date_modified_gmt` (profiles
+// edited without an order, deletions) runs when the counts differ or once per
+// `customer_listing_every`; a change that does not move date_modified waits for the periodic full
+// pass (reconcile_every).
+struct CustomerRequests {
+  int listings = 0, probes = 0, counts = 0;
+  std::set<int64_t> included;
+};
+CustomerRequests CustomerRequestsOf(FakeStore& fake) {
+  CustomerRequests out;
+  for (const auto& r : fake.requests()) {
+    if (r.route != "wc/v3/customers") continue;
+    std::string fields, include, order, per_page;
+    for (const auto& [k, v] : r.params) {
+      if (k == "_fields") fields = v;
+      if (k == "include") include = v;
+      if (k == "order") order = v;
+      if (k == "per_page") per_page = v;
+    }
+    if (!include.empty()) {
+      EXPECT_EQ(fields, woo::kCustomerFields);
+      std::stringstream ids(include);
+      for (std::string id; std::getline(ids, id, ',');) out.included.insert(std::stoll(id));
+    } else if (per_page == "1") {
+      ++out.counts;
+    } else if (order == "desc") {
+      EXPECT_EQ(fields, "id");  // the probe for new accounts reads ids only
+      ++out.probes;
+    } else {
+      EXPECT_EQ(fields, "id,date_modified_gmt");  // never the full records
+      ++out.listings;
+    }
+  }
+  return out;
+}
+
 TEST(SyncEngine, CustomersIncrementalFetchesOnlyNewAndChangedIds) {
   FakeOptions fo;
   fo.customers = 250;
   FakeStore fake(fo);
   auto db = OpenDb();
   ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  const int64_t highest = Scalar(*db, "SELECT max(id) FROM customers WHERE store_id = ?");
+  auto same_as_fresh = [&](store::Database& d) {
+    auto fresh = OpenDb();
+    EXPECT_TRUE(SyncOnce(*fresh, fake).ok());
+    return Dump(d) == Dump(*fresh);
+  };
+
+  // A one-shot sync lists every run (exact); the schedulers' runs list once an hour.
+  SyncOptions scheduled = Fast();
+  scheduled.customer_listing_every = kScheduledCustomerListing;
+  // New accounts and profile edits: the new ones are fetched at once, the edits wait ...
   Mutation m;
   m.new_customers = 2;
   m.customer_changes = 3;
   fake.Mutate(m);
   fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake, scheduled).ok());
+  CustomerRequests asked = CustomerRequestsOf(fake);
+  EXPECT_EQ(asked.listings, 0);
+  EXPECT_EQ(asked.probes, 1);
+  EXPECT_EQ(asked.counts, 1);
+  EXPECT_EQ(asked.included, (std::set<int64_t>{highest + 1, highest + 2}));
+  EXPECT_FALSE(same_as_fresh(*db));
+  // ... for the listing (a one-shot sync's, or when due): 252 ids, pages of 100 overlapping by
+  // one; only the 3 edited are fetched.
+  fake.ClearRequests();
   ASSERT_TRUE(SyncOnce(*db, fake).ok());
-  int listings = 0;
-  size_t included = 0;
-  for (const auto& r : fake.requests()) {
-    if (r.route != "wc/v3/customers") continue;
-    std::string fields, include;
-    for (const auto& [k, v] : r.params) {
-      if (k == "_fields") fields = v;
-      if (k == "include") include = v;
-    }
-    if (include.empty()) {
-      EXPECT_EQ(fields, "id,date_modified_gmt");  // never the full records
-      ++listings;
-    } else {
-      EXPECT_EQ(fields, woo::kCustomerFields);
-      included += static_cast<size_t>(std::count(include.begin(), include.end(), ',')) + 1;
-    }
-  }
-  EXPECT_EQ(listings, 3);   // 252 ids, pages of 100 overlapping by one
-  EXPECT_EQ(included, 5u);  // 2 new + 3 changed
-  auto fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  asked = CustomerRequestsOf(fake);
+  EXPECT_EQ(asked.listings, 3);
+  EXPECT_EQ(asked.included.size(), 3u);
+  EXPECT_TRUE(same_as_fresh(*db));
 
-  // Deletions come from the id listing.
+  // The accounts new orders name are fetched again (a checkout saves its customer).
+  Mutation orders;
+  orders.new_orders = 6;
+  fake.Mutate(orders);
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake, scheduled).ok());
+  asked = CustomerRequestsOf(fake);
+  EXPECT_EQ(asked.listings, 0);
+  std::set<int64_t> named;
+  auto rs = db->Query(
+      "SELECT DISTINCT customer_id FROM orders WHERE store_id = ? AND customer_id > 0 AND id >= "
+      "(SELECT max(id) - 5 FROM orders WHERE store_id = ?)",
+      {Value{kStore}, Value{kStore}});
+  ASSERT_TRUE(rs.ok()) << rs.status();
+  for (const auto& row : rs->rows) named.insert(store::AsInt(row[0]));
+  EXPECT_FALSE(named.empty());
+  EXPECT_EQ(asked.included, named);
+  EXPECT_TRUE(same_as_fresh(*db));
+
+  // Deletions: the counts differ, so the same run lists every id.
   Mutation del;
   del.delete_customers = 4;
   fake.Mutate(del);
-  ASSERT_TRUE(SyncOnce(*db, fake).ok());
-  fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake, scheduled).ok());
+  EXPECT_EQ(CustomerRequestsOf(fake).listings, 3);
+  EXPECT_TRUE(same_as_fresh(*db));
 
   // A change that does not move date_modified is invisible to the light pass ...
   Mutation silent;
   silent.silent_customer_changes = 1;
   fake.Mutate(silent);
   ASSERT_TRUE(SyncOnce(*db, fake).ok());
-  fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_NE(Dump(*db), Dump(*fresh));
+  EXPECT_FALSE(same_as_fresh(*db));
   // ... until the periodic full pass.
   SyncOptions due = Fast();
   due.reconcile_every = std::chrono::seconds(0);
   ASSERT_TRUE(SyncOnce(*db, fake, due).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  EXPECT_TRUE(same_as_fresh(*db));
 }
 
 // Stores without /variations: an incremental run lists the variations of the variable parents
@@ -677,6 +755,80 @@ TEST(Fetcher, RetryAfterIsHonouredAndNonRetryableIsNot) {
   });
   EXPECT_TRUE(s.ok());
   EXPECT_EQ(calls, 3);  // an unreadable body is fetched again
+}
+
+// Background GETs (prefetches) take only workers no queued GET needs, and never the last free
+// one: a pass's GET queued behind a dozen prefetches still goes out at once.
+TEST(Fetcher, BackgroundGetsLeaveAWorkerForThePasses) {
+  struct Gated : woo::Api {
+    std::mutex* mu;
+    std::condition_variable* cv;
+    bool* open;
+    std::atomic<int>* background_now;
+    std::atomic<int>* background_max;
+    StatusOr<woo::Response> Get(const std::string& route, const woo::Params&) override {
+      if (route == "bg") {
+        const int now = ++*background_now;
+        int seen = background_max->load();
+        while (now > seen && !background_max->compare_exchange_weak(seen, now)) {
+        }
+        std::unique_lock<std::mutex> lock(*mu);
+        cv->wait(lock, [&] { return *open; });
+        --*background_now;
+      }
+      woo::Response r;
+      r.body = "[]";
+      return r;
+    }
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  std::atomic<int> background_now{0}, background_max{0};
+  FakeClock clock;
+  FetchPolicy policy;
+  policy.concurrency = 3;
+  Fetcher f(
+      [&] {
+        auto a = std::make_unique<Gated>();
+        a->mu = &mu;
+        a->cv = &cv;
+        a->open = &open;
+        a->background_now = &background_now;
+        a->background_max = &background_max;
+        return a;
+      },
+      clock, policy);
+  auto release = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      open = true;
+    }
+    cv.notify_all();
+  };
+  // Opens the gate before `f` joins its workers, however the test ends.
+  struct AtExit {
+    std::function<void()> run;
+    ~AtExit() { run(); }
+  } open_at_exit{release};
+  auto ok = [](const woo::Response&) { return OkStatus(); };
+  std::vector<std::future<Status>> background;
+  for (int i = 0; i < 12; ++i) background.push_back(f.Submit("bg", {}, ok, /*background=*/true));
+  for (int i = 0; i < 200 && background_now.load() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(background_now.load(), 2);  // 3 workers, one kept free
+  // Foreground GETs complete while every background one is still held (waited for with a
+  // deadline: without the free worker they would wait for the gate).
+  for (int i = 0; i < 3; ++i) {
+    std::future<Status> fg = f.Submit("fg", {}, ok);
+    ASSERT_EQ(fg.wait_for(std::chrono::seconds(10)), std::future_status::ready) << i;
+    EXPECT_TRUE(fg.get().ok());
+  }
+  EXPECT_EQ(background_now.load(), 2);
+  release();
+  for (auto& b : background) EXPECT_TRUE(b.get().ok());
+  EXPECT_EQ(background_max.load(), 2);
 }
 
 TEST(Scheduler, SyncsAtOnceThenEveryInterval) {
