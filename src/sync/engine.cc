@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "common/dates.h"
+#include "net/http.h"
 #include "store/derived.h"
 #include "store/schema.h"
 #include "sync/fetcher.h"
@@ -133,6 +134,18 @@ struct Outcome {
 };
 
 std::string HintFor(const Status& s) {
+  // Both are kFailedPrecondition, told apart by their markers (net/http.h); the same advice as
+  // `clever connector add` gives (connect's store check).
+  if (net::IsBlockedAddress(s)) {
+    return "The store's address is on a private or local network, which Clever does not connect "
+           "to by default. For a store on your own network, run with --allow-private-network "
+           "(or set CLEVER_ALLOW_PRIVATE_NETWORK=1).";
+  }
+  if (net::IsTlsError(s)) {
+    return "The store's HTTPS certificate could not be verified: fix it (expired, self-signed, "
+           "wrong name or a missing intermediate certificate), or for a private certificate "
+           "authority re-add the connector with --ca-file. Clever never turns verification off.";
+  }
   switch (s.code()) {
     case StatusCode::kUnauthenticated:
       return "Check the store's API key with `clever connector test NAME`; create a new Read key "

@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "net/http.h"
 #include "store/database.h"
 #include "store/schema.h"
 #include "sync/fetcher.h"
@@ -602,6 +603,44 @@ TEST(SyncEngine, PagingStaysCorrectWhileTheStoreChangesUnderIt) {
 }
 
 TEST(SyncKill, ResumesAfterKill9AndEndsIdentical) { KillTrials(3, 1200); }
+
+// A store refused by the address guard, or with a certificate that does not verify, fails every
+// category with the advice that fits (not "run it again"), as `clever connector add` gives it.
+TEST(SyncEngine, PrivateAddressAndCertificateFailuresSayWhatToDo) {
+  struct Refusing : woo::Api {
+    Status error;
+    StatusOr<woo::Response> Get(const std::string&, const woo::Params&) override { return error; }
+  };
+  const struct {
+    Status error;
+    const char* hint;
+  } cases[] = {
+      {FailedPreconditionError(std::string(net::kBlockedAddressMarker) +
+                               ": 127.0.0.1 is not a public internet address"),
+       "--allow-private-network"},
+      {FailedPreconditionError(std::string(net::kTlsErrorMarker) + ": certificate has expired"),
+       "--ca-file"},
+  };
+  for (const auto& c : cases) {
+    auto db = OpenDb();
+    FakeClock clock;
+    SyncEngine engine(
+        *db,
+        [&] {
+          auto api = std::make_unique<Refusing>();
+          api->error = c.error;
+          return api;
+        },
+        clock, Fast());
+    EXPECT_FALSE(engine.Run(kStore, {}).ok());
+    auto st = ReadStatus(*db, kStore);
+    ASSERT_TRUE(st.ok());
+    for (const auto& category : *st) {
+      EXPECT_EQ(category.state, "failed") << category.category;
+      EXPECT_NE(category.hint.find(c.hint), std::string::npos) << category.hint;
+    }
+  }
+}
 
 TEST(SyncEngine, FailuresAreReportedPerCategoryWithReasonAndHint) {
   FakeStore fake(FakeOptions{});
