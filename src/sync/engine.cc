@@ -452,6 +452,18 @@ class Run {
     return ids;
   }
 
+  // A finished pass's outcome: its note says when records were skipped or the store ignored the
+  // sort order.
+  Outcome PassOutcome() const {
+    Outcome out;
+    out.note = unordered_note_;
+    if (!skipped_notes_.empty()) {
+      out.note = std::to_string(skipped_notes_.size()) +
+                 " record(s) could not be read and were skipped, e.g. " + skipped_notes_.front();
+    }
+    return out;
+  }
+
   // Remote X-WP-Total of a list (one id-only row).
   static woo::Params CountParams(woo::Params filters) {
     filters.emplace_back("_fields", woo::kIdFields);
@@ -888,13 +900,7 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
   const int64_t count = LocalCount(family);
   CLEVER_RETURN_IF_ERROR(
       db_.Transaction([&] { return SaveCursor(spec.category, cur, count, count); }));
-  Outcome out;
-  out.note = unordered_note_;
-  if (!skipped_notes_.empty()) {
-    out.note = std::to_string(skipped_notes_.size()) +
-               " record(s) could not be read and were skipped, e.g. " + skipped_notes_.front();
-  }
-  return out;
+  return PassOutcome();
 }
 
 StatusOr<Outcome> Run::Customers() {
@@ -1003,13 +1009,7 @@ StatusOr<Outcome> Run::CustomersLight(const ListSpec<woo::CustomerRecord>& spec,
       db_.Transaction([&] { return SaveCursor(spec.category, state.cursor, count, count); }));
   prog.done = count;
   prog.total = count;
-  Outcome out;
-  out.note = unordered_note_;
-  if (!skipped_notes_.empty()) {
-    out.note = std::to_string(skipped_notes_.size()) +
-               " record(s) could not be read and were skipped, e.g. " + skipped_notes_.front();
-  }
-  return out;
+  return PassOutcome();
 }
 
 // The accounts of the orders in `rows` that are new or changed (date_modified moved) against
