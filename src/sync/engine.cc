@@ -937,17 +937,17 @@ StatusOr<Outcome> Run::Customers() {
 // The light customers pass, between two full passes. Every run fetches full records
 // (`include=`, 100 per request, concurrently) for:
 //  - new accounts: the ids above the highest one stored, listed newest first (user ids only grow);
-//  - the accounts the orders written in this run name (the orders pass runs first on incremental
-//    runs): a checkout saves its customer (billing details, is_paying_customer), which moves
-//    the customer's date_modified.
+//  - the accounts named by the orders this run found new or changed (the orders pass runs first,
+//    NoteOrderCustomers): a checkout saves its customer (billing details, is_paying_customer),
+//    which moves the customer's date_modified.
 // A count check (X-WP-Total, one request) then catches deletions and anything the above missed.
 // The listing of every `id,date_modified_gmt` (127 requests for 12,500 customers) runs only
-// when the count differs, or once per `customer_listing_every`: it finds the rest, i.e. the
-// customers whose date_modified moved without an order. WooCommerce moves it (the
-// `last_update` user meta) on every profile save (`profile_update`, which WC_Customer::save()
-// triggers) and on every first_name/last_name/billing_*/shipping_* meta change; what bypasses
-// both (a bare role change by a plugin) waits for the periodic full pass. Nothing is
-// checkpointed: a killed light pass is simply run again.
+// when the count differs, or once per `customer_listing_every` (every run unless scheduled): it
+// finds the rest, i.e. the customers whose date_modified moved without an order. WooCommerce
+// moves it (the `last_update` user meta) on every profile save (`profile_update`, which
+// WC_Customer::save() triggers) and on every first_name/last_name/billing_*/shipping_* meta
+// change; what bypasses both (a bare role change by a plugin) waits for the periodic full pass.
+// Nothing is checkpointed: a killed light pass is simply run again.
 StatusOr<Outcome> Run::CustomersLight(const ListSpec<woo::CustomerRecord>& spec,
                                       const StateRow& state) {
   Progress prog{spec.category, 0, state.records_total, 0, clock_.Monotonic()};

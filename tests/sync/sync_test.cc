@@ -243,7 +243,7 @@ TEST(SyncEngine, IncrementalPrefetchesTheSmallCategoriesAndAsksEachGetOnce) {
   size_t first_orders = log.size();
   size_t first_small = log.size();
   size_t first_customers = log.size(), last_window = 0;
-  int variation_lists = 0, reports = 0, payouts = 0, windows = 0;
+  int variation_lists = 0, reports = 0, payouts = 0, windows = 0, counts = 0;
   for (size_t i = 0; i < log.size(); ++i) {
     std::string key = log[i].route;
     for (const auto& [k, v] : log[i].params) key += "&" + k + "=" + v;
@@ -261,15 +261,21 @@ TEST(SyncEngine, IncrementalPrefetchesTheSmallCategoriesAndAsksEachGetOnce) {
       first_small = i;
     }
     if (r == "wc/v3/products" || r == "wc/v3/coupons" || r == "wc/v3/refunds") {
-      bool window = false;
-      for (const auto& [k, v] : log[i].params) window = window || k == "modified_after";
+      bool window = false, count = false;
+      for (const auto& [k, v] : log[i].params) {
+        window = window || k == "modified_after";
+        count = count || (k == "per_page" && v == "1");
+      }
       if (window) {
         ++windows;
         last_window = i;
       }
+      counts += count ? 1 : 0;
     }
   }
   EXPECT_EQ(windows, 3);  // products, coupons, refunds: one page each, asked once
+  // One count each: a prefetched count the pass does not take would show as a second one.
+  EXPECT_EQ(counts, 3);
   for (const auto& [key, n] : asked) EXPECT_EQ(n, 1) << key;
   // Variation lists: only for parents whose date is in the window (not prefetched; see
   // VariationListsOnlyForChangedParentsBetweenReconciles).
