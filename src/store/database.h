@@ -73,6 +73,15 @@ class Database {
   // count). nullopt when the backend cannot tell cheaply: the caller then reads again.
   virtual std::optional<std::pair<int64_t, int64_t>> WriteMark() { return std::nullopt; }
 
+  // Starts copying what is committed in the write-ahead log into the database file, on another
+  // thread and connection, without holding up this one (SQLite: a PASSIVE checkpoint, which
+  // writers keep appending past), so that the checkpoint at close has less left to copy. The
+  // returned function waits for it; call it before this connection is closed. Backends without
+  // such a log: nothing to do.
+  virtual std::function<void()> CheckpointInBackground() {
+    return [] {};
+  }
+
   // Runs `body` inside BEGIN/COMMIT; rolls back and returns its error when it fails.
   Status Transaction(const std::function<Status()>& body);
 

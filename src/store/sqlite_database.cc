@@ -2,8 +2,10 @@
 #include <sqlite3.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "store/database.h"
@@ -50,6 +52,25 @@ class SqliteDatabase final : public Database {
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
+
+  std::function<void()> CheckpointInBackground() override {
+    const char* file = sqlite3_db_filename(db_, "main");
+    if (file == nullptr || *file == '\0') return [] {};  // in memory: no log
+    auto worker = std::make_shared<std::thread>([path = std::string(file)] {
+      sqlite3* other = nullptr;
+      if (sqlite3_open_v2(path.c_str(), &other, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                          nullptr) == SQLITE_OK) {
+        // As the main connections: sync the log before and the file after (synchronous=NORMAL).
+        sqlite3_exec(other, "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
+        // Best effort: whatever it leaves, the checkpoint at close copies.
+        sqlite3_wal_checkpoint_v2(other, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      }
+      sqlite3_close_v2(other);
+    });
+    return [worker] {
+      if (worker->joinable()) worker->join();
+    };
+  }
 
   StatusOr<int64_t> Execute(std::string_view sql, const std::vector<Value>& params) override {
     CLEVER_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
