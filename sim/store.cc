@@ -1000,6 +1000,16 @@ ChangeSet Store::Mutate(const MutateRequest& req) {
     ApplyOrderEffects(o, +1);
     if (!did) continue;
     o.modified = t;
+    // wc_paying_customer(): the account's first paid order sets is_paying_customer and saves
+    // the account (its date_modified moves); an account already paying is left alone.
+    if (o.customer_id > 0) {
+      const Customer* found = FindCustomer(o.customer_id);
+      if (found != nullptr && !found->paying) {
+        Customer& buyer = customers[static_cast<size_t>(found - customers.data())];
+        buyer.paying = true;
+        buyer.modified = std::max(buyer.modified, t);
+      }
+    }
     if (options.woopayments && IsWooPayments(o.payment) && o.status == OrderStatus::kProcessing) {
       AddCardTxnsForOrder(static_cast<uint32_t>(k));
     }

@@ -237,7 +237,14 @@ FakeStore::FakeStore(FakeOptions options)
                         {"automatic", true},
                         {"bankAccount", "SECRETBANK •••• 3000"}});
   }
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < options_.disputes; ++i) {
+    const int n = options_.disputes;
+    std::string status = "needs_response";
+    if (n > 5) {
+      status = (i >= n - 120 && i % 7 == 0) ? "under_review" : (i % 2 == 0 ? "won" : "lost");
+    }
+    std::string created = Now(now_ - static_cast<int64_t>(n - i) * 3 * 86400, true);
+    created[10] = ' ';
     disputes_.push_back({{"wcpay_disputes_cache_id", i},
                          {"dispute_id", "dp_" + std::to_string(i)},
                          {"charge_id", "ch_" + std::to_string(i)},
@@ -245,8 +252,8 @@ FakeStore::FakeStore(FakeOptions options)
                          {"amount", 2500 + i},
                          {"currency", "usd"},
                          {"reason", "fraudulent"},
-                         {"status", "needs_response"},
-                         {"created", "2026-09-01 10:00:00"},
+                         {"status", status},
+                         {"created", n > 5 ? created : std::string("2026-09-01 10:00:00")},
                          {"due_by", "2026-09-20 10:00:00"},
                          {"source", "visa"},
                          {"customer_email", "SECRETDISPUTE@x.com"},
@@ -613,6 +620,15 @@ StatusOr<woo::Response> FakeStore::Wrapper(const std::vector<json>& items, const
     }
     sel.push_back(&item);
   }
+  // WooPayments sorts by `sort` (newest first unless `direction=asc`); without it, as stored.
+  const std::string sort = ParamOf(p, "sort");
+  if (!sort.empty()) {
+    const bool asc = ParamOf(p, "direction", "desc") == "asc";
+    std::stable_sort(sel.begin(), sel.end(), [&](const json* a, const json* b) {
+      if (!a->contains(sort) || !b->contains(sort)) return false;
+      return asc ? (*a)[sort] < (*b)[sort] : (*b)[sort] < (*a)[sort];
+    });
+  }
   json data = json::array();
   for (int64_t i = (page - 1) * size;
        i < std::min<int64_t>(static_cast<int64_t>(sel.size()), page * size); ++i) {
@@ -791,6 +807,13 @@ void FakeStore::Mutate(const Mutation& m) {
     json& c = customers_[static_cast<size_t>(i) % customers_.size()];
     c["billing"]["city"] = "Moved" + std::to_string(now_) + "-" + std::to_string(i);
     if (i < m.customer_changes) touch(c);
+  }
+  for (int i = 0, decided = 0;
+       i < static_cast<int>(disputes_.size()) && decided < m.dispute_decisions; ++i) {
+    json& d = disputes_[static_cast<size_t>(i)];
+    if (d["status"] == "won" || d["status"] == "lost") continue;
+    d["status"] = "won";
+    ++decided;
   }
   for (int i = 0; i < m.new_orders; ++i) {
     json o = MakeOrder(next_id_++, now_ - 30);

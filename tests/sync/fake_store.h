@@ -25,6 +25,9 @@ struct FakeOptions {
   int products = 12;  // a third of them variable
   int coupons = 6;
   bool woopayments = true;
+  // WooPayments disputes, one every 3 days up to now; up to 5 they are all open (needs_response),
+  // beyond that only every 7th of the newest 120 is (under_review), the rest won or lost.
+  int disputes = 5;
   bool refunds_route = true;     // /wc/v3/refunds (WC >= 9.0)
   bool variations_route = true;  // /wc/v3/variations (WC >= 10.3)
   bool modified_after = true;    // `modified_after` in the orders route args (WC >= 5.8)
@@ -51,6 +54,8 @@ struct Mutation {
   // date_modified moves, and the deferred product sync saves its parent: the parent's moves too),
   // or silently (a direct meta write by a plugin: neither moves).
   int variation_changes = 0, silent_variation_changes = 0;
+  // Open disputes (oldest first) that are decided (won): a status change, no date moves.
+  int dispute_decisions = 0;
 };
 
 struct RequestLogEntry {
