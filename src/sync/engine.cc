@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -74,6 +75,7 @@ struct Cursor {
   std::string next_since;  // where the next incremental pass starts (set when done)
   int64_t reconciled = 0;  // unix seconds of the last full id reconciliation
   bool unordered = false;  // the store ignores `orderby`: plain offset paging (see Keyset)
+  int64_t probed = 0;      // customers:listing: the highest id the new-accounts probe has seen
 
   static Cursor Parse(const std::string& text) {
     Cursor c;
@@ -104,6 +106,7 @@ struct Cursor {
       if (k == "next_since") c.next_since = v;
       if (k == "reconciled") c.reconciled = num();
       if (k == "unordered") c.unordered = num() != 0;
+      if (k == "probed") c.probed = std::max<int64_t>(0, num());
     }
     return c;
   }
@@ -113,6 +116,7 @@ struct Cursor {
     s += ";since=" + since + ";max_mod=" + max_mod + ";pass_start=" + pass_start +
          ";next_since=" + next_since + ";reconciled=" + std::to_string(reconciled) +
          ";unordered=" + (unordered ? "1" : "0");
+    if (probed > 0) s += ";probed=" + std::to_string(probed);
     return s;
   }
 };
@@ -177,7 +181,12 @@ class Run {
         options_(options),
         store_(store_id),
         progress_(progress) {}
+  ~Run() { checkpointed_(); }
 
+  // `refresh` rebuilds the derived tables (store::RefreshDerived). An incremental run calls it
+  // as soon as the orders and refunds (all the tables derive from) are written, with the other
+  // categories' GETs queued, so the refresh's CPU overlaps their round trips.
+  void SetRefresh(std::function<void()> refresh) { refresh_ = std::move(refresh); }
   Status Execute();
 
  private:
@@ -319,7 +328,7 @@ class Run {
   // anything else goes to the fetcher as before. Nothing is written early: the rows are still
   // written by their category, in the same order and transactions.
   struct Prefetched {
-    std::future<Status> done;
+    std::shared_future<Status> done;
     std::shared_ptr<woo::Response> response;
   };
   static std::string FetchKey(const std::string& route, const woo::Params& params) {
@@ -327,17 +336,18 @@ class Run {
     for (const auto& [k, v] : params) key += "\x1f" + k + "=" + v;
     return key;
   }
-  void Prefetch(const std::string& route, const woo::Params& params) {
+  // `background`: behind every GET a pass asks for (Fetcher::Submit); else in their queue.
+  void Prefetch(const std::string& route, const woo::Params& params, bool background = true) {
     std::string key = FetchKey(route, params);
     if (prefetched_.count(key) != 0) return;
     auto response = std::make_shared<woo::Response>();
-    std::future<Status> done = fetcher_.Submit(
+    std::shared_future<Status> done = fetcher_.Submit(
         route, params,
         [response](const woo::Response& r) -> Status {
           *response = r;
           return OkStatus();
         },
-        /*background=*/true);
+        background);
     prefetched_.emplace(std::move(key), Prefetched{std::move(done), std::move(response)});
   }
   // Every GET of a category goes through here: the prefetched answer when there is one (its
@@ -362,6 +372,9 @@ class Run {
                       });
   }
   void PrefetchIncremental();
+  void PrefetchBeforeDiscovery();
+  void PrefetchLedger();
+  void QueueTail();
   // Per-parent variation lists (stores without /variations): the start of the window of parents
   // to list (their stored date_modified_gmt), or "" when every variable parent is due.
   static constexpr const char* kVariationLists = "products:variation_lists";
@@ -479,6 +492,18 @@ class Run {
     (void)keys;
     return total;
   }
+  // The store's count for the deletion check after a pass (CrudCategory, CustomersLight). A
+  // count prefetched before the pass stands when it equals `local`: `local` minus it is the
+  // entries created since it was taken (read by the pass) plus the deletions made before it, and
+  // neither is negative, so equal means there is no deletion to find (one made after it shows in
+  // the next run). Otherwise it is asked again after the pass, as when nothing was prefetched.
+  StatusOr<int64_t> CountAfterPass(const std::string& route, const woo::Params& filters,
+                                   int64_t local) {
+    const bool early = prefetched_.count(FetchKey(route, CountParams(filters))) != 0;
+    CLEVER_ASSIGN_OR_RETURN(int64_t count, RemoteCount(route, filters));
+    if (early && count != local) return RemoteCount(route, filters);
+    return count;
+  }
 
   // ---- categories
   StatusOr<Outcome> Discover();
@@ -490,6 +515,37 @@ class Run {
   StatusOr<Outcome> CustomersLight(const ListSpec<woo::CustomerRecord>& spec,
                                    const StateRow& state);
   StatusOr<std::optional<std::vector<int64_t>>> NewCustomerIds(const std::string& route);
+  // Whether this run's customers pass is the light one (between two full passes) and will not
+  // list every id: then its probe, count and `include=` batches can be asked for ahead.
+  bool CustomersLightWithoutListing();
+  bool LightCustomersPass(const StateRow& customers) const {
+    return !options_.full && customers.cursor.mode == "done" &&
+           clock_.NowUnixSeconds() - customers.cursor.reconciled < options_.reconcile_every.count();
+  }
+  bool CustomerListingDue(const StateRow& listing) const {
+    return clock_.NowUnixSeconds() - listing.cursor.reconciled >=
+           options_.customer_listing_every.count();
+  }
+  std::vector<int64_t> LightCustomerIds(const std::vector<int64_t>& fresh) const {
+    std::set<int64_t> wanted(fresh.begin(), fresh.end());
+    wanted.insert(order_customers_.begin(), order_customers_.end());
+    return {wanted.begin(), wanted.end()};
+  }
+  static woo::Params NewCustomerProbeParams(int page) {
+    return {{"role", "all"},   {"_fields", woo::kIdFields}, {"orderby", "id"},
+            {"order", "desc"}, {"per_page", "100"},         {"offset", std::to_string(page * 100)}};
+  }
+  // The `include=` request of ids[start, start + 100).
+  static woo::Params CustomerBatchParams(const std::vector<int64_t>& ids, size_t start) {
+    std::string include;
+    for (size_t j = start; j < std::min(ids.size(), start + 100); ++j) {
+      include += (include.empty() ? "" : ",") + std::to_string(ids[j]);
+    }
+    return {{"role", "all"},
+            {"_fields", woo::kCustomerFields},
+            {"include", include},
+            {"per_page", "100"}};
+  }
   Status FetchCustomers(const ListSpec<woo::CustomerRecord>& spec, const std::vector<int64_t>& ids);
   Status NoteOrderCustomers(const std::vector<woo::OrderRecord>& rows);
   StatusOr<Outcome> Orders();
@@ -504,18 +560,43 @@ class Run {
   // Pages of a WooPayments wrapper list ({data, total_count}; page/pagesize), in order; each
   // page's records go to `sink` (which writes them in one transaction).
   template <typename T>
+  // `enough` (when set) ends the list early, asked after each page's sink; then at most
+  // `expected_pages` pages (counted from page 1) are asked for ahead of the one being consumed.
   Status WrapperList(const std::string& route, woo::Params params,
                      StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*), Progress& prog,
                      int64_t* skipped, int first_page,
-                     const std::function<Status(std::vector<T>&)>& sink);
+                     const std::function<Status(std::vector<T>&)>& sink,
+                     const std::function<bool()>& enough = nullptr, int expected_pages = 1);
   StatusOr<int> LedgerFirstPage(const woo::Params& params, const std::string& after);
+  // A WooPayments list Clever keeps whole (payouts, disputes): no entry is ever deleted by the
+  // store, and an entry stops changing once its status is final.
   template <typename T>
-  StatusOr<Outcome> ReplacedWrapper(const std::string& route, const char* sort,
-                                    StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*),
-                                    const std::string& table, const std::string& key_column,
-                                    Status (*write)(store::Database&, int64_t,
-                                                    const std::vector<T>&),
-                                    std::string (*key)(const T&), const std::string& what);
+  struct SettlingList {
+    std::string category, route, sort, table, key_column;
+    std::string time_column;  // the stored column the list sorts by
+    bool time_in_ms = false;  // time_column: unix milliseconds (else UTC "YYYY-MM-DD HH:MM:SS")
+    std::vector<std::string> final_statuses;
+    StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*);
+    Status (*write)(store::Database&, int64_t, const std::vector<T>&);
+    std::string (*key)(const T&);
+    std::optional<int64_t> (*time)(const T&);  // unix seconds of the sort value
+  };
+  template <typename T>
+  StatusOr<Outcome> SettlingListPass(const SettlingList<T>& list);
+  // Where a windowed pass of `list` may stop (`before`, unix seconds: once a page reaches an
+  // entry sorted before it) and how many pages that should take (the stored entries from there
+  // on, + 1 page); nothing when the whole list is due (see SettlingListPass).
+  struct Horizon {
+    int64_t before = 0;
+    int pages = 1;
+  };
+  template <typename T>
+  StatusOr<std::optional<Horizon>> SettlingHorizon(const SettlingList<T>& list);
+  static woo::Params NewestFirst(const char* sort) {
+    return {{"sort", sort}, {"direction", "desc"}};
+  }
+  static SettlingList<woo::PayoutRecord> PayoutList();
+  static SettlingList<woo::DisputeRecord> DisputeList();
   Status Category(const std::string& name, const std::function<StatusOr<Outcome>()>& body);
   [[nodiscard]] bool Wanted(const std::string& name) const {
     return options_.only.empty() ||
@@ -542,10 +623,8 @@ class Run {
   }
   // Queues the first page of `category`'s next incremental pass (CrudCategory), when it will be
   // one (its cursor is done and the store filters by modified date), and with `count` the count
-  // it compares after the pass when no id listing is due by time (RemoteCount). A count taken
-  // before the pass instead of after it differs also when an entry is created in between (a
-  // whole run instead of one round trip): the ids are then listed as for a deletion. So only
-  // for categories whose entries are rarely created (products, coupons), not for refunds.
+  // it compares after the pass when no id listing is due by time (CountAfterPass: asked again
+  // when it differs).
   void PrefetchFirstIncrementalPage(const std::string& category, const std::string& route,
                                     const woo::Params& filters, bool by_modified, bool count) {
     if (!Wanted(category) || !routes_.supports_modified_after) return;
@@ -553,11 +632,14 @@ class Run {
     if (!state.ok() || state->cursor.mode != "done") return;
     const std::string since = SinceFor(state->cursor);
     if (since.empty()) return;
-    Prefetch(route, PageParams(PassFilters(filters, since, by_modified), 0));
+    // The count first: an entry created between the two then makes the local count exceed it,
+    // which costs a second count (CountAfterPass); the other way round the store's count would
+    // exceed the local one, which looks like an entry the pass missed and costs an id listing.
     if (count &&
         clock_.NowUnixSeconds() - state->cursor.reconciled < options_.reconcile_every.count()) {
       Prefetch(route, CountParams({}));
     }
+    Prefetch(route, PageParams(PassFilters(filters, since, by_modified), 0));
   }
   std::string SinceFor(const Cursor& c) {
     std::string base = c.next_since;
@@ -575,13 +657,19 @@ class Run {
   woo::RouteIndex routes_;
   int decimals_ = 2;
   std::vector<std::string> failures_;
-  std::vector<int64_t> touched_orders_;     // orders written in this run (refund fallback)
-  std::set<int64_t> order_customers_;       // accounts of the orders this run found changed
+  std::vector<int64_t> touched_orders_;  // orders written in this run (refund fallback)
+  std::set<int64_t> order_customers_;    // accounts of the orders this run found changed
+  // NewCustomerIds' answer (asked once per run: ahead of the refresh, then by the pass) and the
+  // highest id it has seen.
+  std::optional<std::optional<std::vector<int64_t>>> new_customers_;
+  int64_t probed_through_ = 0;
   bool incremental_ = false;                // the orders were complete before this run
   std::vector<std::string> skipped_notes_;  // records that could not be read, this category
   Status first_failure_;
   std::string unordered_note_;
   std::map<std::string, Prefetched> prefetched_;
+  std::function<void()> refresh_;
+  std::function<void()> checkpointed_ = [] {};  // waits for the background checkpoint
 };
 
 template <typename T>
@@ -754,9 +842,11 @@ Status Run::KeysetPages(const ListSpec<T>& spec, Cursor& cur, Progress& prog, Ba
 }
 
 StatusOr<Outcome> Run::Discover() {
-  // The three discovery GETs at once (taken in order below).
+  // The three discovery GETs at once (taken in order below), and with them the first GETs of
+  // an incremental run's orders and customers passes.
   Prefetch("wc/v3", {});
   Prefetch("wc/v3/settings/general", {{"_fields", "id,value"}});
+  if (incremental_) PrefetchBeforeDiscovery();
   CLEVER_ASSIGN_OR_RETURN(
       woo::SiteIndex site,
       GetOne<woo::SiteIndex>("",
@@ -843,8 +933,9 @@ StatusOr<Outcome> Run::CrudCategory(const std::string& family, ListSpec<T> spec,
     bool due = resumed && !incr;
     due = due || now - cur.reconciled >= options_.reconcile_every.count();
     if (!due) {
-      CLEVER_ASSIGN_OR_RETURN(int64_t count, RemoteCount(route_for_count, count_filters));
-      due = count != LocalCount(family);
+      const int64_t local = LocalCount(family);
+      CLEVER_ASSIGN_OR_RETURN(int64_t count, CountAfterPass(route_for_count, count_filters, local));
+      due = count != local;
     }
     if (due) {
       ListSpec<woo::RecordKey> ids = IdListing(route_for_count, count_filters, woo::kIdFields);
@@ -918,10 +1009,7 @@ StatusOr<Outcome> Run::Customers() {
   // `reconcile_every`; in between the light pass below.
   CLEVER_RETURN_IF_ERROR(EnsureStateRow(spec.category));
   CLEVER_ASSIGN_OR_RETURN(StateRow state, ReadState(spec.category));
-  const bool light =
-      !options_.full && state.cursor.mode == "done" &&
-      clock_.NowUnixSeconds() - state.cursor.reconciled < options_.reconcile_every.count();
-  if (light) return CustomersLight(spec, state);
+  if (LightCustomersPass(state)) return CustomersLight(spec, state);
   const int64_t now = clock_.NowUnixSeconds();
   CLEVER_ASSIGN_OR_RETURN(
       Outcome out, CrudCategory("customers", spec, "wc/v3/customers", {{"role", "all"}}, false));
@@ -936,10 +1024,11 @@ StatusOr<Outcome> Run::Customers() {
 
 // The light customers pass, between two full passes. Every run fetches full records
 // (`include=`, 100 per request, concurrently) for:
-//  - new accounts: the ids above the highest one stored, listed newest first (user ids only grow);
-//  - the accounts named by the orders this run found new or changed (the orders pass runs first,
-//    NoteOrderCustomers): a checkout saves its customer (billing details, is_paying_customer),
-//    which moves the customer's date_modified.
+//  - new accounts: the ids above the highest one the last probe saw (NewCustomerIds), listed
+//    newest first (user ids only grow);
+//  - the accounts WooCommerce saved with the orders this run found new or changed (the orders
+//    pass runs first, NoteOrderCustomers): a checkout saves its customer's billing details, and
+//    a first paid order sets is_paying_customer; either moves the customer's date_modified.
 // A count check (X-WP-Total, one request) then catches deletions and anything the above missed.
 // The listing of every `id,date_modified_gmt` (127 requests for 12,500 customers) runs only
 // when the count differs, or once per `customer_listing_every` (every run unless scheduled): it
@@ -955,15 +1044,18 @@ StatusOr<Outcome> Run::CustomersLight(const ListSpec<woo::CustomerRecord>& spec,
   CLEVER_RETURN_IF_ERROR(EnsureStateRow(kCustomerListing));
   CLEVER_ASSIGN_OR_RETURN(StateRow listing, ReadState(kCustomerListing));
   const int64_t now = clock_.NowUnixSeconds();
-  bool list = now - listing.cursor.reconciled >= options_.customer_listing_every.count();
+  bool list = CustomerListingDue(listing);
   if (!list) {
     CLEVER_ASSIGN_OR_RETURN(std::optional<std::vector<int64_t>> fresh, NewCustomerIds(spec.route));
     if (fresh.has_value()) {
-      std::set<int64_t> wanted(fresh->begin(), fresh->end());
-      wanted.insert(order_customers_.begin(), order_customers_.end());
-      CLEVER_RETURN_IF_ERROR(FetchCustomers(spec, {wanted.begin(), wanted.end()}));
-      CLEVER_ASSIGN_OR_RETURN(int64_t remote, RemoteCount(spec.route, {{"role", "all"}}));
-      list = remote != LocalCount("customers");
+      CLEVER_RETURN_IF_ERROR(FetchCustomers(spec, LightCustomerIds(*fresh)));
+      Cursor probed = listing.cursor;
+      probed.probed = probed_through_;
+      CLEVER_RETURN_IF_ERROR(
+          db_.Transaction([&] { return SaveCursor(kCustomerListing, probed, 0, 0); }));
+      const int64_t local = LocalCount("customers");
+      CLEVER_ASSIGN_OR_RETURN(int64_t remote, CountAfterPass(spec.route, {{"role", "all"}}, local));
+      list = remote != local;
     } else {
       list = true;  // more new accounts than the probe reads: the listing costs no more
     }
@@ -1001,6 +1093,7 @@ StatusOr<Outcome> Run::CustomersLight(const ListSpec<woo::CustomerRecord>& spec,
     CLEVER_RETURN_IF_ERROR(FetchCustomers(spec, wanted));
     Cursor listed_at = listing.cursor;
     listed_at.reconciled = now;
+    listed_at.probed = 0;  // every id is stored: the next probe starts above the highest
     CLEVER_RETURN_IF_ERROR(
         db_.Transaction([&] { return SaveCursor(kCustomerListing, listed_at, 0, 0); }));
   }
@@ -1012,8 +1105,11 @@ StatusOr<Outcome> Run::CustomersLight(const ListSpec<woo::CustomerRecord>& spec,
   return PassOutcome();
 }
 
-// The accounts of the orders in `rows` that are new or changed (date_modified moved) against
-// the stored ones: the orders an incremental window re-reads unchanged name nobody.
+// The accounts WooCommerce saved when it saved the orders in `rows` (the orders an incremental
+// window re-reads unchanged name nobody): the account of every new order (a checkout saves its
+// customer's billing details), and of a changed order now processing or completed whose
+// account is not stored as a paying customer (wc_paying_customer() saves the account only to
+// set that flag). Other order changes leave the account as it was.
 Status Run::NoteOrderCustomers(const std::vector<woo::OrderRecord>& rows) {
   std::string ids;
   std::vector<Value> params = {Value{store_}};
@@ -1032,32 +1128,59 @@ Status Run::NoteOrderCustomers(const std::vector<woo::OrderRecord>& rows) {
   for (const auto& row : rs.rows) {
     stored[store::AsInt(row[0])] = store::IsNull(row[1]) ? std::string() : store::AsString(row[1]);
   }
+  std::set<int64_t> paid_now;  // accounts of changed orders that are now paid
   for (const auto& o : rows) {
     if (o.customer_id <= 0) continue;
     auto it = stored.find(o.id);
-    if (it == stored.end() || it->second != o.date_modified_gmt.value_or("")) {
+    if (it == stored.end()) {
       order_customers_.insert(o.customer_id);
+    } else if (it->second != o.date_modified_gmt.value_or("") &&
+               (o.status == "processing" || o.status == "completed")) {
+      paid_now.insert(o.customer_id);
     }
   }
+  if (paid_now.empty()) return OkStatus();
+  std::string accounts;
+  std::vector<Value> account_params = {Value{store_}};
+  for (int64_t id : paid_now) {
+    accounts += accounts.empty() ? "?" : ", ?";
+    account_params.emplace_back(id);
+  }
+  CLEVER_ASSIGN_OR_RETURN(
+      store::ResultSet paying,
+      db_.Query(
+          "SELECT id FROM customers WHERE store_id = ? AND is_paying_customer <> 0 AND id IN (" +
+              accounts + ")",
+          account_params));
+  for (const auto& row : paying.rows) paid_now.erase(store::AsInt(row[0]));
+  order_customers_.insert(paid_now.begin(), paid_now.end());
   return OkStatus();
 }
 
-// The ids of the accounts above the highest one stored (newest first, `id` only), or nothing
-// when there are more than kNewCustomerPages pages of them. Offset paging: an account deleted
-// between two pages may hide one new id from this probe; the count check after it then
-// differs, or (a deletion and a miss cancelling out) the next listing finds it.
+// The ids of the accounts above the highest one the last probe saw (or, after a listing, the
+// highest stored), newest first, `id` only; nothing when there are more than kNewCustomerPages
+// pages of them. Asked once per run. The probe may go out at the start of the run (see
+// PrefetchBeforeDiscovery): an account registered after it has a higher id than any it saw, so
+// the next run's probe finds it, even when this run stored a later account its order named.
+// Offset paging: an account deleted between two pages may hide one new id from this probe; the
+// count check after it then differs, or (a deletion and a miss cancelling out) the next listing
+// finds it.
 StatusOr<std::optional<std::vector<int64_t>>> Run::NewCustomerIds(const std::string& route) {
-  CLEVER_ASSIGN_OR_RETURN(
-      store::ResultSet rs,
-      db_.Query("SELECT COALESCE(MAX(id), 0) FROM customers WHERE store_id = ?", {Value{store_}}));
-  const int64_t highest = rs.rows.empty() ? 0 : store::AsInt(rs.rows[0][0]);
+  if (new_customers_.has_value()) return *new_customers_;
+  CLEVER_ASSIGN_OR_RETURN(StateRow listing, ReadState(kCustomerListing));
+  int64_t highest = listing.cursor.probed;
+  if (highest <= 0) {
+    CLEVER_ASSIGN_OR_RETURN(
+        store::ResultSet rs,
+        db_.Query("SELECT COALESCE(MAX(id), 0) FROM customers WHERE store_id = ?",
+                  {Value{store_}}));
+    highest = rs.rows.empty() ? 0 : store::AsInt(rs.rows[0][0]);
+  }
   std::vector<int64_t> fresh;
   for (int page = 0; page < kNewCustomerPages; ++page) {
-    woo::Params p = {{"role", "all"},     {"_fields", woo::kIdFields},
-                     {"orderby", "id"},   {"order", "desc"},
-                     {"per_page", "100"}, {"offset", std::to_string(page * 100)}};
-    CLEVER_ASSIGN_OR_RETURN(std::vector<woo::RecordKey> keys,
-                            GetOne<std::vector<woo::RecordKey>>(route, p, &woo::ParseKeys));
+    CLEVER_ASSIGN_OR_RETURN(
+        std::vector<woo::RecordKey> keys,
+        GetOne<std::vector<woo::RecordKey>>(route, NewCustomerProbeParams(page), &woo::ParseKeys));
     bool reached = false;
     for (const auto& k : keys) {
       if (k.id > highest) {
@@ -1066,9 +1189,23 @@ StatusOr<std::optional<std::vector<int64_t>>> Run::NewCustomerIds(const std::str
         reached = true;
       }
     }
-    if (reached || keys.size() < 100) return std::optional<std::vector<int64_t>>(std::move(fresh));
+    if (reached || keys.size() < 100) {
+      probed_through_ = highest;
+      for (int64_t id : fresh) probed_through_ = std::max(probed_through_, id);
+      new_customers_ = std::optional<std::vector<int64_t>>(std::move(fresh));
+      return *new_customers_;
+    }
   }
-  return std::optional<std::vector<int64_t>>();
+  new_customers_ = std::optional<std::vector<int64_t>>();
+  return *new_customers_;
+}
+
+bool Run::CustomersLightWithoutListing() {
+  if (!Wanted("customers")) return false;
+  auto customers = ReadState("customers");
+  auto listing = ReadState(kCustomerListing);
+  return customers.ok() && listing.ok() && LightCustomersPass(*customers) &&
+         !CustomerListingDue(*listing);
 }
 
 // Full records of `ids` (ascending): batches of 100, at most 2x the concurrency in flight, each
@@ -1080,14 +1217,7 @@ Status Run::FetchCustomers(const ListSpec<woo::CustomerRecord>& spec,
     std::vector<std::pair<std::future<Status>, std::shared_ptr<woo::Page<woo::CustomerRecord>>>>
         batch;
     for (size_t i = start; i < std::min(ids.size(), start + window * 100); i += 100) {
-      std::string include;
-      for (size_t j = i; j < std::min(ids.size(), i + 100); ++j) {
-        include += (include.empty() ? "" : ",") + std::to_string(ids[j]);
-      }
-      woo::Params p = {{"role", "all"},
-                       {"_fields", woo::kCustomerFields},
-                       {"include", include},
-                       {"per_page", "100"}};
+      woo::Params p = CustomerBatchParams(ids, i);
       auto page = std::make_shared<woo::Page<woo::CustomerRecord>>();
       auto parse = spec.parse;
       batch.emplace_back(Submit(spec.route, std::move(p),
@@ -1375,7 +1505,8 @@ template <typename T>
 Status Run::WrapperList(const std::string& route, woo::Params params,
                         StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*), Progress& prog,
                         int64_t* skipped, int first_page,
-                        const std::function<Status(std::vector<T>&)>& sink) {
+                        const std::function<Status(std::vector<T>&)>& sink,
+                        const std::function<bool()>& enough, int expected_pages) {
   constexpr int kPageSize = kWrapperPageSize;
   int64_t done = 0;
   int64_t total = -1;
@@ -1403,7 +1534,8 @@ Status Run::WrapperList(const std::string& route, woo::Params params,
     if (window.empty()) submit(next++);
     const size_t max_window = static_cast<size_t>(fetcher_.concurrency()) * 2;
     while (total >= 0 && window.size() < max_window &&
-           static_cast<int64_t>(next - 1) * kPageSize < total) {
+           static_cast<int64_t>(next - 1) * kPageSize < total &&
+           (!enough || next <= expected_pages)) {
       submit(next++);
     }
     Slot slot = std::move(window.front());
@@ -1419,6 +1551,7 @@ Status Run::WrapperList(const std::string& route, woo::Params params,
     prog.total = std::max<int64_t>(total, prog.done);
     Report(prog, "syncing");
     if (n < static_cast<size_t>(kPageSize)) return OkStatus();
+    if (enough && enough()) return OkStatus();
   }
   return InternalError("the store's " + route + " list did not end");
 }
@@ -1501,57 +1634,160 @@ StatusOr<Outcome> Run::Payments() {
   return out;
 }
 
+// Payouts and disputes change after they appear (a payout goes pending -> in_transit -> paid, a
+// dispute needs_response -> under_review -> won or lost) and have no modification date. The
+// whole list (oldest first, every entry upserted, the stored ones it no longer holds deleted)
+// is read by the first pass, with --full, and once per `reconcile_every`. In between, an
+// incremental run reads it newest first and stops after the page that reaches an entry sorted
+// before the horizon: the oldest entry still open (not in a final status), or a week before the
+// newest entry stored, whichever is earlier (the store's dates, not this machine's clock). So
+// every entry that can have changed or appeared is read again (a new entry sorts after that:
+// WooPayments dates a payout by its arrival and a dispute by its creation), usually in one
+// request instead of one per 100.
 template <typename T>
-StatusOr<Outcome> Run::ReplacedWrapper(const std::string& route, const char* sort,
-                                       StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*),
-                                       const std::string& table, const std::string& key_column,
-                                       Status (*write)(store::Database&, int64_t,
-                                                       const std::vector<T>&),
-                                       std::string (*key)(const T&), const std::string& what) {
-  Progress prog{what, 0, 0, 0, clock_.Monotonic()};
+StatusOr<std::optional<Run::Horizon>> Run::SettlingHorizon(const SettlingList<T>& list) {
+  const std::optional<Horizon> whole;
+  if (!incremental_ || options_.full) return whole;
+  CLEVER_ASSIGN_OR_RETURN(StateRow state, ReadState(list.category));
+  if (state.cursor.reconciled <= 0 ||
+      clock_.NowUnixSeconds() - state.cursor.reconciled >= options_.reconcile_every.count()) {
+    return whole;
+  }
+  CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs,
+                          db_.Query("SELECT " + list.time_column + ", status FROM " + list.table +
+                                        " WHERE store_id = ?",
+                                    {Value{store_}}));
+  if (rs.rows.empty()) return whole;
+  std::vector<int64_t> times;
+  std::optional<int64_t> oldest_open;
+  for (const auto& row : rs.rows) {
+    std::optional<int64_t> t;
+    if (!store::IsNull(row[0])) {
+      t = list.time_in_ms ? std::optional<int64_t>(store::AsInt(row[0]) / 1000)
+                          : IsoToEpoch(store::AsString(row[0]));
+    }
+    const bool open = std::find(list.final_statuses.begin(), list.final_statuses.end(),
+                                store::AsString(row[1])) == list.final_statuses.end();
+    if (!t) {
+      if (open) return whole;  // an open entry this order cannot place
+      continue;
+    }
+    times.push_back(*t);
+    if (open) oldest_open = std::min(oldest_open.value_or(*t), *t);
+  }
+  if (times.empty()) return whole;
+  Horizon h;
+  h.before = *std::max_element(times.begin(), times.end()) - 7 * 86400;
+  if (oldest_open) h.before = std::min(h.before, *oldest_open);
+  const auto from_horizon =
+      std::count_if(times.begin(), times.end(), [&](int64_t t) { return t >= h.before; });
+  h.pages = static_cast<int>(std::min<int64_t>(from_horizon / kWrapperPageSize + 1, 50));
+  return std::optional<Horizon>(h);
+}
+
+template <typename T>
+StatusOr<Outcome> Run::SettlingListPass(const SettlingList<T>& list) {
+  CLEVER_RETURN_IF_ERROR(EnsureStateRow(list.category));
+  CLEVER_ASSIGN_OR_RETURN(std::optional<Horizon> horizon, SettlingHorizon(list));
+  Progress prog{list.category, 0, 0, 0, clock_.Monotonic()};
   int64_t skipped = 0;
   std::set<std::string> seen;
-  Status s = WrapperList<T>(route, {{"sort", sort}, {"direction", "asc"}}, parse, prog, &skipped, 1,
-                            [&](std::vector<T>& rows) {
-                              for (const auto& r : rows) seen.insert(key(r));
-                              return db_.Transaction([&] { return write(db_, store_, rows); });
-                            });
-  if (!s.ok() && woo::IsNoRoute(s)) return Outcome{true, ""};
-  if (!s.ok()) return s;
-  // Rows the store no longer lists.
-  CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs, db_.Query("SELECT " + key_column + " FROM " + table +
-                                                             " WHERE store_id = ?",
-                                                         {Value{store_}}));
-  std::vector<std::string> gone;
-  for (const auto& row : rs.rows) {
-    if (seen.count(store::AsString(row[0])) == 0) gone.push_back(store::AsString(row[0]));
-  }
-  CLEVER_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
-    for (const auto& id : gone) {
-      CLEVER_RETURN_IF_ERROR(
-          db_.Execute("DELETE FROM " + table + " WHERE store_id = ? AND " + key_column + " = ?",
-                      {Value{store_}, Value{id}})
-              .status());
+  std::optional<int64_t> page_oldest;  // the last page's earliest entry (windowed pass)
+  auto sink = [&](std::vector<T>& rows) {
+    page_oldest.reset();
+    for (const auto& r : rows) {
+      seen.insert(list.key(r));
+      if (auto t = list.time(r)) page_oldest = std::min(page_oldest.value_or(*t), *t);
     }
-    return OkStatus();
-  }));
+    return db_.Transaction([&] { return list.write(db_, store_, rows); });
+  };
+  const int64_t now = clock_.NowUnixSeconds();
+  if (horizon.has_value()) {
+    Status s = WrapperList<T>(
+        list.route, NewestFirst(list.sort.c_str()), list.parse, prog, &skipped, 1, sink,
+        [&] { return page_oldest.has_value() && *page_oldest < horizon->before; }, horizon->pages);
+    if (!s.ok() && woo::IsNoRoute(s)) return Outcome{true, ""};
+    if (!s.ok()) return s;
+  } else {
+    Status s = WrapperList<T>(list.route, {{"sort", list.sort}, {"direction", "asc"}}, list.parse,
+                              prog, &skipped, 1, sink);
+    if (!s.ok() && woo::IsNoRoute(s)) return Outcome{true, ""};
+    if (!s.ok()) return s;
+    // Rows the store no longer lists.
+    CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs, db_.Query("SELECT " + list.key_column + " FROM " +
+                                                               list.table + " WHERE store_id = ?",
+                                                           {Value{store_}}));
+    std::vector<std::string> gone;
+    for (const auto& row : rs.rows) {
+      if (seen.count(store::AsString(row[0])) == 0) gone.push_back(store::AsString(row[0]));
+    }
+    CLEVER_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
+      for (const auto& id : gone) {
+        CLEVER_RETURN_IF_ERROR(db_.Execute("DELETE FROM " + list.table +
+                                               " WHERE store_id = ? AND " + list.key_column +
+                                               " = ?",
+                                           {Value{store_}, Value{id}})
+                                   .status());
+      }
+      Cursor listed;
+      listed.reconciled = now;
+      return SaveCursor(list.category, listed, 0, 0);
+    }));
+  }
   Outcome out;
-  if (skipped > 0) out.note = std::to_string(skipped) + " " + what + " record(s) could not be read";
+  if (skipped > 0) {
+    out.note = std::to_string(skipped) + " " + list.category + " record(s) could not be read";
+  }
   return out;
+}
+
+Run::SettlingList<woo::PayoutRecord> Run::PayoutList() {
+  SettlingList<woo::PayoutRecord> list;
+  list.category = "payouts";
+  list.route = "wc/v3/payments/deposits";
+  list.sort = "date";
+  list.table = "payouts";
+  list.key_column = "id";
+  list.time_column = "date_ms";
+  list.time_in_ms = true;
+  list.final_statuses = {"paid", "canceled", "failed"};
+  list.parse = &woo::ParsePayouts;
+  list.write = &WritePayouts;
+  list.key = [](const woo::PayoutRecord& p) { return p.id; };
+  list.time = [](const woo::PayoutRecord& p) -> std::optional<int64_t> {
+    if (!p.date_ms) return std::nullopt;
+    return *p.date_ms / 1000;
+  };
+  return list;
+}
+
+Run::SettlingList<woo::DisputeRecord> Run::DisputeList() {
+  SettlingList<woo::DisputeRecord> list;
+  list.category = "disputes";
+  list.route = "wc/v3/payments/disputes";
+  list.sort = "created";
+  list.table = "disputes";
+  list.key_column = "dispute_id";
+  list.time_column = "created";
+  list.final_statuses = {"won", "lost", "warning_closed", "charge_refunded"};
+  list.parse = &woo::ParseDisputes;
+  list.write = &WriteDisputes;
+  list.key = [](const woo::DisputeRecord& d) { return d.dispute_id; };
+  list.time = [](const woo::DisputeRecord& d) -> std::optional<int64_t> {
+    if (!d.created) return std::nullopt;
+    return IsoToEpoch(*d.created);
+  };
+  return list;
 }
 
 StatusOr<Outcome> Run::Payouts() {
   if (!routes_.has_payments_deposits) return Outcome{true, ""};
-  return ReplacedWrapper<woo::PayoutRecord>(
-      "wc/v3/payments/deposits", "date", &woo::ParsePayouts, "payouts", "id", &WritePayouts,
-      [](const woo::PayoutRecord& p) { return p.id; }, "payouts");
+  return SettlingListPass(PayoutList());
 }
 
 StatusOr<Outcome> Run::Disputes() {
   if (!routes_.has_payments_disputes) return Outcome{true, ""};
-  return ReplacedWrapper<woo::DisputeRecord>(
-      "wc/v3/payments/disputes", "created", &woo::ParseDisputes, "disputes", "dispute_id",
-      &WriteDisputes, [](const woo::DisputeRecord& d) { return d.dispute_id; }, "disputes");
+  return SettlingListPass(DisputeList());
 }
 
 StatusOr<Outcome> Run::Reports() {
@@ -1680,15 +1916,16 @@ void Run::PrefetchIncremental() {
     for (const auto& row : rs->rows) out.push_back(store::AsInt(row[0]));
     return out;
   };
-  // The first pages of the small CRUD categories' windows (each then asks only for its count).
+  // The first pages of the small CRUD categories' windows and their counts, in the order the
+  // run asks for them (the refunds right after the orders).
+  if (routes_.has_refunds_route) {
+    PrefetchFirstIncrementalPage("refunds", "wc/v3/refunds", {{"_fields", woo::kRefundFields}},
+                                 /*by_modified=*/false, /*count=*/true);
+  }
   PrefetchFirstIncrementalPage("products", "wc/v3/products", {{"_fields", woo::kProductFields}},
                                /*by_modified=*/true, /*count=*/true);
   PrefetchFirstIncrementalPage("coupons", "wc/v3/coupons", {{"_fields", woo::kCouponFields}},
                                /*by_modified=*/true, /*count=*/true);
-  if (routes_.has_refunds_route) {
-    PrefetchFirstIncrementalPage("refunds", "wc/v3/refunds", {{"_fields", woo::kRefundFields}},
-                                 /*by_modified=*/false, /*count=*/false);
-  }
   if (Wanted("products")) {
     Prefetch("wc/v3/products/categories", CategoryPageParams(1));
     auto lists = ReadState(kVariationLists);
@@ -1704,33 +1941,30 @@ void Run::PrefetchIncremental() {
   }
   if (Wanted("payments")) {
     Prefetch("wc/v3/payment_gateways", {{"_fields", woo::kGatewayFields}});
-    if (routes_.has_payments_transactions) {
-      auto state = ReadState("payments");
-      if (state.ok()) {
-        woo::Params params = {{"sort", "date"}, {"direction", "asc"}};
-        if (std::string after = LedgerAfter(state->cursor); !after.empty()) {
-          params.emplace_back("date_after", after);
-          Prefetch("wc/v3/payments/transactions", WrapperPageParams(params, 1, 1));
-        }
-        Prefetch("wc/v3/payments/transactions", WrapperPageParams(params, 1, kWrapperPageSize));
-      }
-    }
+    if (routes_.has_payments_transactions) PrefetchLedger();
   }
-  // Payouts and disputes are listed whole: as many pages as the rows held now fill (+1).
-  auto wrapper = [&](const char* category, bool available, const char* route, const char* sort,
-                     const char* table) {
-    if (!Wanted(category) || !available) return;
+  // Payouts and disputes: the first page newest first when the pass will be windowed, else as
+  // many pages of the whole list as the rows held now fill (+1).
+  auto settling = [&](const auto& list, bool available) {
+    if (!Wanted(list.category) || !available) return;
+    auto horizon = SettlingHorizon(list);
+    if (horizon.ok() && horizon->has_value()) {
+      for (int page = 1; page <= (*horizon)->pages; ++page) {
+        Prefetch(list.route,
+                 WrapperPageParams(NewestFirst(list.sort.c_str()), page, kWrapperPageSize));
+      }
+      return;
+    }
     const std::vector<int64_t> held =
-        rows(std::string("SELECT count(*) FROM ") + table + " WHERE store_id = ?");
+        rows("SELECT count(*) FROM " + list.table + " WHERE store_id = ?");
     const int64_t pages = (held.empty() ? 0 : held[0]) / kWrapperPageSize + 1;
     for (int64_t page = 1; page <= std::min<int64_t>(pages, 50); ++page) {
-      Prefetch(route, WrapperPageParams({{"sort", sort}, {"direction", "asc"}},
-                                        static_cast<int>(page), kWrapperPageSize));
+      Prefetch(list.route, WrapperPageParams({{"sort", list.sort}, {"direction", "asc"}},
+                                             static_cast<int>(page), kWrapperPageSize));
     }
   };
-  wrapper("payouts", routes_.has_payments_deposits, "wc/v3/payments/deposits", "date", "payouts");
-  wrapper("disputes", routes_.has_payments_disputes, "wc/v3/payments/disputes", "created",
-          "disputes");
+  settling(PayoutList(), routes_.has_payments_deposits);
+  settling(DisputeList(), routes_.has_payments_disputes);
   if (Wanted("reports")) {
     for (const char* report : kReportTotals) {
       Prefetch(std::string("wc/v3/reports/") + report + "/totals", {});
@@ -1741,7 +1975,85 @@ void Run::PrefetchIncremental() {
   }
 }
 
+// Queued with the discovery GETs of an incremental run: the orders' first window page and
+// count, and the customers' count and new-accounts probe (the count first: an account created
+// between the two then makes the local count exceed it, which only costs a second count). The
+// store's features come from the last discovery (store_info); should this one differ, a
+// prefetch nobody asks for is dropped.
+// The ledger's first GETs (Payments): the probe of its filter and its first page.
+void Run::PrefetchLedger() {
+  if (!Wanted("payments")) return;
+  auto state = ReadState("payments");
+  if (!state.ok()) return;
+  woo::Params params = {{"sort", "date"}, {"direction", "asc"}};
+  if (std::string after = LedgerAfter(state->cursor); !after.empty()) {
+    params.emplace_back("date_after", after);
+    Prefetch("wc/v3/payments/transactions", WrapperPageParams(params, 1, 1));
+  }
+  Prefetch("wc/v3/payments/transactions", WrapperPageParams(params, 1, kWrapperPageSize));
+}
+
+void Run::PrefetchBeforeDiscovery() {
+  auto rs = db_.Query(
+      "SELECT supports_modified_after, has_woopayments FROM store_info WHERE store_id = ?",
+      {Value{store_}});
+  if (!rs.ok() || rs->rows.empty()) return;
+  routes_.supports_modified_after = store::AsInt(rs->rows[0][0]) != 0;
+  PrefetchFirstIncrementalPage("orders", "wc/v3/orders", {{"_fields", woo::kOrderFields}},
+                               /*by_modified=*/true, /*count=*/true);
+  routes_ = {};
+  if (CustomersLightWithoutListing()) {
+    Prefetch("wc/v3/customers", CountParams({{"role", "all"}}));
+    Prefetch("wc/v3/customers", NewCustomerProbeParams(0));
+  }
+  // The ledger's first page (WooPayments: its ledger comes with its payouts' route), so that
+  // QueueTail knows how many pages follow.
+  if (store::AsInt(rs->rows[0][1]) != 0) PrefetchLedger();
+}
+
+// Before an incremental run's refresh (local work of a few hundred milliseconds), everything
+// the categories after it will ask for that is known by now goes out: the customers' `include=`
+// batches (the probe's new accounts and the accounts the orders named), the ledger's further
+// pages when its prefetched first page, which tells how many, is in, and every queued prefetch,
+// now on all workers.
+void Run::QueueTail() {
+  if (CustomersLightWithoutListing()) {
+    auto fresh = NewCustomerIds("wc/v3/customers");
+    if (fresh.ok() && fresh->has_value()) {
+      const std::vector<int64_t> ids = LightCustomerIds(**fresh);
+      for (size_t i = 0; i < ids.size(); i += 100) {
+        Prefetch("wc/v3/customers", CustomerBatchParams(ids, i), /*background=*/false);
+      }
+    }
+  }
+  if (Wanted("payments") && routes_.has_payments_transactions) {
+    auto state = ReadState("payments");
+    const std::string after = state.ok() ? LedgerAfter(state->cursor) : "";
+    const woo::Params params = {{"sort", "date"}, {"direction", "asc"}, {"date_after", after}};
+    auto first = prefetched_.find(
+        FetchKey("wc/v3/payments/transactions", WrapperPageParams(params, 1, kWrapperPageSize)));
+    if (!after.empty() && first != prefetched_.end() &&
+        first->second.done.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
+        first->second.done.get().ok()) {
+      int64_t total = -1;
+      if (woo::ParseTransactions(first->second.response->body, &total).ok() && total > 0) {
+        const int64_t pages = (total + kWrapperPageSize - 1) / kWrapperPageSize;
+        for (int64_t page = 2; page <= std::min<int64_t>(pages, 20); ++page) {
+          Prefetch("wc/v3/payments/transactions",
+                   WrapperPageParams(params, static_cast<int>(page), kWrapperPageSize),
+                   /*background=*/false);
+        }
+      }
+    }
+  }
+  fetcher_.PromoteBackground();
+}
+
 Status Run::Execute() {
+  if (!options_.full) {
+    auto orders = ReadState("orders");
+    incremental_ = orders.ok() && orders->cursor.mode == "done";
+  }
   StatusOr<Outcome> discovered = Discover();
   if (!discovered.ok()) {
     const Status& s = discovered.status();
@@ -1752,21 +2064,28 @@ Status Run::Execute() {
     }
     return s.WithContext("reading the store's index");
   }
-  if (!options_.full) {
-    auto orders = ReadState("orders");
-    incremental_ = orders.ok() && orders->cursor.mode == "done";
-    if (incremental_) PrefetchIncremental();
-  }
+  if (incremental_) PrefetchIncremental();
   // The orders before the customers, in every run: a checkout moves its customer's
   // date_modified, and the light customers pass re-reads only the accounts named by the orders
   // the run found new or changed (CustomersLight). So an order's change is either read before
   // this run's customers pass reads its customer, or found changed by the next run, which then
   // reads the customer again.
   CLEVER_RETURN_IF_ERROR(Category("orders", [&] { return Orders(); }));
+  CLEVER_RETURN_IF_ERROR(Category("refunds", [&] { return Refunds(); }));
+  // Everything the derived tables read is written: an incremental run refreshes them now, while
+  // the fetch workers take the other categories' queued GETs (a full run's refresh waits for
+  // the indexes the first load dropped, so SyncEngine::Run refreshes after them).
+  if (incremental_ && refresh_) {
+    QueueTail();
+    // The orders' and refunds' pages in the log go to the database file on another core while
+    // this one refreshes: the checkpoint at close then copies only what is written from here on.
+    checkpointed_ = db_.CheckpointInBackground();
+    refresh_();
+    refresh_ = nullptr;
+  }
   CLEVER_RETURN_IF_ERROR(Category("customers", [&] { return Customers(); }));
   CLEVER_RETURN_IF_ERROR(Category("products", [&] { return Products(); }));
   CLEVER_RETURN_IF_ERROR(Category("coupons", [&] { return Coupons(); }));
-  CLEVER_RETURN_IF_ERROR(Category("refunds", [&] { return Refunds(); }));
   CLEVER_RETURN_IF_ERROR(Category("payments", [&] { return Payments(); }));
   CLEVER_RETURN_IF_ERROR(Category("payouts", [&] { return Payouts(); }));
   CLEVER_RETURN_IF_ERROR(Category("disputes", [&] { return Disputes(); }));
@@ -1811,14 +2130,30 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   // step here) if a killed process left them dropped. Only when no store has any order or
   // customer yet: another store's queries keep their indexes.
   Status status = store::RestoreBulkLoadIndexes(db_);
+  bool indexes_dropped = false;
   if (status.ok() && db_.dialect() == store::Dialect::kSqlite) {
     auto rs = db_.Query("SELECT EXISTS (SELECT 1 FROM orders) OR EXISTS (SELECT 1 FROM customers)");
     if (rs.ok() && !rs->rows.empty() && store::AsInt(rs->rows[0][0]) == 0) {
       status = store::DropBulkLoadIndexes(db_);
+      indexes_dropped = true;
     }
   }
+  // The assistant's derived tables, rebuilt from what is now stored (store/derived.h). A failure
+  // leaves them marked stale (the assistant then reads the orders), never wrong.
+  bool refreshed = !options_.refresh_derived;
+  auto refresh = [&] {
+    const auto started = std::chrono::steady_clock::now();
+    store::RefreshStats stats;
+    (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()), &stats);
+    stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count();
+    if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
+    refreshed = true;
+  };
   if (status.ok()) {
     class Run run(db_, fetcher, clock_, options_, store_id, progress);
+    if (!refreshed && !indexes_dropped) run.SetRefresh(refresh);
     status = run.Execute();
   } else {
     status = status.WithContext("preparing the database for the sync");
@@ -1827,17 +2162,7 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   if (status.ok() && !restored.ok()) {
     status = restored.WithContext("building the database's indexes after the sync");
   }
-  // The assistant's derived tables, rebuilt from what is now stored (store/derived.h). A failure
-  // leaves them marked stale (the assistant then reads the orders), never wrong.
-  if (options_.refresh_derived) {
-    const auto started = std::chrono::steady_clock::now();
-    store::RefreshStats stats;
-    (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()), &stats);
-    stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::steady_clock::now() - started)
-                   .count();
-    if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
-  }
+  if (!refreshed) refresh();
   for (const auto& [pragma, value] : saved) {
     (void)db_.Execute("PRAGMA " + pragma + " = " + std::to_string(value));
   }

@@ -41,6 +41,15 @@ std::future<Status> Fetcher::Submit(std::string route, woo::Params params,
   return f;
 }
 
+void Fetcher::PromoteBackground() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& job : background_) queue_.push_back(std::move(job));
+    background_.clear();
+  }
+  cv_.notify_all();
+}
+
 Status Fetcher::Get(const std::string& route, const woo::Params& params,
                     const std::function<Status(const woo::Response&)>& consume) {
   return Submit(route, params, consume).get();

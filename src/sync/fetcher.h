@@ -54,6 +54,9 @@ class Fetcher {
   // Same, waiting for the result.
   Status Get(const std::string& route, const woo::Params& params,
              const std::function<Status(const woo::Response&)>& consume);
+  // Makes every queued background GET an ordinary one (all workers take them, in order): for
+  // when the caller's next step is local work and nothing else will be asked for a while.
+  void PromoteBackground();
 
   [[nodiscard]] int concurrency() const { return policy_.concurrency; }
   FetchStats stats();

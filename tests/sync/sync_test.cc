@@ -224,6 +224,84 @@ TEST(SyncEngine, IncrementalPicksUpExactlyTheChangesIncludingDeletions) {
   EXPECT_EQ(Dump(*db), Dump(*fresh));
 }
 
+// An incremental run asks for the orders' count with its first window page, before the pass
+// (src/sync/engine.cc CountAfterPass). An order created after that count, which the pass then
+// reads, makes the local count exceed it: the count is asked again after the pass, and no id
+// listing (one request per 100 orders) is sent for what is not a deletion.
+TEST(SyncEngine, AnOrderCreatedAfterThePrefetchedCountIsNotTakenForADeletion) {
+  FakeOptions fo;
+  fo.orders = 400;
+  FakeStore fake(fo);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  fake.Mutate(Mutation{3, 2, 0, 0, 0, 0, 0, 0, 0, 3600});
+  // One worker: the count (queued first) is answered before the window's first page, and the
+  // order is created just before that page is answered.
+  std::atomic<bool> created{false};
+  fake.SetHook([&](int64_t) {
+    const auto log = fake.requests();
+    const auto& r = log.back();
+    bool window = false;
+    for (const auto& [k, v] : r.params) window = window || k == "modified_after";
+    if (r.route == "wc/v3/orders" && window && !created.exchange(true)) {
+      fake.Mutate(Mutation{1, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+    }
+  });
+  fake.ClearRequests();
+  SyncOptions one = Fast();
+  one.concurrency = 1;
+  ASSERT_TRUE(SyncOnce(*db, fake, one).ok());
+  fake.SetHook(nullptr);
+  ASSERT_TRUE(created.load());
+  int counts = 0, id_listings = 0;
+  for (const auto& r : fake.requests()) {
+    if (r.route != "wc/v3/orders") continue;
+    bool ids = false, one_row = false;
+    for (const auto& [k, v] : r.params) {
+      ids = ids || (k == "_fields" && v == "id");
+      one_row = one_row || (k == "per_page" && v == "1");
+    }
+    counts += (ids && one_row) ? 1 : 0;
+    id_listings += (ids && !one_row) ? 1 : 0;
+  }
+  EXPECT_EQ(counts, 2);  // the prefetched one, and the one asked again after the pass
+  EXPECT_EQ(id_listings, 0);
+  ExpectMatchesStore(*db, fake);
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
+// Disputes between two whole listings: newest first, down to the page that reaches an entry
+// older than the oldest open one (src/sync/engine.cc SettlingListPass), so a decision on an old
+// open dispute is read, and the pages older than that are not.
+TEST(SyncEngine, DisputesBetweenListingsAreReadBackToTheOldestOpenOne) {
+  FakeOptions fo;
+  fo.disputes = 250;  // open ones only among the newest 120: the horizon is on the second page
+  FakeStore fake(fo);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  ASSERT_EQ(Scalar(*db, "SELECT count(*) FROM disputes WHERE store_id = ?"), 250);
+  Mutation decided;
+  decided.dispute_decisions = 1;  // the oldest open one, on the second page newest first
+  fake.Mutate(decided);
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  int newest_first = 0, oldest_first = 0;
+  for (const auto& r : fake.requests()) {
+    if (r.route != "wc/v3/payments/disputes") continue;
+    for (const auto& [k, v] : r.params) {
+      newest_first += (k == "direction" && v == "desc") ? 1 : 0;
+      oldest_first += (k == "direction" && v == "asc") ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(newest_first, 2);  // of 3 pages
+  EXPECT_EQ(oldest_first, 0);
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(*db), Dump(*fresh));
+}
+
 // An incremental run queues the small categories' GETs at its start (src/sync/engine.cc
 // PrefetchIncremental), the first page of each small window included, as background work: they
 // overlap the orders and customers passes instead of following them one by one, each GET is
@@ -457,6 +535,38 @@ TEST(SyncEngine, CustomersIncrementalFetchesOnlyNewAndChangedIds) {
   EXPECT_FALSE(named.empty());
   EXPECT_EQ(asked.included, named);
   EXPECT_TRUE(same_as_fresh(*db));
+
+  // A status change saves the account only when it pays the account's first order
+  // (wc_paying_customer): exactly the accounts of the changed orders now processing or completed
+  // that were not stored as paying are read again.
+  std::map<int64_t, int64_t> paying_before;
+  rs =
+      db->Query("SELECT id, is_paying_customer FROM customers WHERE store_id = ?", {Value{kStore}});
+  ASSERT_TRUE(rs.ok()) << rs.status();
+  for (const auto& row : rs->rows) paying_before[store::AsInt(row[0])] = store::AsInt(row[1]);
+  Mutation paid;
+  paid.status_changes = 12;
+  fake.Mutate(paid);
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake, scheduled).ok());
+  asked = CustomerRequestsOf(fake);
+  rs = db->Query(
+      "SELECT customer_id, status FROM orders WHERE store_id = ? AND customer_id > 0 AND "
+      "date_modified_gmt = (SELECT max(date_modified_gmt) FROM orders WHERE store_id = ?)",
+      {Value{kStore}, Value{kStore}});
+  ASSERT_TRUE(rs.ok()) << rs.status();
+  std::set<int64_t> saved, left_alone;
+  for (const auto& row : rs->rows) {
+    const int64_t customer = store::AsInt(row[0]);
+    const std::string status = store::AsString(row[1]);
+    const bool now_paid = status == "processing" || status == "completed";
+    (now_paid && paying_before[customer] == 0 ? saved : left_alone).insert(customer);
+  }
+  for (int64_t c : saved) left_alone.erase(c);
+  EXPECT_EQ(asked.listings, 0);
+  EXPECT_EQ(asked.included, saved);
+  EXPECT_FALSE(saved.empty());
+  EXPECT_FALSE(left_alone.empty());
 
   // Deletions: the counts differ, so the same run lists every id.
   Mutation del;

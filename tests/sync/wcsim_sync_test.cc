@@ -421,6 +421,17 @@ TEST(WcsimSync, ScheduledRunsReadNewAndOrderNamedCustomersAndListHourly) {
                              {"refunds", 6},
                              {"new_customers", 5}});
   ASSERT_TRUE(change.ok()) << change.status();
+  // The accounts whose first paid order this burst marked paid (a status change to processing
+  // or completed): WooCommerce saved them (wc_paying_customer), so the run must read them again.
+  std::set<std::string> became_paying;
+  for (const auto& id : (*change)["updated"]["orders"]) {
+    auto rs = home.db().Query(
+        "SELECT c.id FROM orders o JOIN customers c ON c.store_id = o.store_id AND c.id = "
+        "o.customer_id WHERE o.store_id = ? AND o.id = ? AND c.is_paying_customer = 0",
+        {store::Value{kStore}, store::Value{id.get<int64_t>()}});
+    ASSERT_TRUE(rs.ok()) << rs.status();
+    for (const auto& row : rs->rows) became_paying.insert(store::AsString(row[0]));
+  }
   ASSERT_TRUE(sim->ClearRequests().ok());
   auto api = home.Api();
   ASSERT_TRUE(api.ok());
@@ -458,13 +469,76 @@ TEST(WcsimSync, ScheduledRunsReadNewAndOrderNamedCustomersAndListHourly) {
     for (const auto& row : rs->rows) named.insert(store::AsString(row[0]));
   }
   EXPECT_FALSE(named.empty());
-  for (const auto& key : customers.changed) EXPECT_EQ(named.count(key), 0u) << key;
-  // (This seed's burst has such a draft: the case is real, not vacuous.)
+  for (const auto& key : customers.changed) {
+    EXPECT_EQ(named.count(key), 0u) << key;
+    EXPECT_EQ(became_paying.count(key), 0u) << key;
+  }
+  // (This seed's burst has such a draft: the case is real, not vacuous. Its status changes pay
+  // no order of a non-paying account, so `became_paying` may be empty here: the selection itself
+  // is tested on the fake store, SyncEngine.CustomersIncrementalFetchesOnlyNewAndChangedIds.)
   EXPECT_GE(customers.changed.size(), 1u);
+  for (const auto& key : became_paying) {
+    EXPECT_EQ(Scalar(home.db(),
+                     "SELECT is_paying_customer FROM customers WHERE store_id = ? AND "
+                     "id = " +
+                         key),
+              1)
+        << key;
+  }
 
   // A one-shot sync (the listing on every run) is exact.
   ASSERT_TRUE(home.Sync().ok());
   ExpectSameStore(home.db(), fresh.db(), "scheduled run + one-shot sync vs fresh full sync");
+}
+
+// Payouts and disputes have no modification date. Between two whole listings (the first sync,
+// --full, once per reconcile_every) an incremental run reads them newest first and stops after
+// the page that reaches the horizon (the oldest open entry, the newest stored, a week ago):
+// fewer requests, and the same rows as a fresh full sync, new payouts and status changes
+// (in_transit -> paid) included.
+TEST(WcsimSync, PayoutsAndDisputesBetweenListingsReadOnlyTheirNewestPages) {
+  auto sim = StartWcsim({"--orders", "6000", "--seed", "17"});
+  ASSERT_TRUE(sim);
+  WcsimHome home(*sim);
+  ASSERT_TRUE(home.ok());
+  ASSERT_TRUE(home.Sync().ok());
+  const auto before = Rows(home.db(), "payouts", 1);
+  ASSERT_GT(before.size(), 200u);  // three pages and more: a whole listing is several requests
+  auto change = sim->Mutate({{"advance_seconds", 3 * 86400}, {"new_orders", 40}});
+  ASSERT_TRUE(change.ok()) << change.status();
+  ASSERT_TRUE(sim->ClearRequests().ok());
+  ASSERT_TRUE(home.Sync().ok());
+  auto pages = [&](const std::string& path, const std::string& direction) {
+    int n = 0;
+    auto log = sim->Requests();
+    EXPECT_TRUE(log.ok());
+    for (const auto& r : *log) {
+      n += r["path"].get<std::string>() == path &&
+           r["query"].get<std::string>().find("direction=" + direction) != std::string::npos;
+    }
+    return n;
+  };
+  EXPECT_EQ(pages("/wp-json/wc/v3/payments/deposits", "asc"), 0);
+  EXPECT_EQ(pages("/wp-json/wc/v3/payments/deposits", "desc"), 1);
+  EXPECT_EQ(pages("/wp-json/wc/v3/payments/disputes", "asc"), 0);
+  EXPECT_GE(pages("/wp-json/wc/v3/payments/disputes", "desc"), 1);
+  // The burst moved payouts: new ones arrived and the one in transit was paid.
+  const RowDiff moved = Diff(before, Rows(home.db(), "payouts", 1));
+  EXPECT_GE(moved.added.size(), 2u);
+  EXPECT_GE(moved.changed.size(), 1u);
+  ExpectMatchesStats(home.db(), StatsOf(*sim));
+  WcsimHome fresh(*sim);
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_TRUE(fresh.Sync().ok());
+  for (const char* table : {"payouts", "disputes"}) {
+    const RowDiff d = Diff(Rows(fresh.db(), table, 1), Rows(home.db(), table, 1));
+    EXPECT_TRUE(d.added.empty() && d.removed.empty() && d.changed.empty()) << table;
+  }
+  // --full lists them whole again, oldest first.
+  ASSERT_TRUE(sim->ClearRequests().ok());
+  ASSERT_TRUE(home.Sync(/*full=*/true).ok());
+  EXPECT_GE(pages("/wp-json/wc/v3/payments/deposits", "asc"), 3);
+  EXPECT_EQ(pages("/wp-json/wc/v3/payments/deposits", "desc"), 0);
 }
 
 // ------------------------------------------------------------------ 5. mutating during the sync
