@@ -261,7 +261,7 @@ int ChildSync(const StoreAddress& a, const std::string& db_path, int concurrency
   options.concurrency = concurrency;
   options.full = full;
   if (g_customer_listing == "scheduled") {
-    options.customer_listing_every = clever::sync::kScheduledCustomerListing;
+    options.ForScheduledRuns();
   }
   // The derived refresh runs inside Run, as in `clever sync` (with the sync's SQLite settings);
   // its wall time comes back in `stats.ms`.

@@ -266,7 +266,7 @@ class SyncAdapter : public server::SyncPort {
     CLEVER_ASSIGN_OR_RETURN(auto lease, pool_.Acquire());
     CLEVER_ASSIGN_OR_RETURN(woo::ApiFactory api, connectors_.OpenApi(*lease, store_id));
     sync::SyncOptions options;
-    options.customer_listing_every = sync::kScheduledCustomerListing;
+    options.ForScheduledRuns();
     sync::SyncEngine engine(*lease, std::move(api), clock_, options);
     return engine.Run(store_id, [this, store_id](const sync::CategoryStatus& s) {
       std::lock_guard<std::mutex> lock(mu_);

@@ -215,7 +215,7 @@ bool SyncOne(Env& env, const connect::Connector& c, const SyncFlags& flags, Prog
     sync::SyncOptions options;
     options.full = flags.full;
     options.concurrency = flags.concurrency;
-    if (flags.watch) options.customer_listing_every = sync::kScheduledCustomerListing;
+    if (flags.watch) options.ForScheduledRuns();
     sync::SyncEngine engine(*env.db, *api, Clock::Real(), options);
     result = engine.Run(c.id, [&](const sync::CategoryStatus& s) { view.Update(s); });
   }

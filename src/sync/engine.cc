@@ -134,7 +134,8 @@ constexpr const char* kReportTotals[] = {"orders", "products", "customers", "cou
 // ---------------------------------------------------------------------------------- outcome
 struct Outcome {
   bool not_available = false;
-  std::string note;  // merchant-facing remark kept in error_reason on success (e.g. skipped rows)
+  std::string note;   // merchant-facing remark kept in error_reason on success (e.g. skipped rows)
+  bool kept = false;  // not due in this run: rows and last success time stay as they were
 };
 
 std::string HintFor(const Status& s) {
@@ -522,9 +523,11 @@ class Run {
     return !options_.full && customers.cursor.mode == "done" &&
            clock_.NowUnixSeconds() - customers.cursor.reconciled < options_.reconcile_every.count();
   }
+  // (0 means every run, also when the clock has stepped back since the last listing.)
   bool CustomerListingDue(const StateRow& listing) const {
-    return clock_.NowUnixSeconds() - listing.cursor.reconciled >=
-           options_.customer_listing_every.count();
+    return options_.customer_listing_every.count() <= 0 ||
+           clock_.NowUnixSeconds() - listing.cursor.reconciled >=
+               options_.customer_listing_every.count();
   }
   std::vector<int64_t> LightCustomerIds(const std::vector<int64_t>& fresh) const {
     std::set<int64_t> wanted(fresh.begin(), fresh.end());
@@ -556,6 +559,7 @@ class Run {
   StatusOr<Outcome> Payouts();
   StatusOr<Outcome> Disputes();
   StatusOr<Outcome> Reports();
+  bool ReportsDue();
   StatusOr<Outcome> RefundsPerOrder(const Cursor& orders_cursor);
   // Pages of a WooPayments wrapper list ({data, total_count}; page/pagesize), in order; each
   // page's records go to `sink` (which writes them in one transaction).
@@ -1790,7 +1794,19 @@ StatusOr<Outcome> Run::Disputes() {
   return SettlingListPass(DisputeList());
 }
 
+bool Run::ReportsDue() {
+  if (!incremental_ || options_.full) return true;
+  auto state = ReadState("reports");  // cursor.reconciled: when the reports were last written
+  return !state.ok() || options_.reports_every.count() <= 0 || state->cursor.reconciled <= 0 ||
+         clock_.NowUnixSeconds() - state->cursor.reconciled >= options_.reports_every.count();
+}
+
 StatusOr<Outcome> Run::Reports() {
+  if (!ReportsDue()) {
+    Outcome kept;
+    kept.kept = true;
+    return kept;
+  }
   const auto& kTotals = kReportTotals;
   // All report requests at once (each is one server-side aggregate; asked in turn they were a
   // chain of round trips), then taken in order.
@@ -1846,7 +1862,9 @@ StatusOr<Outcome> Run::Reports() {
     for (const auto& [period, s] : sales) {
       CLEVER_RETURN_IF_ERROR(WriteSalesReport(db_, store_, period, s, now));
     }
-    return OkStatus();
+    Cursor fetched;
+    fetched.reconciled = clock_.NowUnixSeconds();
+    return SaveCursor("reports", fetched, 0, 0);
   }));
   return Outcome{};
 }
@@ -1899,7 +1917,7 @@ Status Run::Category(const std::string& name, const std::function<StatusOr<Outco
                   "WHERE store_id = ? AND category = ?",
                   {Value{final_prog.done}, Value{final_prog.done}, Value{store_}, Value{name}})
           .status());
-  CLEVER_RETURN_IF_ERROR(SetState(name, "ok", out->note, "", true));
+  CLEVER_RETURN_IF_ERROR(SetState(name, "ok", out->note, "", /*success=*/!out->kept));
   Report(final_prog, "ok");
   return OkStatus();
 }
@@ -1965,7 +1983,7 @@ void Run::PrefetchIncremental() {
   };
   settling(PayoutList(), routes_.has_payments_deposits);
   settling(DisputeList(), routes_.has_payments_disputes);
-  if (Wanted("reports")) {
+  if (Wanted("reports") && ReportsDue()) {
     for (const char* report : kReportTotals) {
       Prefetch(std::string("wc/v3/reports/") + report + "/totals", {});
     }

@@ -42,6 +42,11 @@ using ProgressFn = std::function<void(const CategoryStatus&)>;
 // whole customer list every hour instead of every 15 minutes (127 requests per 12,500
 // customers); a profile edited without a listed order shows within the hour.
 inline constexpr std::chrono::seconds kScheduledCustomerListing{3600};
+// The reports' period for scheduled runs: WooCommerce computes each report (sales of the year,
+// totals) from all the orders of its period on every request, and the assistant answers from the
+// orders, not from them (they are kept to cross-check its figures, with their fetch time), so a
+// scheduled run asks for them hourly instead of every 15 minutes.
+inline constexpr std::chrono::seconds kScheduledReports{3600};
 
 struct SyncOptions {
   bool full = false;    // ignore cursors: full pass for every category
@@ -58,6 +63,15 @@ struct SyncOptions {
   // profile edited without a listed order) this often, or when the counts differ. 0 (every run):
   // a one-shot `clever sync` is exact; the schedulers use kScheduledCustomerListing.
   std::chrono::seconds customer_listing_every{0};
+  // An incremental run reads the reports when they are at least this old (0: every run; the
+  // schedulers use kScheduledReports). A run that leaves them keeps their last success time.
+  std::chrono::seconds reports_every{0};
+  // What the schedulers (`clever sync --watch`, the hub) run with.
+  SyncOptions& ForScheduledRuns() {
+    customer_listing_every = kScheduledCustomerListing;
+    reports_every = kScheduledReports;
+    return *this;
+  }
   int max_attempts = 8;  // per request, retryable failures only
   std::chrono::milliseconds backoff_base{250};
   std::chrono::milliseconds backoff_cap{30000};

@@ -302,6 +302,54 @@ TEST(SyncEngine, DisputesBetweenListingsAreReadBackToTheOldestOpenOne) {
   EXPECT_EQ(Dump(*db), Dump(*fresh));
 }
 
+// Scheduled runs ask for the store's reports hourly (SyncOptions::ForScheduledRuns): a run
+// within the hour sends no report request and keeps the category ok with its last success time;
+// a one-shot sync, and a scheduled run once the hour is over, read them again.
+TEST(SyncEngine, ScheduledRunsReadTheReportsHourly) {
+  FakeOptions fo;
+  FakeStore fake(fo);
+  auto db = OpenDb();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  auto reports_asked = [&] {
+    int n = 0;
+    for (const auto& r : fake.requests()) n += r.route.rfind("wc/v3/reports/", 0) == 0 ? 1 : 0;
+    return n;
+  };
+  auto last_success = [&] {
+    auto rs = db->Query(
+        "SELECT state, last_success_at FROM sync_state WHERE store_id = ? AND category = "
+        "'reports'",
+        {Value{kStore}});
+    EXPECT_TRUE(rs.ok() && !rs->rows.empty());
+    return store::AsString(rs->rows[0][0]) + " " + store::AsString(rs->rows[0][1]);
+  };
+  const std::string fetched = last_success();
+  SyncOptions scheduled = Fast();
+  scheduled.ForScheduledRuns();
+  fake.Mutate(Mutation{4, 2, 0, 0, 0, 0, 0, 0, 0, 600});
+  fake.ClearRequests();
+  FakeClock later(std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'600)));
+  {
+    SyncEngine engine(*db, fake.Factory(), later, scheduled);
+    ASSERT_TRUE(engine.Run(kStore, nullptr).ok());
+  }
+  EXPECT_EQ(reports_asked(), 0);
+  EXPECT_EQ(last_success(), fetched);
+  EXPECT_EQ(fetched.rfind("ok ", 0), 0u) << fetched;
+  // An hour after they were read, the scheduled run reads them.
+  FakeClock hour(std::chrono::system_clock::time_point(std::chrono::seconds(1'700'003'600)));
+  {
+    SyncEngine engine(*db, fake.Factory(), hour, scheduled);
+    ASSERT_TRUE(engine.Run(kStore, nullptr).ok());
+  }
+  EXPECT_EQ(reports_asked(), 8);
+  EXPECT_NE(last_success(), fetched);
+  // A one-shot sync reads them on every run.
+  fake.ClearRequests();
+  ASSERT_TRUE(SyncOnce(*db, fake).ok());
+  EXPECT_EQ(reports_asked(), 8);
+}
+
 // An incremental run queues the small categories' GETs at its start (src/sync/engine.cc
 // PrefetchIncremental), the first page of each small window included, as background work: they
 // overlap the orders and customers passes instead of following them one by one, each GET is
