@@ -219,9 +219,7 @@ TEST(SyncEngine, IncrementalPicksUpExactlyTheChangesIncludingDeletions) {
   }
   EXPECT_TRUE(windowed);
   ExpectMatchesStore(*db, fake);
-  auto fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  ExpectEqualsAFreshSync(*db, fake);
 }
 
 // An incremental run asks for the orders' count with its first window page, before the pass
@@ -267,9 +265,7 @@ TEST(SyncEngine, AnOrderCreatedAfterThePrefetchedCountIsNotTakenForADeletion) {
   EXPECT_EQ(counts, 2);  // the prefetched one, and the one asked again after the pass
   EXPECT_EQ(id_listings, 0);
   ExpectMatchesStore(*db, fake);
-  auto fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  ExpectEqualsAFreshSync(*db, fake);
 }
 
 // Disputes between two whole listings: newest first, down to the page that reaches an entry
@@ -297,9 +293,7 @@ TEST(SyncEngine, DisputesBetweenListingsAreReadBackToTheOldestOpenOne) {
   }
   EXPECT_EQ(newest_first, 2);  // of 3 pages
   EXPECT_EQ(oldest_first, 0);
-  auto fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  ExpectEqualsAFreshSync(*db, fake);
 }
 
 // Scheduled runs ask for the store's reports hourly (SyncOptions::ForScheduledRuns): a run
@@ -417,9 +411,7 @@ TEST(SyncEngine, IncrementalPrefetchesTheSmallCategoriesAndAsksEachGetOnce) {
   EXPECT_LT(last_window, first_customers);
   EXPECT_LT(first_small, log.size());
   ExpectMatchesStore(*db, fake);
-  auto fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  ExpectEqualsAFreshSync(*db, fake);
 }
 
 // A prefetched answer that cannot be read (cut short) is asked for again, with the fetcher's
@@ -448,9 +440,7 @@ TEST(SyncEngine, AnUnreadablePrefetchedAnswerIsAskedForAgain) {
   }
   fake.SetFaults(Faults{});
   ExpectMatchesStore(*db, fake);
-  auto fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  ExpectEqualsAFreshSync(*db, fake);
 }
 
 // A first sync into empty tables drops the secondary indexes of orders, customers and their
@@ -687,9 +677,7 @@ TEST(SyncEngine, VariationListsOnlyForChangedParentsBetweenReconciles) {
   fake.ClearRequests();
   ASSERT_TRUE(SyncOnce(*db, fake, due).ok());
   EXPECT_EQ(variation_lists(), parents);
-  auto fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  ExpectEqualsAFreshSync(*db, fake);
 }
 
 TEST(SyncEngine, FaultsInjectedEndIdenticalToAFaultFreeSync) {
@@ -716,9 +704,7 @@ TEST(SyncEngine, HeavyFaultsStillConvergeAndIncrementalStaysExact) {
   fake.Mutate(Mutation{3, 3, 2, 1, 1, 1, 1, 1, 0, 600});
   ASSERT_TRUE(SyncOnce(*db, fake, o).ok());
   fake.SetFaults(Faults{});
-  auto fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  ExpectEqualsAFreshSync(*db, fake);
 }
 
 TEST(SyncEngine, PagingStaysCorrectWhileTheStoreChangesUnderIt) {
@@ -761,9 +747,7 @@ TEST(SyncEngine, PagingStaysCorrectWhileTheStoreChangesUnderIt) {
   EXPECT_FALSE(deleted_or_new.empty());
   // The next incremental sync converges exactly.
   ASSERT_TRUE(SyncOnce(*db, fake).ok());
-  auto fresh = OpenDb();
-  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
-  EXPECT_EQ(Dump(*db), Dump(*fresh));
+  ExpectEqualsAFreshSync(*db, fake);
 }
 
 TEST(SyncKill, ResumesAfterKill9AndEndsIdentical) { KillTrials(3, 1200); }

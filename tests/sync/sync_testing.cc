@@ -104,6 +104,12 @@ std::string Dump(store::Database& db) {
   return out;
 }
 
+void ExpectEqualsAFreshSync(store::Database& db, FakeStore& fake) {
+  auto fresh = OpenDb();
+  ASSERT_TRUE(SyncOnce(*fresh, fake).ok());
+  EXPECT_EQ(Dump(db), Dump(*fresh));
+}
+
 void ExpectMatchesStore(store::Database& db, FakeStore& fake) {
   auto s = fake.stats();
   EXPECT_EQ(Scalar(db, "SELECT count(*) FROM customers WHERE store_id = ?"), s.customers);

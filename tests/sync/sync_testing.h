@@ -22,6 +22,8 @@ int64_t Scalar(store::Database& db, const std::string& sql);
 // Every synced data table of the store as text, ordered: two syncs ended identical iff equal.
 std::string Dump(store::Database& db);
 void ExpectMatchesStore(store::Database& db, FakeStore& fake);
+// EXPECTs that `db` holds exactly what a fresh full sync of `fake` into an empty database holds.
+void ExpectEqualsAFreshSync(store::Database& db, FakeStore& fake);
 std::map<std::string, std::string> States(store::Database& db);
 // `trials` rounds of: a child process syncs `orders` orders into a file and is SIGKILLed at a
 // random moment (1-2 times), then the parent resumes; the result must equal an uninterrupted sync.
