@@ -238,9 +238,10 @@ double WrittenBytes() {
 }
 
 // Child: one sync (full or incremental) of the store into `db`.
-// How the incremental run lists customers (`--customer-listing`): "scheduled" (the default: as
-// `clever sync --watch` and the hub run it, the whole listing once an hour) or "every-run" (as a
-// one-shot `clever sync`). Set once in main, before any child starts.
+// How the incremental run is made (`--customer-listing`): "scheduled" (the default: as `clever
+// sync --watch` and the hub run it, SyncOptions::ForScheduledRuns: the whole customer listing and
+// the reports once an hour) or "every-run" (as a one-shot `clever sync`). Set once in main,
+// before any child starts.
 std::string g_customer_listing = "scheduled";
 
 int ChildSync(const StoreAddress& a, const std::string& db_path, int concurrency, bool full,
@@ -551,7 +552,7 @@ void Print(const std::string& label, const Figures& f) {
       static_cast<long long>(f.changed), f.incr.at("seconds"), f.incr.at("requests"),
       100.0 * f.incr.at("seconds") / f.full.at("seconds"),
       g_customer_listing == "scheduled"
-          ? "scheduled run (clever sync --watch, the hub): the whole listing hourly"
+          ? "scheduled run (clever sync --watch, the hub): customer listing and reports hourly"
           : "every run (a one-shot clever sync)");
   std::printf(
       "  incremental split      sync %.3f s + derived refresh %.3f s + close %.3f s (CPU %.2f s)\n",

@@ -421,6 +421,12 @@ class Run {
     after[10] = ' ';
     return after;
   }
+  // The ledger pass's list parameters (oldest first, from `after` when there is a window).
+  static woo::Params LedgerParams(const std::string& after) {
+    woo::Params params = SortedBy("date", "asc");
+    if (!after.empty()) params.emplace_back("date_after", after);
+    return params;
+  }
 
   // A single GET whose body goes through `parse` on the worker.
   template <typename R>
@@ -562,10 +568,10 @@ class Run {
   bool ReportsDue();
   StatusOr<Outcome> RefundsPerOrder(const Cursor& orders_cursor);
   // Pages of a WooPayments wrapper list ({data, total_count}; page/pagesize), in order; each
-  // page's records go to `sink` (which writes them in one transaction).
+  // page's records go to `sink` (which writes them in one transaction). `enough` (when set) ends
+  // the list early, asked after each page's sink; then at most `expected_pages` pages (counted
+  // from page 1) are asked for ahead of the one being consumed.
   template <typename T>
-  // `enough` (when set) ends the list early, asked after each page's sink; then at most
-  // `expected_pages` pages (counted from page 1) are asked for ahead of the one being consumed.
   Status WrapperList(const std::string& route, woo::Params params,
                      StatusOr<woo::Page<T>> (*parse)(std::string_view, int64_t*), Progress& prog,
                      int64_t* skipped, int first_page,
@@ -596,8 +602,9 @@ class Run {
   };
   template <typename T>
   StatusOr<std::optional<Horizon>> SettlingHorizon(const SettlingList<T>& list);
-  static woo::Params NewestFirst(const char* sort) {
-    return {{"sort", sort}, {"direction", "desc"}};
+  // A WooPayments list's order: `direction` is "asc" (oldest first) or "desc".
+  static woo::Params SortedBy(const std::string& sort, const char* direction) {
+    return {{"sort", sort}, {"direction", direction}};
   }
   static SettlingList<woo::PayoutRecord> PayoutList();
   static SettlingList<woo::DisputeRecord> DisputeList();
@@ -1115,19 +1122,24 @@ StatusOr<Outcome> Run::CustomersLight(const ListSpec<woo::CustomerRecord>& spec,
 // account is not stored as a paying customer (wc_paying_customer() saves the account only to
 // set that flag). Other order changes leave the account as it was.
 Status Run::NoteOrderCustomers(const std::vector<woo::OrderRecord>& rows) {
-  std::string ids;
-  std::vector<Value> params = {Value{store_}};
+  // "... AND id IN (?, ?, ...)" of `sql` over `ids`, this store's.
+  auto query_ids = [&](const std::string& sql, const auto& ids) {
+    std::string marks;
+    std::vector<Value> params = {Value{store_}};
+    for (int64_t id : ids) {
+      marks += marks.empty() ? "?" : ", ?";
+      params.emplace_back(id);
+    }
+    return db_.Query(sql + " AND id IN (" + marks + ")", params);
+  };
+  std::vector<int64_t> of_accounts;  // the orders that name an account
   for (const auto& o : rows) {
-    if (o.customer_id <= 0) continue;
-    ids += ids.empty() ? "?" : ", ?";
-    params.emplace_back(o.id);
+    if (o.customer_id > 0) of_accounts.push_back(o.id);
   }
-  if (ids.empty()) return OkStatus();
+  if (of_accounts.empty()) return OkStatus();
   CLEVER_ASSIGN_OR_RETURN(
       store::ResultSet rs,
-      db_.Query(
-          "SELECT id, date_modified_gmt FROM orders WHERE store_id = ? AND id IN (" + ids + ")",
-          params));
+      query_ids("SELECT id, date_modified_gmt FROM orders WHERE store_id = ?", of_accounts));
   std::map<int64_t, std::string> stored;
   for (const auto& row : rs.rows) {
     stored[store::AsInt(row[0])] = store::IsNull(row[1]) ? std::string() : store::AsString(row[1]);
@@ -1144,18 +1156,10 @@ Status Run::NoteOrderCustomers(const std::vector<woo::OrderRecord>& rows) {
     }
   }
   if (paid_now.empty()) return OkStatus();
-  std::string accounts;
-  std::vector<Value> account_params = {Value{store_}};
-  for (int64_t id : paid_now) {
-    accounts += accounts.empty() ? "?" : ", ?";
-    account_params.emplace_back(id);
-  }
   CLEVER_ASSIGN_OR_RETURN(
       store::ResultSet paying,
-      db_.Query(
-          "SELECT id FROM customers WHERE store_id = ? AND is_paying_customer <> 0 AND id IN (" +
-              accounts + ")",
-          account_params));
+      query_ids("SELECT id FROM customers WHERE store_id = ? AND is_paying_customer <> 0",
+                paid_now));
   for (const auto& row : paying.rows) paid_now.erase(store::AsInt(row[0]));
   order_customers_.insert(paid_now.begin(), paid_now.end());
   return OkStatus();
@@ -1609,10 +1613,10 @@ StatusOr<Outcome> Run::Payments() {
     CLEVER_RETURN_IF_ERROR(EnsureStateRow("payments"));
     CLEVER_ASSIGN_OR_RETURN(StateRow state, ReadState("payments"));
     Cursor cur = options_.full ? Cursor{} : state.cursor;
-    woo::Params params = {{"sort", "date"}, {"direction", "asc"}};
+    const std::string after = LedgerAfter(cur);
+    const woo::Params params = LedgerParams(after);
     int first_page = 1;
-    if (std::string after = LedgerAfter(cur); !after.empty()) {
-      params.emplace_back("date_after", after);
+    if (!after.empty()) {
       CLEVER_ASSIGN_OR_RETURN(first_page, LedgerFirstPage(params, after));
     }
     Progress prog{"payments", 0, 0, 0, clock_.Monotonic()};
@@ -1708,13 +1712,13 @@ StatusOr<Outcome> Run::SettlingListPass(const SettlingList<T>& list) {
   const int64_t now = clock_.NowUnixSeconds();
   if (horizon.has_value()) {
     Status s = WrapperList<T>(
-        list.route, NewestFirst(list.sort.c_str()), list.parse, prog, &skipped, 1, sink,
+        list.route, SortedBy(list.sort, "desc"), list.parse, prog, &skipped, 1, sink,
         [&] { return page_oldest.has_value() && *page_oldest < horizon->before; }, horizon->pages);
     if (!s.ok() && woo::IsNoRoute(s)) return Outcome{true, ""};
     if (!s.ok()) return s;
   } else {
-    Status s = WrapperList<T>(list.route, {{"sort", list.sort}, {"direction", "asc"}}, list.parse,
-                              prog, &skipped, 1, sink);
+    Status s =
+        WrapperList<T>(list.route, SortedBy(list.sort, "asc"), list.parse, prog, &skipped, 1, sink);
     if (!s.ok() && woo::IsNoRoute(s)) return Outcome{true, ""};
     if (!s.ok()) return s;
     // Rows the store no longer lists.
@@ -1969,7 +1973,7 @@ void Run::PrefetchIncremental() {
     if (horizon.ok() && horizon->has_value()) {
       for (int page = 1; page <= (*horizon)->pages; ++page) {
         Prefetch(list.route,
-                 WrapperPageParams(NewestFirst(list.sort.c_str()), page, kWrapperPageSize));
+                 WrapperPageParams(SortedBy(list.sort, "desc"), page, kWrapperPageSize));
       }
       return;
     }
@@ -1977,8 +1981,8 @@ void Run::PrefetchIncremental() {
         rows("SELECT count(*) FROM " + list.table + " WHERE store_id = ?");
     const int64_t pages = (held.empty() ? 0 : held[0]) / kWrapperPageSize + 1;
     for (int64_t page = 1; page <= std::min<int64_t>(pages, 50); ++page) {
-      Prefetch(list.route, WrapperPageParams({{"sort", list.sort}, {"direction", "asc"}},
-                                             static_cast<int>(page), kWrapperPageSize));
+      Prefetch(list.route, WrapperPageParams(SortedBy(list.sort, "asc"), static_cast<int>(page),
+                                             kWrapperPageSize));
     }
   };
   settling(PayoutList(), routes_.has_payments_deposits);
@@ -1993,24 +1997,22 @@ void Run::PrefetchIncremental() {
   }
 }
 
-// Queued with the discovery GETs of an incremental run: the orders' first window page and
-// count, and the customers' count and new-accounts probe (the count first: an account created
-// between the two then makes the local count exceed it, which only costs a second count). The
-// store's features come from the last discovery (store_info); should this one differ, a
-// prefetch nobody asks for is dropped.
 // The ledger's first GETs (Payments): the probe of its filter and its first page.
 void Run::PrefetchLedger() {
   if (!Wanted("payments")) return;
   auto state = ReadState("payments");
   if (!state.ok()) return;
-  woo::Params params = {{"sort", "date"}, {"direction", "asc"}};
-  if (std::string after = LedgerAfter(state->cursor); !after.empty()) {
-    params.emplace_back("date_after", after);
-    Prefetch("wc/v3/payments/transactions", WrapperPageParams(params, 1, 1));
-  }
+  const std::string after = LedgerAfter(state->cursor);
+  const woo::Params params = LedgerParams(after);
+  if (!after.empty()) Prefetch("wc/v3/payments/transactions", WrapperPageParams(params, 1, 1));
   Prefetch("wc/v3/payments/transactions", WrapperPageParams(params, 1, kWrapperPageSize));
 }
 
+// Queued with the discovery GETs of an incremental run: the orders' first window page and
+// count, and the customers' count and new-accounts probe (the count first: an account created
+// between the two then makes the local count exceed it, which only costs a second count). The
+// store's features come from the last discovery (store_info); should this one differ, a
+// prefetch nobody asks for is dropped.
 void Run::PrefetchBeforeDiscovery() {
   auto rs = db_.Query(
       "SELECT supports_modified_after, has_woopayments FROM store_info WHERE store_id = ?",
@@ -2047,7 +2049,7 @@ void Run::QueueTail() {
   if (Wanted("payments") && routes_.has_payments_transactions) {
     auto state = ReadState("payments");
     const std::string after = state.ok() ? LedgerAfter(state->cursor) : "";
-    const woo::Params params = {{"sort", "date"}, {"direction", "asc"}, {"date_after", after}};
+    const woo::Params params = LedgerParams(after);
     auto first = prefetched_.find(
         FetchKey("wc/v3/payments/transactions", WrapperPageParams(params, 1, kWrapperPageSize)));
     if (!after.empty() && first != prefetched_.end() &&
