@@ -458,11 +458,26 @@ TEST(SyncEngine, FirstSyncLeavesEveryIndexAsMigrated) {
   };
   auto db = OpenDb();
   const std::string migrated = schema(*db);
+  // The sync's own SQLite settings (a larger page cache and temporary storage in memory while it
+  // loads, less of both for the index builds and refresh at its end) are the connection's own
+  // again afterwards.
+  auto settings = [](store::Database& conn) {
+    std::string out;
+    for (const char* pragma : {"cache_size", "temp_store", "wal_autocheckpoint"}) {
+      auto rs = conn.Query(std::string("PRAGMA ") + pragma);
+      EXPECT_TRUE(rs.ok()) << rs.status();
+      out += std::string(pragma) + "=" + std::to_string(store::AsInt(rs->rows.at(0).at(0))) + " ";
+    }
+    return out;
+  };
+  ASSERT_TRUE(db->ExecuteScript("PRAGMA cache_size = -3000; PRAGMA temp_store = 1").ok());
+  const std::string own = settings(*db);
   FakeOptions fo;
   fo.orders = 300;
   FakeStore fake(fo);
   ASSERT_TRUE(SyncOnce(*db, fake).ok());
   EXPECT_EQ(schema(*db), migrated);
+  EXPECT_EQ(settings(*db), own);
   ExpectMatchesStore(*db, fake);
   // Dropped by a process that died before building them: the next sync (incremental) restores.
   ASSERT_TRUE(store::DropBulkLoadIndexes(*db).ok());
