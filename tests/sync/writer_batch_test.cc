@@ -358,5 +358,30 @@ TEST_F(WriterBatch, DeleteByIdsTakesManyIdsAndTheChildren) {
   EXPECT_TRUE(InTx(*db_, [&] { return DeleteByIds(*db_, 1, "orders", {}); }).ok());
 }
 
+// The stored ids a pass compares with the store's (deletions) are read in slices along the key:
+// every id once, in order, across slice boundaries, and only the store's own.
+TEST_F(WriterBatch, StoredIdsReadsEveryIdInOrderAcrossSlices) {
+  // 45,001 customers of store 1 with ids 3, 6, 9, ... (two slice boundaries and a short tail),
+  // written straight into the table; store 2's ids interleave with them.
+  ASSERT_TRUE(db_->ExecuteScript(
+                     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+                     "45001) INSERT INTO customers (store_id, id) SELECT 1, 3 * i FROM n; "
+                     "INSERT INTO customers (store_id, id) VALUES (2, 1), (2, 30001), (2, 999999)")
+                  .ok());
+  auto ids = StoredIds(*db_, 1, "customers");
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  ASSERT_EQ(ids->size(), 45001u);
+  for (size_t i = 0; i < ids->size(); ++i) {
+    ASSERT_EQ((*ids)[i], 3 * static_cast<int64_t>(i + 1)) << i;
+  }
+  auto other = StoredIds(*db_, 2, "customers");
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(*other, (std::vector<int64_t>{1, 30001, 999999}));
+  auto none = StoredIds(*db_, 3, "customers");
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+  EXPECT_FALSE(StoredIds(*db_, 1, "no_such_family").ok());
+}
+
 }  // namespace
 }  // namespace clever::sync
