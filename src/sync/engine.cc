@@ -2180,23 +2180,24 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   } else {
     status = status.WithContext("preparing the database for the sync");
   }
-  if (!saved.empty() && (indexes_dropped || !refreshed)) {
-    // What is left sorts whole tables: the index builds and a full refresh's GROUP BYs. Each
-    // sort holds up to the page cache's size in memory before it spills to a temporary file, and
-    // temp_store = MEMORY kept every GROUP BY's temporary tree in memory: at 1,000,000 orders
-    // that made the sync's peak RSS (278 MiB; a full refresh alone took 246 MiB). With a 32 MiB
-    // cache and temporary trees in files it takes 98 MiB, in about the same time (docs/sync.md).
-    (void)db_.Execute("PRAGMA temp_store = DEFAULT");
-    (void)db_.Execute("PRAGMA cache_size = -32768");
-    // The pages the load freed (its responses, the cache's other half) go back to the system
-    // before the sorts allocate theirs (peak RSS at 100,000 orders 133 -> 116 MiB).
-    malloc_trim(0);
-  }
+  // What is left sorts whole tables: the index builds and a full refresh's GROUP BYs. The memory
+  // the load freed (its responses and parsed pages) goes back to the system first.
+  if (indexes_dropped || !refreshed) malloc_trim(0);
   Status restored = store::RestoreBulkLoadIndexes(db_);
   if (status.ok() && !restored.ok()) {
     status = restored.WithContext("building the database's indexes after the sync");
   }
-  if (!refreshed) refresh();
+  if (!refreshed) {
+    // temp_store = MEMORY kept every GROUP BY's temporary tree in memory, and each sort may hold
+    // as much as the page cache before it spills: at 1,000,000 orders a full refresh alone took
+    // 246 MiB. With temporary trees in files and a 32 MiB cache it takes 98 MiB, as fast
+    // (docs/sync.md). (The index builds keep the load's cache: they read the tables it holds.)
+    if (!saved.empty()) {
+      (void)db_.Execute("PRAGMA temp_store = DEFAULT");
+      (void)db_.Execute("PRAGMA cache_size = -32768");
+    }
+    refresh();
+  }
   for (const auto& [pragma, value] : saved) {
     (void)db_.Execute("PRAGMA " + pragma + " = " + std::to_string(value));
   }
