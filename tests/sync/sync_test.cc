@@ -459,8 +459,8 @@ TEST(SyncEngine, FirstSyncLeavesEveryIndexAsMigrated) {
   auto db = OpenDb();
   const std::string migrated = schema(*db);
   // The sync's own SQLite settings (a larger page cache and temporary storage in memory while it
-  // loads, less of both for the index builds and refresh at its end) are the connection's own
-  // again afterwards.
+  // loads, less of both for the full refresh at its end) are the connection's own again
+  // afterwards.
   auto settings = [](store::Database& conn) {
     std::string out;
     for (const char* pragma : {"cache_size", "temp_store", "wal_autocheckpoint"}) {
