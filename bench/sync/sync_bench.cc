@@ -496,6 +496,13 @@ bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orde
     head.insert(head.end(), common.begin(), common.end());
     return head;
   };
+  // A child's figures plus the CPU wcsim used while it ran.
+  auto run = [&](const std::vector<std::string>& args, const std::string& out) {
+    const double served = ProcessCpuSeconds(sim.pid);
+    Results r = RunChild(args, out);
+    r["wcsim_cpu_s"] = ProcessCpuSeconds(sim.pid) - served;
+    return r;
+  };
   const std::string log = dir + "/requests.log";
   const std::string snapshot = dir + "/sync-full.db";
   if (incremental_only) {
@@ -514,17 +521,13 @@ bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orde
       return false;
     }
   } else {
-    double served = ProcessCpuSeconds(sim.pid);
-    f.full = RunChild(with({"--child", "sync", "--full", "1", "--log", log}), dir + "/full.out");
-    f.full["wcsim_cpu_s"] = ProcessCpuSeconds(sim.pid) - served;
+    f.full = run(with({"--child", "sync", "--full", "1", "--log", log}), dir + "/full.out");
     if (keep_db && latency_ms == 0) {
       // The child closed the database (its WAL checkpointed into the file): kept for
       // --incremental-only.
       fs::copy_file(db, snapshot, fs::copy_options::overwrite_existing);
     }
-    served = ProcessCpuSeconds(sim.pid);
-    f.raw = RunChild(with({"--child", "raw", "--log", log}), dir + "/raw.out");
-    f.raw["wcsim_cpu_s"] = ProcessCpuSeconds(sim.pid) - served;
+    f.raw = run(with({"--child", "raw", "--log", log}), dir + "/raw.out");
     // With the parent's figures (peak RSS, CPU), for --incremental-only.
     WriteResults(dir + "/full.out", f.full);
     WriteResults(dir + "/raw.out", f.raw);
@@ -539,10 +542,8 @@ bool MeasureWcsim(const std::string& wcsim, const std::string& dir, int64_t orde
     std::fprintf(stderr, "mutate: %s\n", m.status().ToString().c_str());
     return false;
   }
-  const double served = ProcessCpuSeconds(sim.pid);
-  f.incr = RunChild(with({"--child", "sync", "--full", "0", "--log", dir + "/requests-incr.log"}),
-                    dir + "/incr.out");
-  f.incr["wcsim_cpu_s"] = ProcessCpuSeconds(sim.pid) - served;
+  f.incr = run(with({"--child", "sync", "--full", "0", "--log", dir + "/requests-incr.log"}),
+               dir + "/incr.out");
   WriteResults(dir + "/incr.out", f.incr);  // with the parent's figures (peak RSS, CPU)
   auto stats = Control(sim.address, "GET", "/__wcsim/stats");
   if (stats.ok()) {
