@@ -82,6 +82,13 @@ class Database {
     return [] {};
   }
 
+  // Another connection to the same database, for work on another thread: it reads what is
+  // committed while this connection goes on writing (SQLite's WAL). kFailedPrecondition when
+  // there is no other to open (SQLite in memory; backends that do not offer it here).
+  virtual StatusOr<std::unique_ptr<Database>> OpenAnother() {
+    return FailedPreconditionError("this database offers no second connection");
+  }
+
   // Runs `body` inside BEGIN/COMMIT; rolls back and returns its error when it fails.
   Status Transaction(const std::function<Status()>& body);
 

@@ -524,6 +524,40 @@ StatusOr<std::string> DerivedMarker(Database& db, int64_t store_id) {
   return marker;
 }
 
+namespace {
+
+// What every build ends with, in its transaction: the change log emptied and derived_state
+// recording what the tables were built from.
+Status RecordBuild(Database& db, const Value& sid, const std::string& now_iso, int64_t build_ms) {
+  CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM derived_dirty_days WHERE store_id = ?", {sid}));
+  CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM derived_dirty_customers WHERE store_id = ?", {sid}));
+  auto latest = [&](const char* table) -> StatusOr<std::string> {
+    CLEVER_ASSIGN_OR_RETURN(
+        ResultSet rs,
+        db.Query(std::string("SELECT MAX(date_created) FROM ") + table + " WHERE store_id = ?",
+                 {sid}));
+    return rs.rows.empty() || IsNull(rs.rows[0][0]) ? std::string() : AsString(rs.rows[0][0]);
+  };
+  CLEVER_ASSIGN_OR_RETURN(std::string through, latest("orders"));
+  CLEVER_ASSIGN_OR_RETURN(std::string refunds_through, latest("refunds"));
+  CLEVER_ASSIGN_OR_RETURN(std::string marker, DerivedMarker(db, AsInt(sid)));
+  CLEVER_ASSIGN_OR_RETURN(ResultSet odd, db.Query(kOddDays, {sid}));
+  const int64_t odd_dates = AsInt(odd.rows.at(0)[0]) > 0 ? 1 : 0;
+  CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM derived_state WHERE store_id = ?", {sid}));
+  return Exec(db,
+              "INSERT INTO derived_state (store_id, marker, through, refunds_through, content, "
+              "built_at, build_ms, odd_dates) VALUES (?, ?, ?, ?, '', ?, ?, ?)",
+              {sid, Value{marker}, Value{through}, Value{refunds_through}, Value{now_iso},
+               Value{build_ms}, Value{odd_dates}});
+}
+
+int64_t MillisSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t)
+      .count();
+}
+
+}  // namespace
+
 Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso,
                       RefreshStats* stats, bool force_full) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -553,30 +587,98 @@ Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso
       local.customers = dirty_customers;
       CLEVER_RETURN_IF_ERROR(IncrementalBuild(db, sid, days, dirty_customers > 0, local));
     }
-    CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM derived_dirty_days WHERE store_id = ?", {sid}));
-    CLEVER_RETURN_IF_ERROR(
-        Exec(db, "DELETE FROM derived_dirty_customers WHERE store_id = ?", {sid}));
-    auto latest = [&](const char* table) -> StatusOr<std::string> {
-      CLEVER_ASSIGN_OR_RETURN(ResultSet rs, db.Query(std::string("SELECT MAX(date_created) FROM ") +
-                                                         table + " WHERE store_id = ?",
-                                                     {sid}));
-      return rs.rows.empty() || IsNull(rs.rows[0][0]) ? std::string() : AsString(rs.rows[0][0]);
-    };
-    CLEVER_ASSIGN_OR_RETURN(std::string through, latest("orders"));
-    CLEVER_ASSIGN_OR_RETURN(std::string refunds_through, latest("refunds"));
-    CLEVER_ASSIGN_OR_RETURN(std::string marker, DerivedMarker(db, store_id));
-    CLEVER_ASSIGN_OR_RETURN(ResultSet odd, db.Query(kOddDays, {sid}));
-    const int64_t odd_dates = AsInt(odd.rows.at(0)[0]) > 0 ? 1 : 0;
-    local.ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-            .count();
-    CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM derived_state WHERE store_id = ?", {sid}));
-    return Exec(db,
-                "INSERT INTO derived_state (store_id, marker, through, refunds_through, content, "
-                "built_at, build_ms, odd_dates) VALUES (?, ?, ?, ?, '', ?, ?, ?)",
-                {sid, Value{marker}, Value{through}, Value{refunds_through}, Value{now_iso},
-                 Value{local.ms}, Value{odd_dates}});
+    local.ms = MillisSince(t0);
+    return RecordBuild(db, sid, now_iso, local.ms);
   });
+  if (stats != nullptr) *stats = local;
+  return st;
+}
+
+BackgroundFullBuild::BackgroundFullBuild(std::unique_ptr<Database> db, int64_t store_id)
+    : db_(std::move(db)), store_id_(store_id) {}
+
+BackgroundFullBuild::~BackgroundFullBuild() {
+  if (thread_.joinable()) thread_.join();
+}
+
+std::unique_ptr<BackgroundFullBuild> BackgroundFullBuild::Start(Database& db, int64_t store_id) {
+  if (db.dialect() != Dialect::kSqlite) return nullptr;  // TEMP tables beside a writer: SQLite's
+  auto other = db.OpenAnother();
+  if (!other.ok()) return nullptr;
+  std::unique_ptr<BackgroundFullBuild> build(new BackgroundFullBuild(std::move(*other), store_id));
+  build->thread_ = std::thread([b = build.get()] { b->status_ = b->Build(); });
+  return build;
+}
+
+Status BackgroundFullBuild::Build() {
+  const auto t0 = std::chrono::steady_clock::now();
+  Database& db = *db_;
+  // Beside the writer's 64 MiB: 16 MiB for the snapshot's pages and 16 MiB for the TEMP tables,
+  // whose sorts and GROUP BY trees spill to files past that (at 1,000,000 orders the sync's peak
+  // RSS must stay under 256 MiB).
+  for (const char* pragma : {"PRAGMA temp_store = FILE", "PRAGMA main.cache_size = -8192",
+                             "PRAGMA temp.cache_size = -8192"}) {
+    CLEVER_RETURN_IF_ERROR(Exec(db, pragma, {}));
+  }
+  // A deferred transaction: the SELECTs read one snapshot of main, the writes go to TEMP only, so
+  // it never takes main's write lock.
+  CLEVER_RETURN_IF_ERROR(Exec(db, "BEGIN", {}));
+  Status st = [&]() -> Status {
+    CLEVER_ASSIGN_OR_RETURN(marker_, DerivedMarker(db, store_id_));
+    for (const char* table : kDerivedTables) {
+      // TEMP tables of the same names and columns: the build's unqualified statements write them
+      // (TEMP comes first in SQLite's name lookup) and read main's orders and refunds.
+      CLEVER_ASSIGN_OR_RETURN(
+          ResultSet ddl, db.Query("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND "
+                                  "name = ?",
+                                  {Value{std::string(table)}}));
+      const std::string create = ddl.rows.empty() ? "" : AsString(ddl.rows[0][0]);
+      const std::string prefix = "CREATE TABLE ";  // sqlite_master's normalised form
+      if (create.rfind(prefix, 0) != 0) {
+        return InternalError(std::string("no definition of table ") + table + " to copy");
+      }
+      CLEVER_RETURN_IF_ERROR(Exec(db, "CREATE TEMP TABLE " + create.substr(prefix.size()), {}));
+    }
+    return FullBuild(db, Value{store_id_});
+  }();
+  (void)Exec(db, st.ok() ? "COMMIT" : "ROLLBACK", {});
+  build_ms_ = MillisSince(t0);
+  return st;
+}
+
+Status BackgroundFullBuild::Wait() {
+  if (thread_.joinable()) thread_.join();
+  return status_;
+}
+
+Status BackgroundFullBuild::Finish(const std::string& now_iso, RefreshStats* stats) {
+  CLEVER_RETURN_IF_ERROR(Wait());
+  if (db_ == nullptr) return FailedPreconditionError("the background build was finished already");
+  const auto t0 = std::chrono::steady_clock::now();
+  Database& db = *db_;
+  const Value sid{store_id_};
+  RefreshStats local;
+  local.full = true;
+  local.beside = true;
+  local.beside_ms = build_ms_;
+  // BEGIN IMMEDIATE on this connection: main's write lock, free while the writer waits here.
+  Status st = db.Transaction([&]() -> Status {
+    CLEVER_ASSIGN_OR_RETURN(std::string marker, DerivedMarker(db, store_id_));
+    if (marker != marker_) {
+      return FailedPreconditionError(
+          "the orders or refunds were synced again while their derived tables were built");
+    }
+    for (const char* table : kDerivedTables) {
+      const std::string t = table;
+      CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM main." + t + " WHERE store_id = ?", {sid}));
+      CLEVER_RETURN_IF_ERROR(
+          Exec(db, "INSERT INTO main." + t + " SELECT * FROM temp." + t, {}));
+    }
+    local.ms = build_ms_ + MillisSince(t0);
+    return RecordBuild(db, sid, now_iso, local.ms);
+  });
+  // The TEMP tables go with the connection.
+  db_.reset();
   if (stats != nullptr) *stats = local;
   return st;
 }

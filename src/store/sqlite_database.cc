@@ -72,6 +72,8 @@ class SqliteDatabase final : public Database {
     };
   }
 
+  StatusOr<std::unique_ptr<Database>> OpenAnother() override;
+
   StatusOr<int64_t> Execute(std::string_view sql, const std::vector<Value>& params) override {
     CLEVER_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
     int rc = SQLITE_ROW;
@@ -221,6 +223,14 @@ StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
   }
   CLEVER_RETURN_IF_ERROR(db->ExecuteScript(pragmas).WithContext("configuring " + path));
   return std::unique_ptr<Database>(std::move(db));
+}
+
+StatusOr<std::unique_ptr<Database>> SqliteDatabase::OpenAnother() {
+  const char* file = sqlite3_db_filename(db_, "main");
+  if (file == nullptr || *file == '\0') {
+    return FailedPreconditionError("an in-memory database has no second connection");
+  }
+  return OpenSqlite(file);
 }
 
 }  // namespace clever::store

@@ -190,6 +190,10 @@ class Run {
   // as soon as the orders and refunds (all the tables derive from) are written, with the other
   // categories' GETs queued, so the refresh's CPU overlaps their round trips.
   void SetRefresh(std::function<void()> refresh) { refresh_ = std::move(refresh); }
+  // `start` starts the derived tables' full build beside the writer
+  // (store::BackgroundFullBuild). A run that is not incremental calls it as soon as the orders and
+  // refunds are written, so that the build's CPU overlaps the other categories' load.
+  void SetFullBuild(std::function<void()> start) { start_full_build_ = std::move(start); }
   Status Execute();
 
  private:
@@ -682,6 +686,7 @@ class Run {
   std::string unordered_note_;
   std::map<std::string, Prefetched> prefetched_;
   std::function<void()> refresh_;
+  std::function<void()> start_full_build_;
   std::function<void()> checkpointed_ = [] {};  // waits for the background checkpoint
 };
 
@@ -2095,8 +2100,9 @@ Status Run::Execute() {
   CLEVER_RETURN_IF_ERROR(Category("orders", [&] { return Orders(); }));
   CLEVER_RETURN_IF_ERROR(Category("refunds", [&] { return Refunds(); }));
   // Everything the derived tables read is written: an incremental run refreshes them now, while
-  // the fetch workers take the other categories' queued GETs (a full run's refresh waits for
-  // the indexes the first load dropped, so SyncEngine::Run refreshes after them).
+  // the fetch workers take the other categories' queued GETs; any other run starts their full
+  // build on another thread and connection, which SyncEngine::Run copies in at its end (it writes
+  // nothing before: the writer keeps the database's write lock for the other categories).
   if (incremental_ && refresh_) {
     QueueTail();
     // The orders' and refunds' pages in the log go to the database file on another core while
@@ -2104,6 +2110,9 @@ Status Run::Execute() {
     checkpointed_ = db_.CheckpointInBackground();
     refresh_();
     refresh_ = nullptr;
+  } else if (!incremental_ && start_full_build_) {
+    start_full_build_();
+    start_full_build_ = nullptr;
   }
   CLEVER_RETURN_IF_ERROR(Category("customers", [&] { return Customers(); }));
   CLEVER_RETURN_IF_ERROR(Category("products", [&] { return Products(); }));
@@ -2173,9 +2182,16 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
     if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
     refreshed = true;
   };
+  // A run that is not incremental builds them beside its writer once the orders and refunds are
+  // in, and copies the build in at the end; where that cannot be (PostgreSQL, in memory, the
+  // orders synced again meanwhile), the refresh below runs as before.
+  std::unique_ptr<store::BackgroundFullBuild> beside;
   if (status.ok()) {
     class Run run(db_, fetcher, clock_, options_, store_id, progress);
     if (!refreshed && !indexes_dropped) run.SetRefresh(refresh);
+    if (!refreshed) {
+      run.SetFullBuild([&] { beside = store::BackgroundFullBuild::Start(db_, store_id); });
+    }
     status = run.Execute();
   } else {
     status = status.WithContext("preparing the database for the sync");
@@ -2186,6 +2202,18 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   Status restored = store::RestoreBulkLoadIndexes(db_);
   if (status.ok() && !restored.ok()) {
     status = restored.WithContext("building the database's indexes after the sync");
+  }
+  if (beside != nullptr) {
+    const auto started = std::chrono::steady_clock::now();
+    store::RefreshStats stats;
+    if (beside->Finish(IsoUtc(clock_.Now()), &stats).ok()) {
+      stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
+      if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
+      refreshed = true;
+    }
+    beside.reset();
   }
   if (!refreshed) {
     // temp_store = MEMORY kept every GROUP BY's temporary tree in memory, and each sort may hold

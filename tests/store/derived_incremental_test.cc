@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <future>
 #include <map>
 #include <random>
 #include <string>
@@ -427,6 +429,88 @@ TEST_P(DerivedIncrementalTest, HostileDatesKeysAndHugeChanges) {
     ASSERT_TRUE(refreshed.ok()) << refreshed;
   }
   EXPECT_TRUE(ReadDerived(*db_, 7)->periods_exact);
+}
+
+// A full build beside a writer (store::BackgroundFullBuild, what a first sync uses): exactly what
+// RefreshDerived builds, while the writer goes on committing without ever waiting for a lock, and
+// nothing written before Finish. Refused, writing nothing, when the orders' sync moved on since
+// the build's snapshot. SQLite only: elsewhere there is nothing to start (the sync refreshes).
+TEST_P(DerivedIncrementalTest, ABuildBesideAWriterEqualsAFullRefresh) {
+  ASSERT_TRUE(Migrate(*db_).ok());
+  const int64_t store = 11;
+  RandomStore s(*db_, store, 11);
+  ASSERT_TRUE(db_->Execute("INSERT INTO sync_state (store_id, category, state) VALUES (11, "
+                           "'orders', 'ok')")
+                  .ok());
+  for (int i = 0; i < 3000; ++i) s.WriteOrder(++s.last_order_);
+  for (int i = 0; i < 300; ++i) s.AddRefund(1 + s.Pick(s.last_order_));
+  RandomStore other(*db_, 12, 12);  // another store, built already: its rows must not move
+  for (int i = 0; i < 50; ++i) other.WriteOrder(++other.last_order_);
+  ASSERT_TRUE(RefreshDerived(*db_, 12).ok());
+  const auto other_before = Snapshot(*db_, 12);
+
+  auto build = BackgroundFullBuild::Start(*db_, store);
+  if (GetParam() == Backend::kPostgres) {
+    EXPECT_EQ(build, nullptr);
+    return;
+  }
+  ASSERT_NE(build, nullptr);
+  // The writer commits beside the build, until it ends, with no wait allowed: a build that took
+  // the database's write lock would make one of these fail (kUnavailable).
+  ASSERT_TRUE(db_->Execute("PRAGMA busy_timeout = 0").ok());
+  auto built = std::async(std::launch::async, [&] { return build->Wait(); });
+  for (int i = 0; i == 0 || built.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+       ++i) {
+    Status wrote = db_->Transaction([&] {
+      return db_
+          ->Execute("INSERT INTO sync_state (store_id, category, state, records_done) VALUES (11, "
+                    "'customers', 'syncing', 1) ON CONFLICT (store_id, category) DO UPDATE SET "
+                    "records_done = sync_state.records_done + 1")
+          .status();
+    });
+    ASSERT_TRUE(wrote.ok()) << "commit " << i << ": " << wrote;
+  }
+  ASSERT_TRUE(db_->Execute("PRAGMA busy_timeout = 10000").ok());
+  ASSERT_TRUE(built.get().ok());
+  auto state = ReadDerived(*db_, store);
+  ASSERT_TRUE(state.ok());
+  EXPECT_FALSE(state->fresh);
+  EXPECT_TRUE(Snapshot(*db_, store).at("customer_summary").empty());
+
+  RefreshStats stats;
+  Status finished = build->Finish("2026-01-01T00:00:00Z", &stats);
+  ASSERT_TRUE(finished.ok()) << finished;
+  EXPECT_TRUE(stats.full);
+  EXPECT_TRUE(stats.beside);
+  EXPECT_EQ(build->Finish("2026-01-01T00:00:00Z").code(), StatusCode::kFailedPrecondition);
+  state = ReadDerived(*db_, store);
+  ASSERT_TRUE(state.ok());
+  EXPECT_TRUE(state->fresh);
+  const auto beside = Snapshot(*db_, store);
+  EXPECT_FALSE(beside.at("customer_summary").empty());
+  EXPECT_FALSE(beside.at("daily_products").empty());
+  ASSERT_TRUE(RefreshDerived(*db_, store, "", &stats, /*force_full=*/true).ok());
+  EXPECT_FALSE(stats.beside);
+  EXPECT_EQ(Snapshot(*db_, store), beside);
+  EXPECT_EQ(Snapshot(*db_, 12), other_before);
+
+  // The orders' sync moves on after the build's snapshot: Finish refuses and writes nothing.
+  build = BackgroundFullBuild::Start(*db_, store);
+  ASSERT_NE(build, nullptr);
+  ASSERT_TRUE(build->Wait().ok());
+  s.Change();  // new and changed orders, refunds, and the orders' sync_state row
+  Status refused = build->Finish("2026-01-02T00:00:00Z", &stats);
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused;
+  EXPECT_EQ(Snapshot(*db_, store), beside);
+  state = ReadDerived(*db_, store);
+  ASSERT_TRUE(state.ok());
+  EXPECT_FALSE(state->fresh);
+  // The change log kept every change: the next refresh is incremental and equals a full build.
+  ASSERT_TRUE(RefreshDerived(*db_, store, "", &stats).ok());
+  EXPECT_FALSE(stats.full);
+  const auto incremental = Snapshot(*db_, store);
+  ASSERT_TRUE(RefreshDerived(*db_, store, "", &stats, /*force_full=*/true).ok());
+  EXPECT_EQ(Snapshot(*db_, store), incremental);
 }
 
 }  // namespace

@@ -494,6 +494,67 @@ TEST(SyncEngine, FirstSyncLeavesEveryIndexAsMigrated) {
   EXPECT_EQ(schema(*failed), migrated);
 }
 
+// Every row of the assistant's derived tables, sorted, and whether derived_state calls them fresh.
+std::string DerivedRows(store::Database& db) {
+  std::vector<std::string> rows;
+  for (const char* t : {"customer_summary", "customer_periods", "daily_orders", "daily_products",
+                        "daily_coupons", "daily_payments", "product_periods", "daily_refunds"}) {
+    auto rs = db.Query(std::string("SELECT * FROM ") + t);
+    EXPECT_TRUE(rs.ok()) << rs.status();
+    if (!rs.ok()) continue;
+    for (const auto& row : rs->rows) {
+      std::string line = t;
+      for (const Value& v : row) line += "|" + (store::IsNull(v) ? "~" : store::AsString(v));
+      rows.push_back(line);
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  std::string out;
+  for (const auto& r : rows) out += r + "\n";
+  auto state = store::ReadDerived(db, kStore);
+  EXPECT_TRUE(state.ok()) << state.status();
+  return out + (state.ok() && state->fresh ? "fresh" : "stale");
+}
+
+// A first sync into a database file builds the derived tables beside its writer
+// (store::BackgroundFullBuild) once the orders and refunds are in, and copies them in at the
+// end: the rows a refresh gives. In memory (no second connection) it refreshes at the end, and an
+// incremental run refreshes in line, as before.
+TEST(SyncEngine, AFirstSyncBuildsTheDerivedTablesBesideItsWriter) {
+  FakeOptions fo;
+  fo.orders = 400;
+  FakeStore fake(fo);
+  const std::string path =
+      ::testing::TempDir() + "/beside_" + std::to_string(getpid()) + ".db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  auto db = OpenDb(path);
+  store::RefreshStats stats;
+  SyncOptions o = Fast();
+  o.refresh_stats = &stats;
+  ASSERT_TRUE(SyncOnce(*db, fake, o).ok());
+  EXPECT_TRUE(stats.full);
+  EXPECT_TRUE(stats.beside);
+  const std::string beside = DerivedRows(*db);
+  EXPECT_NE(beside.find("customer_summary|"), std::string::npos);
+  EXPECT_EQ(beside.substr(beside.size() - 5), "fresh");
+  ASSERT_TRUE(store::RefreshDerived(*db, kStore, "", nullptr, /*force_full=*/true).ok());
+  EXPECT_EQ(DerivedRows(*db), beside);
+
+  stats = {};
+  ASSERT_TRUE(SyncOnce(*db, fake, o).ok());
+  EXPECT_FALSE(stats.beside);
+  EXPECT_EQ(DerivedRows(*db), beside);
+
+  auto in_memory = OpenDb();
+  stats = {};
+  ASSERT_TRUE(SyncOnce(*in_memory, fake, o).ok());
+  EXPECT_TRUE(stats.full);
+  EXPECT_FALSE(stats.beside);
+  EXPECT_EQ(DerivedRows(*in_memory), beside);
+  db.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
 // Customers have no date filter. After a full pass, a run fetches full records (`include=`) for
 // the new accounts (ids above the highest stored, listed newest first) and for the accounts its
 // orders name, then compares the counts; the listing of every `id,date_modified_gmt` (profiles
