@@ -524,8 +524,7 @@ TEST(SyncEngine, AFirstSyncBuildsTheDerivedTablesBesideItsWriter) {
   FakeOptions fo;
   fo.orders = 400;
   FakeStore fake(fo);
-  const std::string path =
-      ::testing::TempDir() + "/beside_" + std::to_string(getpid()) + ".db";
+  const std::string path = ::testing::TempDir() + "/beside_" + std::to_string(getpid()) + ".db";
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   auto db = OpenDb(path);
   store::RefreshStats stats;
