@@ -463,9 +463,10 @@ TEST_P(DerivedIncrementalTest, ABuildBesideAWriterEqualsAFullRefresh) {
        ++i) {
     Status wrote = db_->Transaction([&] {
       return db_
-          ->Execute("INSERT INTO sync_state (store_id, category, state, records_done) VALUES (11, "
-                    "'customers', 'syncing', 1) ON CONFLICT (store_id, category) DO UPDATE SET "
-                    "records_done = sync_state.records_done + 1")
+          ->Execute(
+              "INSERT INTO sync_state (store_id, category, state, records_done) VALUES (11, "
+              "'customers', 'syncing', 1) ON CONFLICT (store_id, category) DO UPDATE SET "
+              "records_done = sync_state.records_done + 1")
           .status();
     });
     ASSERT_TRUE(wrote.ok()) << "commit " << i << ": " << wrote;
