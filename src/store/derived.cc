@@ -532,10 +532,9 @@ Status RecordBuild(Database& db, const Value& sid, const std::string& now_iso, i
   CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM derived_dirty_days WHERE store_id = ?", {sid}));
   CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM derived_dirty_customers WHERE store_id = ?", {sid}));
   auto latest = [&](const char* table) -> StatusOr<std::string> {
-    CLEVER_ASSIGN_OR_RETURN(
-        ResultSet rs,
-        db.Query(std::string("SELECT MAX(date_created) FROM ") + table + " WHERE store_id = ?",
-                 {sid}));
+    CLEVER_ASSIGN_OR_RETURN(ResultSet rs, db.Query(std::string("SELECT MAX(date_created) FROM ") +
+                                                       table + " WHERE store_id = ?",
+                                                   {sid}));
     return rs.rows.empty() || IsNull(rs.rows[0][0]) ? std::string() : AsString(rs.rows[0][0]);
   };
   CLEVER_ASSIGN_OR_RETURN(std::string through, latest("orders"));
@@ -671,8 +670,7 @@ Status BackgroundFullBuild::Finish(const std::string& now_iso, RefreshStats* sta
     for (const char* table : kDerivedTables) {
       const std::string t = table;
       CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM main." + t + " WHERE store_id = ?", {sid}));
-      CLEVER_RETURN_IF_ERROR(
-          Exec(db, "INSERT INTO main." + t + " SELECT * FROM temp." + t, {}));
+      CLEVER_RETURN_IF_ERROR(Exec(db, "INSERT INTO main." + t + " SELECT * FROM temp." + t, {}));
     }
     local.ms = build_ms_ + MillisSince(t0);
     return RecordBuild(db, sid, now_iso, local.ms);
