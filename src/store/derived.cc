@@ -605,7 +605,10 @@ std::unique_ptr<BackgroundFullBuild> BackgroundFullBuild::Start(Database& db, in
   auto other = db.OpenAnother();
   if (!other.ok()) return nullptr;
   std::unique_ptr<BackgroundFullBuild> build(new BackgroundFullBuild(std::move(*other), store_id));
-  build->thread_ = std::thread([b = build.get()] { b->status_ = b->Build(); });
+  build->thread_ = std::thread([b = build.get()] {
+    b->status_ = b->Build();
+    b->ready_.store(true, std::memory_order_release);
+  });
   return build;
 }
 

@@ -18,6 +18,7 @@
 // and the assistant falls back to the orders themselves until the next refresh.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -79,8 +80,9 @@ Status RefreshDerived(Database& db, int64_t store_id, const std::string& now_iso
 // reads them on its own thread and connection, in one read snapshot, into TEMP copies of the
 // derived tables (the connection's own: the database's write lock stays with the writer, which
 // goes on writing the other categories). Finish() then copies them into the store's tables in
-// one short transaction. It saves the full refresh's GROUP BYs at the end of a first sync: about
-// a quarter of its time on a store of 100,000 orders (docs/sync.md).
+// one short transaction, as soon as the build is Ready() and the writer between transactions. It
+// saves the full refresh's GROUP BYs at the end of a first sync: about a quarter of its time on a
+// store of 100,000 orders (docs/sync.md).
 class BackgroundFullBuild {
  public:
   // nullptr when the database offers no second connection (in memory, PostgreSQL): the caller
@@ -90,6 +92,8 @@ class BackgroundFullBuild {
   BackgroundFullBuild(const BackgroundFullBuild&) = delete;
   BackgroundFullBuild& operator=(const BackgroundFullBuild&) = delete;
 
+  // Whether the build has ended (Finish will not wait).
+  [[nodiscard]] bool Ready() const { return ready_.load(std::memory_order_acquire); }
   // Waits for the build; its error, if it failed.
   Status Wait();
   // Waits for the build, then writes it as RefreshDerived would have: the store's derived rows,
@@ -109,6 +113,7 @@ class BackgroundFullBuild {
   std::string marker_;  // DerivedMarker in the build's snapshot
   Status status_;
   int64_t build_ms_ = 0;
+  std::atomic<bool> ready_{false};
   std::thread thread_;
 };
 

@@ -194,6 +194,11 @@ class Run {
   // (store::BackgroundFullBuild). A run that is not incremental calls it as soon as the orders and
   // refunds are written, so that the build's CPU overlaps the other categories' load.
   void SetFullBuild(std::function<void()> start) { start_full_build_ = std::move(start); }
+  // Called after the passes' commits, with no transaction open: where that build, once ready, is
+  // copied in, so that the copy too overlaps the rest of the load.
+  void SetAfterCommit(std::function<void()> after_commit) {
+    after_commit_ = std::move(after_commit);
+  }
   Status Execute();
 
  private:
@@ -687,6 +692,7 @@ class Run {
   std::map<std::string, Prefetched> prefetched_;
   std::function<void()> refresh_;
   std::function<void()> start_full_build_;
+  std::function<void()> after_commit_;
   std::function<void()> checkpointed_ = [] {};  // waits for the background checkpoint
 };
 
@@ -845,6 +851,7 @@ Status Run::KeysetPages(const ListSpec<T>& spec, Cursor& cur, Progress& prog, Ba
         return committed;
       }
       batch.open = false;
+      if (after_commit_) after_commit_();
     }
     Report(prog, "syncing");
     if (n < per_page) return OkStatus();
@@ -1637,10 +1644,12 @@ StatusOr<Outcome> Run::Payments() {
             if (d.size() > 10 && d[10] == ' ') d[10] = 'T';
             if (d > cur.next_since) cur.next_since = d;
           }
-          return db_.Transaction([&]() -> Status {
+          CLEVER_RETURN_IF_ERROR(db_.Transaction([&]() -> Status {
             CLEVER_RETURN_IF_ERROR(WriteTransactions(db_, store_, rows));
             return SaveCursor("payments", cur, prog.done, prog.total);
-          });
+          }));
+          if (after_commit_) after_commit_();
+          return OkStatus();
         });
     if (!s.ok() && !woo::IsNoRoute(s)) return s;
     if (skipped > 0)
@@ -2186,11 +2195,26 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   // in, and copies the build in at the end; where that cannot be (PostgreSQL, in memory, the
   // orders synced again meanwhile), the refresh below runs as before.
   std::unique_ptr<store::BackgroundFullBuild> beside;
+  auto copy_beside = [&] {
+    const auto started = std::chrono::steady_clock::now();
+    store::RefreshStats stats;
+    if (beside->Finish(IsoUtc(clock_.Now()), &stats).ok()) {
+      stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
+      if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
+      refreshed = true;
+    }
+    beside.reset();
+  };
   if (status.ok()) {
     class Run run(db_, fetcher, clock_, options_, store_id, progress);
     if (!refreshed && !indexes_dropped) run.SetRefresh(refresh);
     if (!refreshed) {
       run.SetFullBuild([&] { beside = store::BackgroundFullBuild::Start(db_, store_id); });
+      run.SetAfterCommit([&] {
+        if (beside != nullptr && beside->Ready()) copy_beside();
+      });
     }
     status = run.Execute();
   } else {
@@ -2203,18 +2227,7 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   if (status.ok() && !restored.ok()) {
     status = restored.WithContext("building the database's indexes after the sync");
   }
-  if (beside != nullptr) {
-    const auto started = std::chrono::steady_clock::now();
-    store::RefreshStats stats;
-    if (beside->Finish(IsoUtc(clock_.Now()), &stats).ok()) {
-      stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - started)
-                     .count();
-      if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
-      refreshed = true;
-    }
-    beside.reset();
-  }
+  if (beside != nullptr) copy_beside();
   if (!refreshed) {
     // temp_store = MEMORY kept every GROUP BY's temporary tree in memory, and each sort may hold
     // as much as the page cache before it spills: at 1,000,000 orders a full refresh alone took

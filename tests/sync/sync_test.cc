@@ -517,9 +517,10 @@ std::string DerivedRows(store::Database& db) {
 }
 
 // A first sync into a database file builds the derived tables beside its writer
-// (store::BackgroundFullBuild) once the orders and refunds are in, and copies them in at the
-// end: the rows a refresh gives. In memory (no second connection) it refreshes at the end, and an
-// incremental run refreshes in line, as before.
+// (store::BackgroundFullBuild) once the orders and refunds are in, and copies them in after the
+// first commit that finds the build ready, before the run ends: the rows a refresh gives, fresh.
+// In memory (no second connection) it refreshes at the end, and an incremental run refreshes in
+// line, as before.
 TEST(SyncEngine, AFirstSyncBuildsTheDerivedTablesBesideItsWriter) {
   FakeOptions fo;
   fo.orders = 400;
@@ -530,7 +531,27 @@ TEST(SyncEngine, AFirstSyncBuildsTheDerivedTablesBesideItsWriter) {
   store::RefreshStats stats;
   SyncOptions o = Fast();
   o.refresh_stats = &stats;
-  ASSERT_TRUE(SyncOnce(*db, fake, o).ok());
+  {
+    // The build of 400 orders takes milliseconds: half a second after the customers' first page
+    // it is ready, and the payments' commits copy it in.
+    bool waited = false;
+    std::string state_at_reports;
+    FakeClock clock;
+    SyncEngine engine(*db, fake.Factory(), clock, o);
+    Status synced = engine.Run(kStore, [&](const CategoryStatus& c) {
+      if (c.category == "customers" && !waited) {
+        waited = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+      if (c.category == "reports" && state_at_reports.empty()) {
+        auto derived = store::ReadDerived(*db, kStore);
+        state_at_reports = derived.ok() && derived->fresh ? "fresh" : "not built";
+      }
+    });
+    ASSERT_TRUE(synced.ok()) << synced;
+    EXPECT_TRUE(waited);
+    EXPECT_EQ(state_at_reports, "fresh");
+  }
   EXPECT_TRUE(stats.full);
   EXPECT_TRUE(stats.beside);
   const std::string beside = DerivedRows(*db);
