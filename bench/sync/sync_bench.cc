@@ -352,8 +352,9 @@ int ChildSync(const StoreAddress& a, const std::string& db_path, int concurrency
   r["refresh_days_s"] = static_cast<double>(stats.days_us) / 1e6;
   r["refresh_periods_s"] = static_cast<double>(stats.periods_us) / 1e6;
   r["refresh_customers_s"] = static_cast<double>(stats.customers_us) / 1e6;
-  // A first sync builds the derived tables beside its writer: refresh_s is then the copy at the
-  // end (and any wait for the build), this the build's own time on its thread.
+  // A first sync builds the derived tables beside its writer: refresh_s is then the writer's
+  // copy of them (during the load, or at its end after waiting for the build), this the build's
+  // own time on its thread.
   r["refresh_beside_s"] = stats.beside ? static_cast<double>(stats.beside_ms) / 1000 : -1;
   if (!log_path.empty() && !log.Save(log_path)) return 1;
   return WriteResults(out, r) ? 0 : 1;
@@ -583,8 +584,9 @@ void Print(const std::string& label, const Figures& f) {
       f.full.at("close_s"));
   if (figure(f.full, "refresh_beside_s") >= 0) {
     std::printf(
-        "                         (the derived tables built beside the sync in %.2f s, their copy "
-        "in at its end in the refresh's time)\n",
+        "                         (the derived tables built beside the sync in %.2f s; the "
+        "refresh's time above is their copy in, by the writer, after the first commit that found "
+        "them ready)\n",
         figure(f.full, "refresh_beside_s"));
   }
   std::printf("  raw download bound     %.2f s (%.0f requests, %.1f MiB, %.0f failed)\n",

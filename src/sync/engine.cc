@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +27,11 @@
 
 namespace clever::sync {
 namespace {
+
+// Derived rows copied in after each of a first sync's commits once their build is ready (a few
+// milliseconds of the writer's time: at 50 ms per request it waits longer than that for its next
+// page).
+constexpr int64_t kDerivedRowsPerCommit = 2000;
 
 using store::Value;
 
@@ -2194,18 +2200,23 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   // A run that is not incremental builds them beside its writer once the orders and refunds are
   // in, and copies the build in at the end; where that cannot be (PostgreSQL, in memory, the
   // orders synced again meanwhile), the refresh below runs as before.
+  // Copied in parts after the load's commits (each a few milliseconds, which fit between its
+  // pages), the rest at the end. `copy_wall` is the writer's time spent copying.
   std::unique_ptr<store::BackgroundFullBuild> beside;
-  auto copy_beside = [&] {
+  std::chrono::steady_clock::duration copy_wall{};
+  auto copy_beside = [&](int64_t max_rows) {
     const auto started = std::chrono::steady_clock::now();
     store::RefreshStats stats;
-    if (beside->Finish(IsoUtc(clock_.Now()), &stats).ok()) {
-      stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - started)
-                     .count();
+    StatusOr<bool> done = beside->CopySome(IsoUtc(clock_.Now()), max_rows, &stats);
+    copy_wall += std::chrono::steady_clock::now() - started;
+    if (!done.ok()) {
+      beside.reset();  // refreshed below
+    } else if (*done) {
+      stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(copy_wall).count();
       if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
       refreshed = true;
+      beside.reset();
     }
-    beside.reset();
   };
   if (status.ok()) {
     class Run run(db_, fetcher, clock_, options_, store_id, progress);
@@ -2213,7 +2224,7 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
     if (!refreshed) {
       run.SetFullBuild([&] { beside = store::BackgroundFullBuild::Start(db_, store_id); });
       run.SetAfterCommit([&] {
-        if (beside != nullptr && beside->Ready()) copy_beside();
+        if (beside != nullptr && beside->Ready()) copy_beside(kDerivedRowsPerCommit);
       });
     }
     status = run.Execute();
@@ -2227,7 +2238,7 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   if (status.ok() && !restored.ok()) {
     status = restored.WithContext("building the database's indexes after the sync");
   }
-  if (beside != nullptr) copy_beside();
+  if (beside != nullptr) copy_beside(std::numeric_limits<int64_t>::max());
   if (!refreshed) {
     // temp_store = MEMORY kept every GROUP BY's temporary tree in memory, and each sort may hold
     // as much as the page cache before it spills: at 1,000,000 orders a full refresh alone took

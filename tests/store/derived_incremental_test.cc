@@ -514,5 +514,66 @@ TEST_P(DerivedIncrementalTest, ABuildBesideAWriterEqualsAFullRefresh) {
   EXPECT_EQ(Snapshot(*db_, store), incremental);
 }
 
+// The copy in parts (BackgroundFullBuild::CopySome, between a first sync's commits): each part
+// one transaction, derived_state absent until the last one, the whole equal to a full refresh;
+// given up half-way (the orders moved on), the next refresh rebuilds everything.
+TEST_P(DerivedIncrementalTest, ACopyInPartsEqualsAFullRefresh) {
+  ASSERT_TRUE(Migrate(*db_).ok());
+  if (GetParam() == Backend::kPostgres) {
+    EXPECT_EQ(BackgroundFullBuild::Start(*db_, 13), nullptr);
+    return;
+  }
+  const int64_t store = 13;
+  RandomStore s(*db_, store, 13);
+  ASSERT_TRUE(db_->Execute("INSERT INTO sync_state (store_id, category, state) VALUES (13, "
+                           "'orders', 'ok')")
+                  .ok());
+  for (int i = 0; i < 400; ++i) s.WriteOrder(++s.last_order_);
+  for (int i = 0; i < 40; ++i) s.AddRefund(1 + s.Pick(s.last_order_));
+  RefreshStats stats;
+  ASSERT_TRUE(RefreshDerived(*db_, store, "", &stats).ok());
+  const auto refreshed = Snapshot(*db_, store);
+  size_t rows = 0;
+  for (const auto& [table, table_rows] : refreshed) rows += table_rows.size();
+
+  auto build = BackgroundFullBuild::Start(*db_, store);
+  ASSERT_NE(build, nullptr);
+  int parts = 0;
+  for (bool done = false; !done; ++parts) {
+    ASSERT_LT(parts, 10000);
+    StatusOr<bool> part = build->CopySome("2026-01-01T00:00:00Z", 100, &stats);
+    ASSERT_TRUE(part.ok()) << part.status();
+    done = *part;
+    auto state = ReadDerived(*db_, store);
+    ASSERT_TRUE(state.ok());
+    EXPECT_EQ(state->fresh, done) << "part " << parts;
+  }
+  EXPECT_GE(static_cast<size_t>(parts), rows / 100);
+  EXPECT_TRUE(stats.beside);
+  EXPECT_EQ(Snapshot(*db_, store), refreshed);
+  EXPECT_FALSE(build->CopySome("2026-01-01T00:00:00Z", 100).ok());  // finished already
+
+  // Given up after two parts: no derived_state row is left, so the refresh is a full one.
+  build = BackgroundFullBuild::Start(*db_, store);
+  ASSERT_NE(build, nullptr);
+  for (int part = 0; part < 2; ++part) {
+    StatusOr<bool> copied = build->CopySome("2026-01-02T00:00:00Z", 100);
+    ASSERT_TRUE(copied.ok()) << copied.status();
+    EXPECT_FALSE(*copied);
+  }
+  s.Change();
+  StatusOr<bool> refused = build->CopySome("2026-01-02T00:00:00Z", 100);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition) << refused.status();
+  auto state = ReadDerived(*db_, store);
+  ASSERT_TRUE(state.ok());
+  EXPECT_FALSE(state->fresh);
+  ASSERT_TRUE(RefreshDerived(*db_, store, "", &stats).ok());
+  EXPECT_TRUE(stats.full);
+  const auto rebuilt = Snapshot(*db_, store);
+  ASSERT_TRUE(RefreshDerived(*db_, store, "", &stats, /*force_full=*/true).ok());
+  EXPECT_EQ(Snapshot(*db_, store), rebuilt);
+  EXPECT_NE(rebuilt, refreshed);
+}
+
 }  // namespace
 }  // namespace clever::store
