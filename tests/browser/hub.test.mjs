@@ -100,6 +100,10 @@ let conversationId = null;
 const pageErrors = [];
 try {
   const ctxA = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  // Playwright waits 30 s by default. This test failed twice in full `ctest -j2` runs on a
+  // loaded 2-core machine (after 45 s once; output not kept) and never alone, so every wait
+  // without its own timeout gets 60 s.
+  ctxA.setDefaultTimeout(60000);
   const page = await ctxA.newPage();
   currentPage = page;
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -246,6 +250,7 @@ try {
 
   await step('a second merchant sees none of it', async () => {
     const ctxB = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    ctxB.setDefaultTimeout(60000);
     const pageB = await ctxB.newPage();
     pageB.on('pageerror', (e) => pageErrors.push(String(e)));
     await login(pageB, USER_B);
