@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -655,81 +653,35 @@ Status BackgroundFullBuild::Wait() {
   return status_;
 }
 
-StatusOr<bool> BackgroundFullBuild::CopySome(const std::string& now_iso, int64_t max_rows,
-                                             RefreshStats* stats) {
+Status BackgroundFullBuild::Finish(const std::string& now_iso, RefreshStats* stats) {
   CLEVER_RETURN_IF_ERROR(Wait());
   if (db_ == nullptr) return FailedPreconditionError("the background build was finished already");
   const auto t0 = std::chrono::steady_clock::now();
   Database& db = *db_;
   const Value sid{store_id_};
-  bool done = false;
-  // BEGIN IMMEDIATE on this connection: main's write lock, free while the writer is here.
+  RefreshStats local;
+  local.full = true;
+  local.beside = true;
+  local.beside_ms = build_ms_;
+  // BEGIN IMMEDIATE on this connection: main's write lock, free while the writer waits here.
   Status st = db.Transaction([&]() -> Status {
     CLEVER_ASSIGN_OR_RETURN(std::string marker, DerivedMarker(db, store_id_));
     if (marker != marker_) {
       return FailedPreconditionError(
           "the orders or refunds were synced again while their derived tables were built");
     }
-    if (!copy_started_) {
-      // Until the last part is in, derived_state has no row: the assistant reads the orders, and
-      // a refresh after a copy given up rebuilds everything.
-      CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM main.derived_state WHERE store_id = ?", {sid}));
-      for (const char* table : kDerivedTables) {
-        CLEVER_RETURN_IF_ERROR(
-            Exec(db, std::string("DELETE FROM main.") + table + " WHERE store_id = ?", {sid}));
-      }
+    for (const char* table : kDerivedTables) {
+      const std::string t = table;
+      CLEVER_RETURN_IF_ERROR(Exec(db, "DELETE FROM main." + t + " WHERE store_id = ?", {sid}));
+      CLEVER_RETURN_IF_ERROR(Exec(db, "INSERT INTO main." + t + " SELECT * FROM temp." + t, {}));
     }
-    // The TEMP tables were filled once, so their rowids run from 1 to their row count.
-    int64_t budget = max_rows;
-    while (copy_table_ < std::size(kDerivedTables) && budget > 0) {
-      const std::string t = kDerivedTables[copy_table_];
-      if (copy_rows_ < 0) {
-        CLEVER_ASSIGN_OR_RETURN(ResultSet n,
-                                db.Query("SELECT COALESCE(MAX(rowid), 0) FROM temp." + t, {}));
-        copy_rows_ = AsInt(n.rows.at(0)[0]);
-      }
-      const int64_t through = std::min(copy_rows_, copied_ + budget);
-      if (through > copied_) {
-        CLEVER_RETURN_IF_ERROR(Exec(db,
-                                    "INSERT INTO main." + t + " SELECT * FROM temp." + t +
-                                        " WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
-                                    {Value{copied_}, Value{through}}));
-      }
-      budget -= through - copied_;
-      copied_ = through;
-      if (copied_ >= copy_rows_) {
-        ++copy_table_;
-        copied_ = 0;
-        copy_rows_ = -1;
-      }
-    }
-    if (copy_table_ < std::size(kDerivedTables)) return OkStatus();
-    done = true;
-    return RecordBuild(db, sid, now_iso, build_ms_ + (copy_us_ + MicrosSince(t0)) / 1000);
+    local.ms = build_ms_ + MillisSince(t0);
+    return RecordBuild(db, sid, now_iso, local.ms);
   });
-  copy_us_ += MicrosSince(t0);
-  if (!st.ok()) {
-    db_.reset();  // given up: the caller refreshes
-    return st;
-  }
-  copy_started_ = true;
-  if (done) {
-    db_.reset();  // the TEMP tables go with the connection
-    if (stats != nullptr) {
-      RefreshStats local;
-      local.full = true;
-      local.beside = true;
-      local.beside_ms = build_ms_;
-      local.ms = build_ms_ + copy_us_ / 1000;
-      *stats = local;
-    }
-  }
-  return done;
-}
-
-Status BackgroundFullBuild::Finish(const std::string& now_iso, RefreshStats* stats) {
-  CLEVER_ASSIGN_OR_RETURN(bool done, CopySome(now_iso, std::numeric_limits<int64_t>::max(), stats));
-  return done ? OkStatus() : InternalError("the derived tables' copy did not end");
+  // The TEMP tables go with the connection.
+  db_.reset();
+  if (stats != nullptr) *stats = local;
+  return st;
 }
 
 StatusOr<DerivedState> ReadDerived(Database& db, int64_t store_id) {

@@ -103,14 +103,6 @@ class BackgroundFullBuild {
   // caller then runs RefreshDerived. `stats->ms` is the build's and the copy's time,
   // `stats->beside_ms` the build's alone.
   Status Finish(const std::string& now_iso, RefreshStats* stats = nullptr);
-  // Finish in parts, for a writer that has other work between them: each call waits for the
-  // build, then copies up to `max_rows` more rows in one transaction (the first also deletes the
-  // store's derived rows and derived_state), and the one that copies the last rows writes
-  // derived_state: true. Until then the assistant reads the orders. An error gives the copy up
-  // (kFailedPrecondition when the orders or refunds moved on); after a part was written, the
-  // store then has no derived_state row, so the caller's RefreshDerived rebuilds everything.
-  StatusOr<bool> CopySome(const std::string& now_iso, int64_t max_rows,
-                          RefreshStats* stats = nullptr);
 
  private:
   BackgroundFullBuild(std::unique_ptr<Database> db, int64_t store_id);
@@ -122,13 +114,6 @@ class BackgroundFullBuild {
   Status status_;
   int64_t build_ms_ = 0;
   std::atomic<bool> ready_{false};
-  // The copy's progress: the table (index in the build's list) and its rows copied so far, of
-  // copy_rows_ (-1: not counted yet); its time so far.
-  bool copy_started_ = false;
-  size_t copy_table_ = 0;
-  int64_t copied_ = 0;
-  int64_t copy_rows_ = -1;
-  int64_t copy_us_ = 0;
   std::thread thread_;
 };
 

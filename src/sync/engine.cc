@@ -8,7 +8,6 @@
 #include <deque>
 #include <functional>
 #include <future>
-#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,13 +26,6 @@
 
 namespace clever::sync {
 namespace {
-
-// Derived rows copied in after each of a first sync's commits once their build is ready: ~35 ms
-// of the writer's time, which the fetch window (8 pages ahead) covers at 50 ms per request. Each
-// part also pays a transaction and the build's connection re-reading the pages the writer changed
-// since the last part: parts of 2,000 rows took 1.2-1.3 s of writer time in all at 100,000 orders
-// against 0.6 s for one copy of everything.
-constexpr int64_t kDerivedRowsPerCommit = 10000;
 
 using store::Value;
 
@@ -2202,23 +2194,18 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   // A run that is not incremental builds them beside its writer once the orders and refunds are
   // in, and copies the build in at the end; where that cannot be (PostgreSQL, in memory, the
   // orders synced again meanwhile), the refresh below runs as before.
-  // Copied in parts after the load's commits (each a few milliseconds, which fit between its
-  // pages), the rest at the end. `copy_wall` is the writer's time spent copying.
   std::unique_ptr<store::BackgroundFullBuild> beside;
-  std::chrono::steady_clock::duration copy_wall{};
-  auto copy_beside = [&](int64_t max_rows) {
+  auto copy_beside = [&] {
     const auto started = std::chrono::steady_clock::now();
     store::RefreshStats stats;
-    StatusOr<bool> done = beside->CopySome(IsoUtc(clock_.Now()), max_rows, &stats);
-    copy_wall += std::chrono::steady_clock::now() - started;
-    if (!done.ok()) {
-      beside.reset();  // refreshed below
-    } else if (*done) {
-      stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(copy_wall).count();
+    if (beside->Finish(IsoUtc(clock_.Now()), &stats).ok()) {
+      stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
       if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
       refreshed = true;
-      beside.reset();
     }
+    beside.reset();
   };
   if (status.ok()) {
     class Run run(db_, fetcher, clock_, options_, store_id, progress);
@@ -2226,7 +2213,7 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
     if (!refreshed) {
       run.SetFullBuild([&] { beside = store::BackgroundFullBuild::Start(db_, store_id); });
       run.SetAfterCommit([&] {
-        if (beside != nullptr && beside->Ready()) copy_beside(kDerivedRowsPerCommit);
+        if (beside != nullptr && beside->Ready()) copy_beside();
       });
     }
     status = run.Execute();
@@ -2240,7 +2227,7 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   if (status.ok() && !restored.ok()) {
     status = restored.WithContext("building the database's indexes after the sync");
   }
-  if (beside != nullptr) copy_beside(std::numeric_limits<int64_t>::max());
+  if (beside != nullptr) copy_beside();
   if (!refreshed) {
     // temp_store = MEMORY kept every GROUP BY's temporary tree in memory, and each sort may hold
     // as much as the page cache before it spills: at 1,000,000 orders a full refresh alone took
