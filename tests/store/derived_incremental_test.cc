@@ -171,6 +171,11 @@ class RandomStore {
     Exec("UPDATE sync_state SET records_done = records_done + 1 WHERE store_id = ?", {store_});
   }
 
+  // The orders' sync_state row: the derived tables' marker (DerivedMarker) reads it.
+  void AddOrdersState() {
+    Exec("INSERT INTO sync_state (store_id, category, state) VALUES (?, 'orders', 'ok')", {store_});
+  }
+
   void Exec(const std::string& sql, const std::vector<Value>& params) {
     Status st = db_.Execute(sql, params).status();
     ASSERT_TRUE(st.ok()) << st << "\n" << sql;
@@ -190,10 +195,7 @@ TEST_P(DerivedIncrementalTest, EqualsAFullRebuildAfterRandomChanges) {
   for (uint32_t seed : {1u, 2u, 3u}) {
     const int64_t store = seed;
     RandomStore s(*db_, store, seed);
-    ASSERT_TRUE(db_->Execute("INSERT INTO sync_state (store_id, category, state) VALUES (?, "
-                             "'orders', 'ok')",
-                             {store})
-                    .ok());
+    s.AddOrdersState();
     // The first sync: no change log before the first build (there is no derived_state row).
     for (int i = 0; i < 150; ++i) s.WriteOrder(++s.last_order_);
     for (int i = 0; i < 20; ++i) s.AddRefund(1 + s.Pick(s.last_order_));
@@ -257,9 +259,7 @@ TEST_P(DerivedIncrementalTest, EachMoveOfAnOrderEqualsAFullRebuild) {
   ASSERT_TRUE(Migrate(*db_).ok());
   const int64_t store = 5;
   RandomStore s(*db_, store, 5);
-  ASSERT_TRUE(db_->Execute("INSERT INTO sync_state (store_id, category, state) VALUES (5, "
-                           "'orders', 'ok')")
-                  .ok());
+  s.AddOrdersState();
   const char* order =
       "INSERT INTO orders (store_id, id, status, date_created, customer_id, billing_email, "
       "billing_country, total_minor) VALUES (5, ?, ?, ?, ?, ?, ?, ?)";
@@ -365,9 +365,7 @@ TEST_P(DerivedIncrementalTest, EachMoveOfAnOrderEqualsAFullRebuild) {
 TEST_P(DerivedIncrementalTest, HostileDatesKeysAndHugeChanges) {
   ASSERT_TRUE(Migrate(*db_).ok());
   RandomStore s(*db_, 7, 42);
-  ASSERT_TRUE(
-      db_->Execute("INSERT INTO sync_state (store_id, category, state) VALUES (7, 'orders', 'ok')")
-          .ok());
+  s.AddOrdersState();
   for (int i = 0; i < 40; ++i) s.WriteOrder(++s.last_order_);
   RefreshStats stats;
   {
@@ -439,9 +437,7 @@ TEST_P(DerivedIncrementalTest, ABuildBesideAWriterEqualsAFullRefresh) {
   ASSERT_TRUE(Migrate(*db_).ok());
   const int64_t store = 11;
   RandomStore s(*db_, store, 11);
-  ASSERT_TRUE(db_->Execute("INSERT INTO sync_state (store_id, category, state) VALUES (11, "
-                           "'orders', 'ok')")
-                  .ok());
+  s.AddOrdersState();
   for (int i = 0; i < 3000; ++i) s.WriteOrder(++s.last_order_);
   for (int i = 0; i < 300; ++i) s.AddRefund(1 + s.Pick(s.last_order_));
   RandomStore other(*db_, 12, 12);  // another store, built already: its rows must not move
