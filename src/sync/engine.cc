@@ -2110,8 +2110,9 @@ Status Run::Execute() {
   CLEVER_RETURN_IF_ERROR(Category("refunds", [&] { return Refunds(); }));
   // Everything the derived tables read is written: an incremental run refreshes them now, while
   // the fetch workers take the other categories' queued GETs; any other run starts their full
-  // build on another thread and connection, which SyncEngine::Run copies in at its end (it writes
-  // nothing before: the writer keeps the database's write lock for the other categories).
+  // build on another thread and connection, which SyncEngine::Run copies in after the first
+  // commit that finds it ready, or at the run's end (the build itself writes nothing there: the
+  // writer keeps the database's write lock for the other categories).
   if (incremental_ && refresh_) {
     QueueTail();
     // The orders' and refunds' pages in the log go to the database file on another core while
@@ -2192,8 +2193,9 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
     refreshed = true;
   };
   // A run that is not incremental builds them beside its writer once the orders and refunds are
-  // in, and copies the build in at the end; where that cannot be (PostgreSQL, in memory, the
-  // orders synced again meanwhile), the refresh below runs as before.
+  // in, and copies the build in after the first commit that finds it ready (or at the end); where
+  // that cannot be (PostgreSQL, in memory, the orders synced again meanwhile), the refresh below
+  // runs as before.
   std::unique_ptr<store::BackgroundFullBuild> beside;
   auto copy_beside = [&] {
     const auto started = std::chrono::steady_clock::now();
