@@ -2182,15 +2182,20 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   // The assistant's derived tables, rebuilt from what is now stored (store/derived.h). A failure
   // leaves them marked stale (the assistant then reads the orders), never wrong.
   bool refreshed = !options_.refresh_derived;
-  auto refresh = [&] {
-    const auto started = std::chrono::steady_clock::now();
-    store::RefreshStats stats;
-    (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()), &stats);
+  // Marks them refreshed; `stats.ms` becomes the wall time in this run since `started`.
+  auto record_refresh = [&](store::RefreshStats stats,
+                            std::chrono::steady_clock::time_point started) {
     stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - started)
                    .count();
     if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
     refreshed = true;
+  };
+  auto refresh = [&] {
+    const auto started = std::chrono::steady_clock::now();
+    store::RefreshStats stats;
+    (void)store::RefreshDerived(db_, store_id, IsoUtc(clock_.Now()), &stats);
+    record_refresh(stats, started);
   };
   // A run that is not incremental builds them beside its writer once the orders and refunds are
   // in, and copies the build in after the first commit that finds it ready (or at the end); where
@@ -2200,13 +2205,7 @@ Status SyncEngine::Run(int64_t store_id, const ProgressFn& progress) {
   auto copy_beside = [&] {
     const auto started = std::chrono::steady_clock::now();
     store::RefreshStats stats;
-    if (beside->Finish(IsoUtc(clock_.Now()), &stats).ok()) {
-      stats.ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - started)
-                     .count();
-      if (options_.refresh_stats != nullptr) *options_.refresh_stats = stats;
-      refreshed = true;
-    }
+    if (beside->Finish(IsoUtc(clock_.Now()), &stats).ok()) record_refresh(stats, started);
     beside.reset();
   };
   if (status.ok()) {
